@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GrassrootsConfig(AppConfig):
+    name = "grassroots"
+    verbose_name = "Tổ chức công đoàn"

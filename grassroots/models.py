@@ -1,0 +1,299 @@
+"""The organisation: federations, upper-level (district) unions, grassroots unions (CĐCS), targets.
+
+A CĐCS belongs to a district union through dated `Affiliation` rows, so that moving it to
+another unit from a date never changes a figure of an earlier period (DOMAIN.md, rule 1-2).
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from unionportal.text import fold
+
+from .querysets import (
+    AffiliationQuerySet,
+    AnnualTargetQuerySet,
+    DistrictUnionQuerySet,
+    FederationQuerySet,
+    GrassrootsUnionQuerySet,
+)
+
+WORKERS_THRESHOLD = 25  # "CĐCS có từ 25 lao động trở lên" is a tracked indicator
+
+
+class Federation(models.Model):
+    """City or province federation (LĐLĐ thành phố / tỉnh)."""
+
+    code = models.CharField("mã đơn vị", max_length=20, unique=True)
+    name = models.CharField("tên đơn vị", max_length=200)
+
+    objects = FederationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "liên đoàn lao động tỉnh/thành phố"
+        verbose_name_plural = "liên đoàn lao động tỉnh/thành phố"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistrictUnion(models.Model):
+    """Upper-level union directly above grassroots (công đoàn cấp trên trực tiếp cơ sở)."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", "LĐLĐ quận/huyện"
+        COMMUNE = "commune", "Công đoàn xã/phường"
+        SECTOR = "sector", "Công đoàn ngành"
+        INDUSTRIAL_ZONE = "industrial_zone", "Công đoàn khu công nghiệp"
+
+    code = models.CharField("mã đơn vị", max_length=20, unique=True)
+    name = models.CharField("tên đơn vị", max_length=200)
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
+    federation = models.ForeignKey(
+        Federation,
+        on_delete=models.PROTECT,
+        related_name="district_unions",
+        verbose_name="liên đoàn lao động",
+    )
+    dissolved_on = models.DateField("ngày giải thể/sáp nhập", null=True, blank=True)
+
+    objects = DistrictUnionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "công đoàn cấp trên trực tiếp cơ sở"
+        verbose_name_plural = "công đoàn cấp trên trực tiếp cơ sở"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GrassrootsUnion(models.Model):
+    """Grassroots union (công đoàn cơ sở, CĐCS): one per enterprise, agency or public unit."""
+
+    class Sector(models.TextChoices):
+        STATE_AGENCY = "state_agency", "Cơ quan hành chính nhà nước"
+        PUBLIC_SERVICE = "public_service", "Đơn vị sự nghiệp công lập"
+        STATE_ENTERPRISE = "state_enterprise", "Doanh nghiệp nhà nước"
+        PRIVATE_ENTERPRISE = "private_enterprise", "Doanh nghiệp ngoài nhà nước"
+        FDI_ENTERPRISE = "fdi_enterprise", "Doanh nghiệp có vốn đầu tư nước ngoài"
+        COOPERATIVE = "cooperative", "Hợp tác xã"
+        OTHER = "other", "Khác"
+
+    code = models.CharField("mã CĐCS", max_length=30, unique=True)
+    name = models.CharField("tên CĐCS", max_length=255)
+    tax_code = models.CharField("mã số thuế", max_length=14, blank=True)
+    sector = models.CharField("khu vực", max_length=30, choices=Sector.choices)
+    workers = models.PositiveIntegerField("số lao động", default=0)
+    founded_on = models.DateField("ngày thành lập")
+    dissolved_on = models.DateField("ngày giải thể", null=True, blank=True)
+    dissolution_reason = models.CharField("lý do giải thể", max_length=255, blank=True)
+    # The unit it belongs to now; the dated truth is in Affiliation.
+    district_union = models.ForeignKey(
+        DistrictUnion,
+        on_delete=models.PROTECT,
+        related_name="grassroots_unions",
+        verbose_name="công đoàn cấp trên",
+    )
+    search_text = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
+
+    objects = GrassrootsUnionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        verbose_name = "công đoàn cơ sở"
+        verbose_name_plural = "công đoàn cơ sở"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("founded_on")),
+                name="grassroots_dissolved_after_founded",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["founded_on", "district_union"], name="grassroots_founded_idx"),
+            models.Index(fields=["district_union", "founded_on"], name="grassroots_unit_idx"),
+            models.Index(fields=["tax_code"], name="grassroots_tax_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = grassroots_search_text(self.code, self.name, self.tax_code)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_on is None or self.dissolved_on > date.today()
+
+    @property
+    def has_25_plus(self) -> bool:
+        return self.workers >= WORKERS_THRESHOLD
+
+
+def grassroots_search_text(code: str, name: str, tax_code: str) -> str:
+    """The folded text a CĐCS is searched by (kept in `search_text`; bulk writers call this)."""
+    return fold(f"{code} {name} {tax_code}")
+
+
+class Affiliation(models.Model):
+    """A CĐCS belongs to `district_union` on days in [valid_from, valid_to)."""
+
+    grassroots = models.ForeignKey(
+        GrassrootsUnion, on_delete=models.CASCADE, related_name="affiliations", verbose_name="CĐCS"
+    )
+    district_union = models.ForeignKey(
+        DistrictUnion,
+        on_delete=models.PROTECT,
+        related_name="affiliations",
+        verbose_name="công đoàn cấp trên",
+    )
+    valid_from = models.DateField("từ ngày")
+    valid_to = models.DateField("đến ngày (không tính)", null=True, blank=True)
+
+    objects = AffiliationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quá trình trực thuộc"
+        verbose_name_plural = "quá trình trực thuộc"
+        ordering = ["grassroots", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["grassroots", "valid_from"], name="affiliation_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="affiliation_valid_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["district_union", "valid_from"], name="affiliation_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grassroots_id} → {self.district_union_id} từ {self.valid_from:%d/%m/%Y}"
+
+
+class AnnualTarget(models.Model):
+    """Annual targets (chỉ tiêu) of one unit: a district union or a federation."""
+
+    federation = models.ForeignKey(
+        Federation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name="liên đoàn lao động",
+    )
+    district_union = models.ForeignKey(
+        DistrictUnion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name="công đoàn cấp trên",
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    new_members = models.PositiveIntegerField("chỉ tiêu kết nạp đoàn viên", default=0)
+    new_grassroots = models.PositiveIntegerField("chỉ tiêu thành lập CĐCS", default=0)
+    new_grassroots_25plus = models.PositiveIntegerField(
+        "chỉ tiêu CĐCS từ 25 lao động trở lên", default=0
+    )
+
+    objects = AnnualTargetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "chỉ tiêu năm"
+        verbose_name_plural = "chỉ tiêu năm"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(federation__isnull=True) & Q(district_union__isnull=False))
+                | (Q(federation__isnull=False) & Q(district_union__isnull=True)),
+                name="target_exactly_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["district_union", "year"],
+                condition=Q(district_union__isnull=False),
+                name="target_unique_district_year",
+            ),
+            models.UniqueConstraint(
+                fields=["federation", "year"],
+                condition=Q(federation__isnull=False),
+                name="target_unique_federation_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_members__gte=0)
+                & Q(new_grassroots__gte=0)
+                & Q(new_grassroots_25plus__gte=0),
+                name="target_values_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="target_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chỉ tiêu {self.year} – {self.unit}"
+
+    @property
+    def unit(self) -> Federation | DistrictUnion:
+        return self.district_union or self.federation
+
+
+class UserRole(models.Model):
+    """What a user may see: one district union, one federation, or everything (admin)."""
+
+    class Role(models.TextChoices):
+        DISTRICT_OFFICER = "district_officer", "Cán bộ công đoàn cấp trên cơ sở"
+        FEDERATION_STAFF = "federation_staff", "Cán bộ LĐLĐ tỉnh/thành phố"
+        ADMIN = "admin", "Quản trị hệ thống"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="union_role",
+        verbose_name="người dùng",
+    )
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    federation = models.ForeignKey(
+        Federation, on_delete=models.CASCADE, null=True, blank=True, verbose_name="LĐLĐ"
+    )
+    district_union = models.ForeignKey(
+        DistrictUnion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="công đoàn cấp trên",
+    )
+
+    class Meta:
+        verbose_name = "vai trò người dùng"
+        verbose_name_plural = "vai trò người dùng"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role="district_officer",
+                        district_union__isnull=False,
+                        federation__isnull=True,
+                    )
+                    | Q(
+                        role="federation_staff",
+                        federation__isnull=False,
+                        district_union__isnull=True,
+                    )
+                    | Q(role="admin", federation__isnull=True, district_union__isnull=True)
+                ),
+                name="user_role_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        unit = self.district_union or self.federation
+        return f"{self.user} – {self.get_role_display()}" + (f" ({unit})" if unit else "")

@@ -1,0 +1,126 @@
+"""Writes to the organisation registers. Each service validates, writes in one transaction and
+announces the days whose figures changed (`figures_changed`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Affiliation, DistrictUnion, GrassrootsUnion
+from .signals import figures_changed, grassroots_dissolved
+
+
+def figures_touch(grassroots_ids: Iterable[int], since: date) -> None:
+    """Tell derived-figure keepers that the events of these CĐCS changed from `since` on."""
+    ids = set(grassroots_ids)
+    if ids:
+        figures_changed.send(sender=GrassrootsUnion, grassroots_ids=ids, since=since)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+@transaction.atomic
+def grassroots_found(*, district_union: DistrictUnion, **fields) -> GrassrootsUnion:
+    """Found (register) a CĐCS under `district_union` from its founding date."""
+    grassroots = GrassrootsUnion(district_union=district_union, **fields)
+    grassroots.full_clean()
+    if grassroots.founded_on > _today():
+        raise ValidationError({"founded_on": "Ngày thành lập không được ở tương lai."})
+    grassroots.save()
+    Affiliation.objects.create(
+        grassroots=grassroots, district_union=district_union, valid_from=grassroots.founded_on
+    )
+    figures_touch([grassroots.pk], grassroots.founded_on)
+    return grassroots
+
+
+@transaction.atomic
+def grassroots_update(*, grassroots: GrassrootsUnion, **fields) -> GrassrootsUnion:
+    """Change a CĐCS's own data. A new founding date moves its first affiliation with it."""
+    grassroots = GrassrootsUnion.objects.select_for_update().get(pk=grassroots.pk)
+    old_founded = grassroots.founded_on
+    for name, value in fields.items():
+        setattr(grassroots, name, value)
+    grassroots.full_clean()
+    if grassroots.founded_on > _today():
+        raise ValidationError({"founded_on": "Ngày thành lập không được ở tương lai."})
+    if grassroots.founded_on != old_founded:
+        affiliations = list(grassroots.affiliations.order_by("valid_from"))
+        first = affiliations[0]
+        if first.valid_to and grassroots.founded_on >= first.valid_to:
+            raise ValidationError(
+                {"founded_on": "Ngày thành lập phải trước ngày chuyển sang đơn vị cấp trên khác."}
+            )
+        earliest = grassroots.placements.order_by("start_on").values_list("start_on", flat=True)
+        if earliest and earliest[0] < grassroots.founded_on:
+            raise ValidationError(
+                {"founded_on": "Đã có đoàn viên kết nạp trước ngày thành lập này."}
+            )
+        first.valid_from = grassroots.founded_on
+        first.save(update_fields=["valid_from"])
+    grassroots.save()
+    figures_touch([grassroots.pk], min(old_founded, grassroots.founded_on))
+    return grassroots
+
+
+@transaction.atomic
+def grassroots_move(
+    *, grassroots: GrassrootsUnion, district_union: DistrictUnion, on: date
+) -> Affiliation:
+    """Move a CĐCS to another upper-level union from `on`; earlier periods keep their figures."""
+    grassroots = GrassrootsUnion.objects.select_for_update().get(pk=grassroots.pk)
+    current = grassroots.affiliations.order_by("-valid_from").first()
+    if current.district_union_id == district_union.pk:
+        raise ValidationError({"district_union": "CĐCS đã trực thuộc đơn vị này."})
+    if on <= current.valid_from:
+        raise ValidationError(
+            {
+                "on": f"Ngày chuyển phải sau ngày {current.valid_from:%d/%m/%Y} (lần trực thuộc trước)."
+            }
+        )
+    if grassroots.dissolved_on and on >= grassroots.dissolved_on:
+        raise ValidationError({"on": "CĐCS đã giải thể trước ngày chuyển."})
+    if district_union.federation_id != current.district_union.federation_id:
+        raise ValidationError({"district_union": "Chỉ chuyển được trong cùng một LĐLĐ."})
+    current.valid_to = on
+    current.save(update_fields=["valid_to"])
+    new = Affiliation.objects.create(
+        grassroots=grassroots, district_union=district_union, valid_from=on
+    )
+    grassroots.district_union = district_union
+    grassroots.save(update_fields=["district_union", "search_text"])
+    figures_touch([grassroots.pk], on)
+    return new
+
+
+@transaction.atomic
+def grassroots_dissolve(
+    *, grassroots: GrassrootsUnion, on: date, reason: str, user=None
+) -> GrassrootsUnion:
+    """Dissolve a CĐCS from `on`. Members still in it leave on that day (reason: khác)."""
+    from_db = GrassrootsUnion.objects.select_for_update().get(pk=grassroots.pk)
+    if from_db.dissolved_on:
+        raise ValidationError({"on": "CĐCS đã giải thể."})
+    if on < from_db.founded_on:
+        raise ValidationError({"on": "Ngày giải thể không được trước ngày thành lập."})
+    if on > _today():
+        raise ValidationError({"on": "Ngày giải thể không được ở tương lai."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần nhập lý do giải thể."})
+    last_start = from_db.placements.order_by("-start_on").values_list("start_on", flat=True).first()
+    if last_start and last_start > on:
+        raise ValidationError(
+            {"on": f"Có đoàn viên vào CĐCS ngày {last_start:%d/%m/%Y}, sau ngày giải thể."}
+        )
+    from_db.dissolved_on = on
+    from_db.dissolution_reason = reason.strip()
+    from_db.save()
+    grassroots_dissolved.send(sender=GrassrootsUnion, grassroots=from_db, on=on, user=user)
+    figures_touch([from_db.pk], on)
+    return from_db

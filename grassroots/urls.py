@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "grassroots"
+
+urlpatterns = [
+    path("", views.GrassrootsListView.as_view(), name="grassroots-list"),
+    path("them/", views.GrassrootsCreateView.as_view(), name="grassroots-create"),
+    path("<int:pk>/", views.GrassrootsDetailView.as_view(), name="grassroots-detail"),
+    path("<int:pk>/sua/", views.GrassrootsUpdateView.as_view(), name="grassroots-update"),
+]

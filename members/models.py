@@ -1,0 +1,164 @@
+"""Members (đoàn viên) and their dated placements in CĐCS.
+
+A `Placement` is one uninterrupted stay of a member in one CĐCS: it starts with an admission,
+a rejoin or a transfer and ends with a transfer or with leaving. Counting rules (DOMAIN.md) read
+placements: an admission counts for the unit the CĐCS belonged to on the admission date, and a
+transfer is not an admission.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from simple_history.models import HistoricalRecords
+
+from grassroots.models import GrassrootsUnion
+from unionportal.text import fold
+
+from .querysets import MemberQuerySet, PlacementQuerySet
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+class LeaveReason(models.TextChoices):
+    JOB_CHANGE = "job_change", "Chuyển công tác"
+    RETIREMENT = "retirement", "Nghỉ hưu"
+    RESIGNATION = "resignation", "Thôi việc"
+    EXPULSION = "expulsion", "Khai trừ"
+    OTHER = "other", "Khác"
+
+
+class Member(models.Model):
+    full_name = models.CharField("họ và tên", max_length=120)
+    gender = models.CharField("giới tính", max_length=10, choices=Gender.choices)
+    birth_date = models.DateField("ngày sinh")
+    cccd = models.CharField("số CCCD", max_length=12, unique=True)
+    phone = models.CharField("số điện thoại", max_length=20, blank=True)
+    occupation = models.CharField("nghề nghiệp", max_length=120, blank=True)
+    card_number = models.CharField("số thẻ đoàn viên", max_length=30, blank=True)
+    grassroots = models.ForeignKey(
+        GrassrootsUnion,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name="CĐCS",
+    )
+    joined_on = models.DateField("ngày kết nạp")
+    left_on = models.DateField("ngày ra khỏi công đoàn", null=True, blank=True)
+    leave_reason = models.CharField(
+        "lý do ra khỏi công đoàn", max_length=20, choices=LeaveReason.choices, blank=True
+    )
+    leave_note = models.CharField("ghi chú", max_length=255, blank=True)
+    search_text = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    # Optimistic locking: a form carries the version it was rendered with.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+
+    class Meta:
+        verbose_name = "đoàn viên"
+        verbose_name_plural = "đoàn viên"
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(Length("cccd"), 12), name="member_cccd_12_chars"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="member_left_after_joined",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["grassroots", "left_on"], name="member_grassroots_idx"),
+            models.Index(fields=["joined_on"], name="member_joined_idx"),
+            models.Index(fields=["phone"], name="member_phone_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None
+
+    @property
+    def cccd_masked(self) -> str:
+        return mask_cccd(self.cccd)
+
+
+def mask_cccd(cccd: str) -> str:
+    """`001090012345` -> `0010******45`: enough to tell people apart, not enough to misuse."""
+    if len(cccd) < 8:
+        return "*" * len(cccd)
+    return f"{cccd[:4]}{'*' * (len(cccd) - 6)}{cccd[-2:]}"
+
+
+class Placement(models.Model):
+    class StartKind(models.TextChoices):
+        ADMISSION = "admission", "Kết nạp"
+        REJOIN = "rejoin", "Kết nạp lại"
+        TRANSFER = "transfer", "Chuyển đến"
+
+    class EndKind(models.TextChoices):
+        TRANSFER = "transfer", "Chuyển đi"
+        LEFT = "left", "Ra khỏi công đoàn"
+
+    ADMISSION_KINDS = (StartKind.ADMISSION, StartKind.REJOIN)
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="placements", verbose_name="đoàn viên"
+    )
+    grassroots = models.ForeignKey(
+        GrassrootsUnion,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name="CĐCS",
+    )
+    start_on = models.DateField("từ ngày")
+    start_kind = models.CharField("hình thức", max_length=10, choices=StartKind.choices)
+    end_on = models.DateField("đến ngày", null=True, blank=True)
+    end_kind = models.CharField("kết thúc", max_length=10, choices=EndKind.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quá trình sinh hoạt"
+        verbose_name_plural = "quá trình sinh hoạt"
+        ordering = ["member", "start_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=F("start_on")),
+                name="placement_valid_range",
+            ),
+            models.CheckConstraint(
+                condition=(Q(end_on__isnull=True) & Q(end_kind=""))
+                | (Q(end_on__isnull=False) & ~Q(end_kind="")),
+                name="placement_end_kind_with_end",
+            ),
+            # At most one open placement per member.
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(end_on__isnull=True), name="placement_one_open"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["start_on", "grassroots"], name="placement_start_idx"),
+            models.Index(fields=["end_on", "grassroots"], name="placement_end_idx"),
+            models.Index(fields=["grassroots", "start_on"], name="placement_grassroots_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.grassroots_id} từ {self.start_on:%d/%m/%Y}"

@@ -1,0 +1,292 @@
+"""Writes to the member register: admit, update, transfer, leave, rejoin.
+
+Each service checks the user's write scope, validates with the messages users see, writes in
+one transaction and announces the days whose figures changed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from grassroots.models import GrassrootsUnion
+from grassroots.services import figures_touch
+from unionportal.text import clean_text
+
+from .models import LeaveReason, Member, Placement
+from .validators import check_admission_age, clean_cccd, clean_phone
+
+PERSON_FIELDS = ("full_name", "gender", "birth_date", "phone", "occupation", "card_number")
+
+
+def _check_writable(user, grassroots: GrassrootsUnion) -> None:
+    """Raise Http404 when `user` may not write in `grassroots` (services are a door too)."""
+    if (
+        user is not None
+        and not GrassrootsUnion.objects.editable_by(user).filter(pk=grassroots.pk).exists()
+    ):
+        raise Http404("CĐCS không thuộc phạm vi của bạn.")
+
+
+def _check_day_in_grassroots(grassroots: GrassrootsUnion, day: date, field: str, what: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: f"Ngày {what} không được ở tương lai."})
+    if day < grassroots.founded_on:
+        raise ValidationError(
+            {
+                field: f"Ngày {what} ({day:%d/%m/%Y}) trước ngày thành lập CĐCS "
+                f"({grassroots.founded_on:%d/%m/%Y})."
+            }
+        )
+    if grassroots.dissolved_on and day >= grassroots.dissolved_on:
+        raise ValidationError(
+            {field: f"CĐCS đã giải thể từ ngày {grassroots.dissolved_on:%d/%m/%Y}."}
+        )
+
+
+def _clean_person(fields: dict) -> dict:
+    cleaned = dict(fields)
+    for name in ("full_name", "occupation", "card_number"):
+        if name in cleaned:
+            cleaned[name] = clean_text(cleaned[name])
+    if "phone" in cleaned:
+        try:
+            cleaned["phone"] = clean_phone(cleaned["phone"])
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from None
+    return cleaned
+
+
+def cccd_taken_message(cccd: str, user) -> str | None:
+    """The message for a CCCD that already belongs to a member, revealing only what `user` sees."""
+    existing = Member.objects.filter(cccd=cccd).first()
+    if existing is None:
+        return None
+    if user is not None and not Member.objects.for_user(user).filter(pk=existing.pk).exists():
+        return "Số CCCD này đã có trong hệ thống (đoàn viên thuộc đơn vị khác)."
+    if existing.left_on:
+        return (
+            f"Số CCCD này thuộc đoàn viên {existing.full_name}, đã ra khỏi công đoàn ngày "
+            f"{existing.left_on:%d/%m/%Y}: hãy dùng chức năng kết nạp lại."
+        )
+    return f"Số CCCD này đã là đoàn viên {existing.full_name} ({existing.grassroots.name})."
+
+
+@transaction.atomic
+def member_admit(
+    *, user, grassroots: GrassrootsUnion, joined_on: date, cccd: str, **fields
+) -> Member:
+    """Admit a new member (kết nạp) into `grassroots` on `joined_on`."""
+    _check_writable(user, grassroots)
+    try:
+        cccd = clean_cccd(cccd)
+    except ValidationError as error:
+        raise ValidationError({"cccd": error.messages}) from None
+    fields = _clean_person(fields)
+    _check_day_in_grassroots(grassroots, joined_on, "joined_on", "kết nạp")
+    if fields.get("birth_date"):
+        try:
+            check_admission_age(fields["birth_date"], joined_on)
+        except ValidationError as error:
+            raise ValidationError({"birth_date": error.messages}) from None
+    taken = cccd_taken_message(cccd, user)
+    if taken:
+        raise ValidationError({"cccd": taken})
+    member = Member(grassroots=grassroots, joined_on=joined_on, cccd=cccd, **fields)
+    member.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        # Two officers (or a double submit) raced past the check above.
+        raise ValidationError({"cccd": "Số CCCD này đã là đoàn viên."}) from None
+    Placement.objects.create(
+        member=member,
+        grassroots=grassroots,
+        start_on=joined_on,
+        start_kind=Placement.StartKind.ADMISSION,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    figures_touch([grassroots.pk], joined_on)
+    return member
+
+
+def _lock(member: Member) -> Member:
+    return Member.objects.select_for_update().select_related("grassroots").get(pk=member.pk)
+
+
+def _check_version(member: Member, expected_version: int | None) -> None:
+    if expected_version is not None and member.version != expected_version:
+        raise ValidationError(
+            "Hồ sơ đoàn viên này vừa được người khác cập nhật. "
+            "Hãy tải lại trang để xem thông tin mới rồi sửa lại."
+        )
+
+
+def _open_placement(member: Member) -> Placement:
+    return member.placements.select_for_update().get(end_on__isnull=True)
+
+
+@transaction.atomic
+def member_update(*, user, member: Member, expected_version: int | None = None, **fields) -> Member:
+    """Edit a member's personal data and (while the first stay is the only one) admission."""
+    member = _lock(member)
+    _check_writable(user, member.grassroots)
+    _check_version(member, expected_version)
+    if "cccd" in fields:
+        try:
+            fields["cccd"] = clean_cccd(fields["cccd"])
+        except ValidationError as error:
+            raise ValidationError({"cccd": error.messages}) from None
+        if fields["cccd"] != member.cccd and Member.objects.filter(cccd=fields["cccd"]).exists():
+            raise ValidationError({"cccd": cccd_taken_message(fields["cccd"], user)})
+    fields = _clean_person(fields)
+    old_joined = member.joined_on
+    new_joined = fields.pop("joined_on", old_joined)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    placements = list(member.placements.order_by("start_on"))
+    if new_joined != old_joined:
+        current = placements[-1]
+        if current.start_kind not in Placement.ADMISSION_KINDS:
+            raise ValidationError(
+                {"joined_on": "Không sửa được ngày kết nạp sau khi đoàn viên đã chuyển sinh hoạt."}
+            )
+        _check_day_in_grassroots(member.grassroots, new_joined, "joined_on", "kết nạp")
+        if current.end_on and new_joined > current.end_on:
+            raise ValidationError({"joined_on": "Ngày kết nạp sau ngày ra khỏi công đoàn."})
+        current.start_on = new_joined
+        current.save(update_fields=["start_on"])
+        member.joined_on = new_joined
+    try:
+        check_admission_age(member.birth_date, member.joined_on)
+    except ValidationError as error:
+        raise ValidationError({"birth_date": error.messages}) from None
+    member.full_clean(validate_unique=False)
+    member.version += 1
+    member.save()
+    if new_joined != old_joined:
+        figures_touch([member.grassroots_id], min(old_joined, new_joined))
+    return member
+
+
+@transaction.atomic
+def member_transfer(
+    *, user, member: Member, to_grassroots: GrassrootsUnion, on: date, expected_version=None
+) -> Placement:
+    """Move a member to another CĐCS from `on`. Not an admission; both CĐCS keep the history."""
+    member = _lock(member)
+    _check_writable(user, member.grassroots)
+    _check_version(member, expected_version)
+    if member.left_on:
+        raise ValidationError("Đoàn viên đã ra khỏi công đoàn: không thể chuyển sinh hoạt.")
+    if to_grassroots.pk == member.grassroots_id:
+        raise ValidationError({"to_grassroots": "Đoàn viên đang sinh hoạt tại CĐCS này."})
+    if (
+        user is not None
+        and not GrassrootsUnion.objects.for_user(user).filter(pk=to_grassroots.pk).exists()
+    ):
+        raise Http404("CĐCS không thuộc phạm vi của bạn.")
+    current = _open_placement(member)
+    if on <= current.start_on:
+        raise ValidationError(
+            {
+                "on": f"Ngày chuyển phải sau ngày {current.start_on:%d/%m/%Y} (bắt đầu sinh hoạt tại CĐCS hiện tại)."
+            }
+        )
+    _check_day_in_grassroots(to_grassroots, on, "on", "chuyển đến")
+    current.end_on = on
+    current.end_kind = Placement.EndKind.TRANSFER
+    current.save(update_fields=["end_on", "end_kind"])
+    new = Placement.objects.create(
+        member=member,
+        grassroots=to_grassroots,
+        start_on=on,
+        start_kind=Placement.StartKind.TRANSFER,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    old_grassroots_id = member.grassroots_id
+    member.grassroots = to_grassroots
+    member.version += 1
+    member.save()
+    figures_touch([old_grassroots_id, to_grassroots.pk], on)
+    return new
+
+
+@transaction.atomic
+def member_leave(
+    *, user, member: Member, on: date, reason: str, note: str = "", expected_version=None
+) -> Member:
+    """Record that a member left the union on `on` for `reason` (one of LeaveReason)."""
+    member = _lock(member)
+    if user is not None:
+        _check_writable(user, member.grassroots)
+    _check_version(member, expected_version)
+    if member.left_on:
+        raise ValidationError("Đoàn viên đã ra khỏi công đoàn.")
+    if reason not in LeaveReason.values:
+        raise ValidationError({"reason": "Lý do phải là một trong danh sách."})
+    current = _open_placement(member)
+    if on < current.start_on:
+        raise ValidationError(
+            {"on": f"Ngày ra khỏi công đoàn không được trước ngày {current.start_on:%d/%m/%Y}."}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": "Ngày ra khỏi công đoàn không được ở tương lai."})
+    current.end_on = on
+    current.end_kind = Placement.EndKind.LEFT
+    current.save(update_fields=["end_on", "end_kind"])
+    member.left_on = on
+    member.leave_reason = reason
+    member.leave_note = clean_text(note)
+    member.version += 1
+    member.save()
+    figures_touch([member.grassroots_id], on)
+    return member
+
+
+@transaction.atomic
+def member_rejoin(
+    *, user, member: Member, grassroots: GrassrootsUnion, on: date, expected_version=None
+) -> Member:
+    """Re-admit (kết nạp lại) a member who had left; counts as an admission on `on`."""
+    member = _lock(member)
+    _check_writable(user, grassroots)
+    _check_version(member, expected_version)
+    if not member.left_on:
+        raise ValidationError("Đoàn viên đang sinh hoạt, không cần kết nạp lại.")
+    if on <= member.left_on:
+        raise ValidationError(
+            {"on": f"Ngày kết nạp lại phải sau ngày ra khỏi công đoàn ({member.left_on:%d/%m/%Y})."}
+        )
+    _check_day_in_grassroots(grassroots, on, "on", "kết nạp lại")
+    Placement.objects.create(
+        member=member,
+        grassroots=grassroots,
+        start_on=on,
+        start_kind=Placement.StartKind.REJOIN,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    member.grassroots = grassroots
+    member.joined_on = on
+    member.left_on = None
+    member.leave_reason = ""
+    member.leave_note = ""
+    member.version += 1
+    member.save()
+    figures_touch([grassroots.pk], on)
+    return member
+
+
+def members_end_on_dissolution(
+    *, grassroots: GrassrootsUnion, on: date, user=None, **kwargs
+) -> None:
+    """Members still in a dissolved CĐCS leave the union on the dissolution day."""
+    for member in Member.objects.filter(grassroots=grassroots, left_on__isnull=True):
+        member_leave(
+            user=None, member=member, on=on, reason=LeaveReason.OTHER, note="CĐCS giải thể"
+        )

@@ -1,0 +1,46 @@
+"""Field rules shared by the browser forms, the services and the spreadsheet import."""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
+MIN_AGE = 15
+_CCCD = re.compile(r"^\d{12}$")
+_PHONE = re.compile(r"^(\+84|0)\d{9,10}$")
+
+
+def clean_cccd(value: object) -> str:
+    """Return a 12-digit CCCD as text, or raise with the reason users can act on."""
+    text = re.sub(r"[\s.]", "", str(value or ""))
+    if text.isdigit() and len(text) == 11:
+        raise ValidationError(
+            "Số CCCD có 11 chữ số: có thể Excel đã bỏ mất số 0 ở đầu. "
+            "Hãy định dạng cột là Văn bản (Text) và nhập đủ 12 chữ số."
+        )
+    if not _CCCD.match(text):
+        raise ValidationError("Số CCCD phải gồm đúng 12 chữ số.")
+    return text
+
+
+def clean_phone(value: object) -> str:
+    text = re.sub(r"[\s.\-()]", "", str(value or ""))
+    if not text:
+        return ""
+    if text.isdigit() and len(text) in (9, 10) and not text.startswith("0"):
+        text = "0" + text  # Excel drops the leading zero of phone numbers too
+    if not _PHONE.match(text):
+        raise ValidationError("Số điện thoại không hợp lệ (ví dụ 0912345678).")
+    return text
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def check_admission_age(birth_date: date, joined_on: date) -> None:
+    if birth_date >= joined_on or age_on(birth_date, joined_on) < MIN_AGE:
+        raise ValidationError(
+            f"Người được kết nạp phải đủ {MIN_AGE} tuổi vào ngày kết nạp "
+            f"(sinh ngày {birth_date:%d/%m/%Y}, kết nạp ngày {joined_on:%d/%m/%Y})."
+        )

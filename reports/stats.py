@@ -1,0 +1,205 @@
+"""Rebuilding `UnitDayStat` rows from the registers.
+
+Attribution (DOMAIN.md counting rules):
+- a stay that starts on day d (admission, rejoin, transfer in) counts for the unit its CĐCS
+  belonged to on d;
+- a stay that ends on day d (leaving, transfer out) counts for the unit its CĐCS belonged to on
+  d - 1, the last day the member was there;
+- a CĐCS that moves from unit A to unit B on day d takes along the members who were in it on
+  both d - 1 and d (moved_out for A, moved_in for B);
+- CĐCS are founded / dissolved / moved likewise.
+So a move from a date never changes any figure of an earlier day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+
+from grassroots.models import WORKERS_THRESHOLD, Affiliation, DistrictUnion, GrassrootsUnion
+from members.models import Placement
+
+from .models import UnitDayStat
+
+AFF = "grassroots__affiliations"
+
+
+def _aff_on_start(field: str) -> Q:
+    """The CĐCS's affiliation in force on the day `field` (d): valid_from <= d < valid_to."""
+    return Q(**{f"{AFF}__valid_from__lte": F(field)}) & (
+        Q(**{f"{AFF}__valid_to__isnull": True}) | Q(**{f"{AFF}__valid_to__gt": F(field)})
+    )
+
+
+def _aff_on_day_before(field: str) -> Q:
+    """The affiliation in force on d - 1 for day `field` (d): valid_from < d <= valid_to."""
+    return Q(**{f"{AFF}__valid_from__lt": F(field)}) & (
+        Q(**{f"{AFF}__valid_to__isnull": True}) | Q(**{f"{AFF}__valid_to__gte": F(field)})
+    )
+
+
+def _grouped(qs, unit_field: str, day_field: str, **counts) -> Iterable[dict]:
+    return qs.values(unit=F(unit_field), on=F(day_field)).annotate(**counts).order_by()
+
+
+def _collect(unit_ids: set[int] | None, since: date | None) -> dict[tuple[int, date], dict]:
+    rows: dict[tuple[int, date], dict] = defaultdict(lambda: defaultdict(int))
+
+    def unit_filter(lookup: str) -> Q:
+        return Q(**{f"{lookup}__in": unit_ids}) if unit_ids is not None else Q()
+
+    def since_filter(lookup: str) -> Q:
+        return Q(**{f"{lookup}__gte": since}) if since is not None else Q()
+
+    def add(results, mapping: dict[str, str]) -> None:
+        for row in results:
+            for source, target in mapping.items():
+                if row[source]:
+                    rows[(row["unit"], row["on"])][target] += row[source]
+
+    unit_lookup = f"{AFF}__district_union_id"
+    # Stays starting: admissions/rejoins and transfers in.
+    starts = Placement.objects.filter(
+        _aff_on_start("start_on"), unit_filter(unit_lookup), since_filter("start_on")
+    )
+    add(
+        _grouped(
+            starts,
+            unit_lookup,
+            "start_on",
+            admitted=Count("id", filter=Q(start_kind__in=Placement.ADMISSION_KINDS)),
+            transferred_in=Count("id", filter=Q(start_kind=Placement.StartKind.TRANSFER)),
+        ),
+        {"admitted": "admitted", "transferred_in": "transferred_in"},
+    )
+    # Stays ending: leaving and transfers out, for the unit of the day before.
+    ends = Placement.objects.filter(
+        _aff_on_day_before("end_on"), unit_filter(unit_lookup), since_filter("end_on")
+    )
+    add(
+        _grouped(
+            ends,
+            unit_lookup,
+            "end_on",
+            left=Count("id", filter=Q(end_kind=Placement.EndKind.LEFT)),
+            transferred_out=Count("id", filter=Q(end_kind=Placement.EndKind.TRANSFER)),
+        ),
+        {"left": "left", "transferred_out": "transferred_out"},
+    )
+    # CĐCS founded / dissolved.
+    founded = GrassrootsUnion.objects.filter(
+        Q(affiliations__valid_from__lte=F("founded_on"))
+        & (Q(affiliations__valid_to__isnull=True) | Q(affiliations__valid_to__gt=F("founded_on"))),
+        unit_filter("affiliations__district_union_id"),
+        since_filter("founded_on"),
+    )
+    add(
+        _grouped(
+            founded,
+            "affiliations__district_union_id",
+            "founded_on",
+            founded=Count("id"),
+            founded_25plus=Count("id", filter=Q(workers__gte=WORKERS_THRESHOLD)),
+        ),
+        {"founded": "founded", "founded_25plus": "founded_25plus"},
+    )
+    dissolved = GrassrootsUnion.objects.filter(
+        Q(affiliations__valid_from__lt=F("dissolved_on"))
+        & (
+            Q(affiliations__valid_to__isnull=True)
+            | Q(affiliations__valid_to__gte=F("dissolved_on"))
+        ),
+        unit_filter("affiliations__district_union_id"),
+        since_filter("dissolved_on"),
+    )
+    add(
+        _grouped(dissolved, "affiliations__district_union_id", "dissolved_on", n=Count("id")),
+        {"n": "dissolved"},
+    )
+    # CĐCS moving between units on day d: the affiliation starting on d (not the founding one)
+    # brings the CĐCS (if it existed on d - 1 and d) and its members present on d - 1 and d.
+    moves_in = Affiliation.objects.filter(
+        valid_from__gt=F("grassroots__founded_on"),
+        **({"district_union_id__in": unit_ids} if unit_ids is not None else {}),
+        **({"valid_from__gte": since} if since is not None else {}),
+    )
+    moves_out = Affiliation.objects.filter(
+        valid_to__isnull=False,
+        **({"district_union_id__in": unit_ids} if unit_ids is not None else {}),
+        **({"valid_to__gte": since} if since is not None else {}),
+    )
+    alive = Q(grassroots__dissolved_on__isnull=True)
+    for qs, day_field, suffix in ((moves_in, "valid_from", "in"), (moves_out, "valid_to", "out")):
+        add(
+            _grouped(
+                qs.filter(alive | Q(grassroots__dissolved_on__gt=F(day_field))),
+                "district_union_id",
+                day_field,
+                n=Count("id"),
+            ),
+            {"n": f"grassroots_moved_{suffix}"},
+        )
+        # One filter() call so both conditions apply to the same placement.
+        carried = qs.filter(
+            Q(grassroots__placements__start_on__lt=F(day_field))
+            & (
+                Q(grassroots__placements__end_on__isnull=True)
+                | Q(grassroots__placements__end_on__gt=F(day_field))
+            )
+        )
+        add(
+            _grouped(carried, "district_union_id", day_field, n=Count("grassroots__placements")),
+            {"n": f"moved_{suffix}"},
+        )
+    return rows
+
+
+@transaction.atomic
+def stats_refresh(unit_ids: Iterable[int] | None = None, since: date | None = None) -> int:
+    """Rebuild the day rows of `unit_ids` (all units if None) from `since` on (all days if None).
+
+    Locks the units' rows first so that two writers refreshing the same unit take turns.
+    Returns the number of rows written.
+    """
+    units = set(unit_ids) if unit_ids is not None else None
+    if units is not None:
+        if not units:
+            return 0
+        list(
+            DistrictUnion.objects.select_for_update()
+            .filter(pk__in=units)
+            .order_by("pk")
+            .values_list("pk")
+        )
+    stale = UnitDayStat.objects.all()
+    if units is not None:
+        stale = stale.filter(district_union_id__in=units)
+    if since is not None:
+        stale = stale.filter(day__gte=since)
+    stale.delete()
+    rows = _collect(units, since)
+    UnitDayStat.objects.bulk_create(
+        [
+            UnitDayStat(district_union_id=unit, day=day, **values)
+            for (unit, day), values in rows.items()
+        ],
+        batch_size=2000,
+    )
+    return len(rows)
+
+
+def units_of(grassroots_ids: Iterable[int], since: date) -> set[int]:
+    """Units these CĐCS belonged to on any day from `since - 1` on."""
+    return set(
+        Affiliation.objects.filter(grassroots_id__in=list(grassroots_ids))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=since))
+        .values_list("district_union_id", flat=True)
+    )
+
+
+def on_figures_changed(sender, grassroots_ids, since: date, **kwargs) -> None:
+    stats_refresh(units_of(grassroots_ids, since), since)

@@ -1,0 +1,1 @@
+// unionportal: small progressive enhancements; every page works without JavaScript.

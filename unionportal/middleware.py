@@ -1,0 +1,64 @@
+"""Project middleware: caching of personal data, session lifetime, database outages."""
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("unionportal")
+
+
+class NoStoreMiddleware:
+    """Pages of logged-in users may show personal data: browsers and proxies must not keep them.
+
+    Also ends sessions older than SESSION_ABSOLUTE_MAX_AGE (8 hours) whatever the activity.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get("login_at")
+            now = int(time.time())
+            if started is None:
+                request.session["login_at"] = now
+            elif now - started > settings.SESSION_ABSOLUTE_MAX_AGE:
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+        response = self.get_response(request)
+        if not request.path.startswith(
+            settings.STATIC_URL
+            if settings.STATIC_URL.startswith("/")
+            else "/" + settings.STATIC_URL
+        ):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is down, answer a Vietnamese 503 page instead of a traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)) or (
+            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+        ):
+            logger.error("Database unavailable: %s", exception)
+            html = render_to_string("503.html", request=None)
+            response = HttpResponse(html, status=503)
+            response["Retry-After"] = "30"
+            response["Cache-Control"] = "no-store"
+            return response
+        return None

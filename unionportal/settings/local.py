@@ -1,0 +1,9 @@
+"""Local development: the embedded SQLite default, debug on unless DJANGO_DEBUG says otherwise."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "local-development-key-not-for-production"

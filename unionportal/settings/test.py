@@ -1,0 +1,11 @@
+"""Test settings: fast hashing, the immediate task backend, everything else as production-like."""
+
+import os
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "test-key-not-for-production"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+ALLOWED_HOSTS = ["*"]

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("quan-tri/", admin.site.urls),
+    path("cdcs/", include("grassroots.urls")),
+    path("doan-vien/", include("members.urls")),
+    path("", include("reports.urls")),
+]
+
+handler404 = "unionportal.errors.page_not_found"
+handler500 = "unionportal.errors.server_error"
