@@ -162,3 +162,52 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} @ {self.grassroots_id} từ {self.start_on:%d/%m/%Y}"
+
+
+class AccessLog(models.Model):
+    """Who opened which member's personal data, and who exported what (Law 91/2025/QH15)."""
+
+    class Action(models.TextChoices):
+        VIEW_MEMBER = "view_member", "Xem hồ sơ đoàn viên"
+        EXPORT = "export", "Xuất dữ liệu"
+        IMPORT = "import", "Nhập dữ liệu"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="người dùng",
+    )
+    at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    action = models.CharField("thao tác", max_length=20, choices=Action.choices)
+    member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    what = models.CharField("nội dung", max_length=255, blank=True)
+    filters = models.JSONField("bộ lọc", default=dict, blank=True)
+    row_count = models.PositiveIntegerField("số dòng", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "nhật ký truy cập dữ liệu cá nhân"
+        verbose_name_plural = "nhật ký truy cập dữ liệu cá nhân"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.get_action_display()} {self.what}"
+
+
+def access_log_record(
+    request, action: str, *, member=None, what: str = "", filters=None, row_count=None
+):
+    """Record one access to personal data by the request's user."""
+    return AccessLog.objects.create(
+        user=request.user if request.user.is_authenticated else None,
+        action=action,
+        member=member,
+        what=what[:255],
+        filters=filters or {},
+        row_count=row_count,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+    )

@@ -35,6 +35,9 @@ class UnitDayStat(models.Model):
         ]
         indexes = [models.Index(fields=["day", "district_union"], name="unitdaystat_day_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.district_union_id} {self.day:%d/%m/%Y}"
+
     FLOW_FIELDS = (
         "admitted",
         "transferred_in",

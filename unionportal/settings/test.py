@@ -9,3 +9,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["*"]
+
+# Several test runs may share one PostgreSQL server: each may pick its own test database name.
+if os.environ.get("UNIONPORTAL_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["UNIONPORTAL_TEST_DB_NAME"]}  # noqa: F405
