@@ -5,12 +5,26 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("unionportal")
+
+LOGIN_AT_KEY = "login_at"
+
+
+def _record_login_time(sender, request, user, **kwargs):
+    """Start the 8-hour clock at the login itself (login() keeps the data of a cycled session,
+    so an older value must not survive a new login of the same user)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT_KEY] = int(time.time())
+
+
+# Connected at import: Django imports this module when it loads MIDDLEWARE, before any login.
+user_logged_in.connect(_record_login_time, dispatch_uid="unionportal_login_at")
 
 
 class NoStoreMiddleware:
@@ -25,10 +39,10 @@ class NoStoreMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            started = request.session.get("login_at")
+            started = request.session.get(LOGIN_AT_KEY)
             now = int(time.time())
-            if started is None:
-                request.session["login_at"] = now
+            if started is None:  # sessions from before this rule: start the clock now
+                request.session[LOGIN_AT_KEY] = now
             elif now - started > settings.SESSION_ABSOLUTE_MAX_AGE:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
