@@ -6,9 +6,51 @@ from datetime import date
 from typing import Self
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Lookup, Q
 
+from unionportal.text import fold
+
+from . import collation  # noqa: F401  (gives SQLite connections the "vi-x-icu" collation)
 from .access import ScopeKind, scope_for
+
+
+class LikePattern(Lookup):
+    """`lhs LIKE pattern`, for patterns built by `like_pattern` (already escaped).
+
+    Used instead of `contains` because `contains` escapes the `%` between words, and instead of
+    `icontains` because PostgreSQL's `UPPER(col) LIKE UPPER(...)` cannot use the trigram index:
+    the searched columns are stored folded (lower case, no diacritics) anyway.
+    """
+
+    lookup_name = "like_pattern"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        sql = f"{lhs} LIKE {rhs}"
+        if connection.vendor == "sqlite":
+            sql += " ESCAPE '\\'"  # PostgreSQL's LIKE escapes with a backslash by default
+        return sql, [*lhs_params, *rhs_params]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def like_pattern(query: str) -> str | None:
+    """LIKE pattern for a free-text search over a folded column, or None for an empty query.
+
+    The words must appear in the order typed, with anything between them, so "nguyen dat"
+    finds "Nguyễn Văn Đạt". When every word is shorter than 3 letters (no trigram to use),
+    the words must be adjacent ("le an" finds "lê an"), which a trigram index can still narrow
+    down through the word boundaries.
+    """
+    words = [_escape_like(word) for word in fold(query).split()]
+    if not words:
+        return None
+    if any(len(word) >= 3 for word in words):
+        return "%" + "%".join(words) + "%"
+    return "%" + " ".join(words) + "%"
 
 
 def _scoped(qs: models.QuerySet, user, *, federation: str, district: str, write: bool):
@@ -61,6 +103,17 @@ class GrassrootsUnionQuerySet(models.QuerySet):
         return self.filter(founded_on__lte=day).filter(
             Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
         )
+
+    def search(self, query: str) -> Self:
+        """CĐCS whose code, name or tax code contain the words of `query` (accents ignored)."""
+        pattern = like_pattern(query)
+        if pattern is None:
+            return self
+        return self.filter(LikePattern(models.F("search_text"), pattern))
+
+    def vi_ordered(self) -> Self:
+        """Sorted by name in Vietnamese alphabetical order (then by id, for stable pages)."""
+        return self.order_by(collation.vi_order("name"), "pk")
 
 
 class AffiliationQuerySet(models.QuerySet):

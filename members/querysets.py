@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Self
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
-from grassroots.querysets import _scoped
+from grassroots.collation import vi_order
+from grassroots.querysets import LikePattern, _scoped, like_pattern
+
+_NUMBER_SEPARATORS = re.compile(r"[\s.\-()]")
+MIN_NUMBER_SEARCH = 3  # fewer digits would match a large part of the register
+
+
+def number_query(query: str) -> str | None:
+    """The digits of `query` when it is a CCCD or phone number (or the start of one), else None.
+
+    Spaces, dots, dashes and brackets are ignored and "+84" becomes "0" (how phones are stored).
+    """
+    text = _NUMBER_SEPARATORS.sub("", query or "")
+    if text.startswith("+84"):
+        text = "0" + text[3:]
+    if text.isdigit() and len(text) >= MIN_NUMBER_SEARCH:
+        return text
+    return None
 
 
 class MemberQuerySet(models.QuerySet):
@@ -33,6 +51,31 @@ class MemberQuerySet(models.QuerySet):
 
     def active_on(self, day: date) -> Self:
         return self.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+    def search(self, query: str) -> Self:
+        """Members found by what an officer types: a name without accents or case ("nguyen van
+        dat" finds "Nguyễn Văn Đạt"), a whole CCCD, or the start of a CCCD or phone number.
+
+        Each branch is served by an index on PostgreSQL: the unique CCCD index (whole CCCD),
+        prefix indexes on CCCD and phone, a trigram index on the folded name (migration 0003).
+        """
+        digits = number_query(query)
+        if digits is not None:
+            if len(digits) == 12:
+                return self.filter(cccd=digits)
+            condition = Q(cccd__startswith=digits) | Q(phone__startswith=digits)
+            if digits.startswith("0") and len(digits) > 1:
+                # clean_phone keeps a typed "+84..." as it is
+                condition |= Q(phone__startswith="+84" + digits[1:])
+            return self.filter(condition)
+        pattern = like_pattern(query)
+        if pattern is None:
+            return self
+        return self.filter(LikePattern(F("search_text"), pattern))
+
+    def vi_ordered(self, *, descending: bool = False) -> Self:
+        """Sorted by full name in Vietnamese alphabetical order (then by id, for stable pages)."""
+        return self.order_by(vi_order("full_name", descending=descending), "pk")
 
 
 class PlacementQuerySet(models.QuerySet):
