@@ -1,9 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from grassroots.access import scope_for
 from unionportal.admin import ScopedAdmin
 
-from .models import Member, Placement
+from .models import AccessLog, Member, Placement
 
 
 class PlacementInline(admin.TabularInline):
@@ -26,3 +27,36 @@ class MemberAdmin(ScopedAdmin, SimpleHistoryAdmin):
     @admin.display(description="Số CCCD")
     def cccd_masked(self, obj):
         return obj.cccd_masked
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only page for admins: who opened which member's record and who exported what.
+
+    Nobody may add, change or delete entries (a log that can be edited proves nothing); only
+    admins (scope ALL) may read it, since it names members and officers.
+    """
+
+    list_display = ["at", "user", "action", "member", "what", "row_count", "ip_address"]
+    list_filter = ["action", "at"]
+    search_fields = ["user__username", "member__full_name", "member__cccd", "what"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "member"]
+    fields = ["at", "user", "action", "member", "what", "filters", "row_count", "ip_address"]
+    readonly_fields = fields
+    list_per_page = 100
+
+    def has_view_permission(self, request, obj=None):
+        return scope_for(request.user).is_admin
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,280 @@
+"""Access matrix over EVERY URL of the project.
+
+The resolver (unionportal.urls) is walked recursively; each named URL must have a row in MATRIX
+saying how to build it (from the `org` fixture: objects of unit A) and which status each role
+gets. A URL without a row fails `test_every_url_has_a_row` (so a new page cannot ship
+unchecked), and a row without a URL fails too (so the table stays true).
+
+Columns (roles, see conftest `users`):
+    anon   anonymous visitor              -> 302 to the login page
+    A      district officer of unit A     (owns the object)
+    B      district officer of unit B     (same federation, other unit)
+    other  federation staff of the other federation
+    staff  federation staff of the object's federation (reads all, writes no register)
+    admin  admin (sees and changes everything)
+
+Out of scope answers 404 (never 403: it must not reveal that the object exists).
+Admin site URLs (quan-tri/) follow one rule instead of rows: admin 200, everyone else 302 to
+the admin login.
+
+Besides the status, every answer to a logged-in user is checked for `Cache-Control: no-store`
+and a CSP without 'unsafe-inline', and a 404 must not show the object's personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ("anon", "A", "B", "other", "staff", "admin")
+
+
+@dataclass(frozen=True)
+class Row:
+    """How to build one URL and what each role gets.
+
+    `get` (and `post`, for URLs that accept writes) are six statuses in ROLES order, e.g.
+    "302 200 404 404 200 200". POST sends `post_data(org)` (default: an empty form, so an
+    allowed role sees the form again with errors and nothing is written).
+    """
+
+    kwargs: Callable[[object], dict] = lambda org: {}
+    get: str | None = None
+    post: str | None = None
+    query: Callable[[object], str] = lambda org: ""
+    post_data: Callable[[object], dict] = lambda org: {}
+    # Anonymous GET answers 200 on the few public pages (login); else 302 to the login page.
+    public: bool = False
+    note: str = ""
+
+
+def _a_pk(attr: str) -> Callable[[object], dict]:
+    return lambda org: {"pk": getattr(org, attr).pk}
+
+
+# fmt: off
+#                                                       anon  A   B  other staff admin
+MATRIX: dict[str, Row] = {
+    # --- authentication ---------------------------------------------------------------
+    "login": Row(get="200 302 302 302 302 302", public=True,
+                 note="logged-in users are sent on to the home page"),
+    "logout": Row(get="302 405 405 405 405 405", post="302 302 302 302 302 302", public=True,
+                  note="POST only; everyone ends on the login page"),
+    # --- progress (home) -----------------------------------------------------------------
+    "home": Row(get="302 200 200 200 200 200"),
+    # --- CĐCS register ---------------------------------------------------------------------
+    "grassroots:grassroots-list": Row(get="302 200 200 200 200 200"),
+    # Officer B founds CĐCS in unit B (the form offers only B): 200 for both officers.
+    "grassroots:grassroots-create": Row(get="302 200 200 404 404 200",
+                                        post="302 200 200 404 404 200"),
+    "grassroots:grassroots-detail": Row(_a_pk("grassroots_a"), get="302 200 404 404 200 200"),
+    "grassroots:grassroots-update": Row(_a_pk("grassroots_a"), get="302 200 404 404 404 200",
+                                        post="302 200 404 404 404 200"),
+    # --- member register ---------------------------------------------------------------------
+    "members:member-list": Row(get="302 200 200 200 200 200"),
+    "members:member-create": Row(get="302 200 200 404 404 200", post="302 200 200 404 404 200"),
+    "members:member-detail": Row(_a_pk("member_a"), get="302 200 404 404 200 200"),
+    "members:member-update": Row(_a_pk("member_a"), get="302 200 404 404 404 200",
+                                 post="302 200 404 404 404 200"),
+}
+# fmt: on
+
+ADMIN_NAMESPACE = "admin"
+
+
+# --- resolver walk ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FoundUrl:
+    name: str  # "namespace:name", or "<unnamed> pattern" for a pattern without a name
+    pattern: str
+    in_admin: bool  # inside the admin site's resolver (covered by the admin rule)
+
+
+def iter_urls(patterns=None, namespace: str = "", prefix: str = "", in_admin: bool = False):
+    """Every URL pattern of the project, with its namespaced name and full route."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}{entry.namespace}:"
+            yield from iter_urls(
+                entry.url_patterns,
+                ns,
+                route,
+                in_admin or entry.app_name == ADMIN_NAMESPACE,
+            )
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else f"<unnamed> {route}"
+            yield FoundUrl(name, route, in_admin)
+
+
+def project_urls() -> list[FoundUrl]:
+    return [u for u in iter_urls() if not u.in_admin]
+
+
+def test_the_resolver_walk_finds_nested_and_admin_urls():
+    """Guard for the walker itself: a walk that found nothing would make the matrix vacuous."""
+    names = {u.name for u in iter_urls()}
+    assert "members:member-detail" in names
+    assert "admin:index" in names
+    assert "admin:members_member_changelist" in names
+
+
+def test_every_url_has_a_row():
+    found = {u.name: u.pattern for u in project_urls()}
+    missing = sorted(set(found) - set(MATRIX))
+    stale = sorted(set(MATRIX) - set(found))
+    assert not missing, (
+        "URLs without a row in unionportal/tests/test_access_matrix.py MATRIX "
+        "(add how to build each and the status per role):\n"
+        + "\n".join(f"  {name}  ({found[name]})" for name in missing)
+    )
+    assert not stale, f"MATRIX rows for URLs that no longer exist: {stale}"
+
+
+def test_every_row_says_what_get_does():
+    for name, row in MATRIX.items():
+        for spec in (row.get, row.post):
+            if spec is not None:
+                assert len(spec.split()) == len(ROLES), name
+        assert row.get is not None, f"{name}: the GET column is required"
+
+
+# --- running the matrix -------------------------------------------------------------------
+
+
+def _clients(users) -> dict[str, Client]:
+    """One client per role, logged in with force_login (axes refuses client.login)."""
+    who = {
+        "A": users.officer_a,
+        "B": users.officer_b,
+        "other": users.other_staff,
+        "staff": users.staff,
+        "admin": users.admin,
+    }
+    clients = {"anon": Client()}
+    for role, user in who.items():
+        client = Client()
+        client.force_login(user)
+        clients[role] = client
+    return clients
+
+
+def _check_answer(problems, role, method, url, response, expected, row, org):
+    status = response.status_code
+    if status != expected:
+        problems.append(f"{method} {url} as {role}: {status}, expected {expected}")
+        return
+    login_url = reverse("login")
+    redirect = getattr(response, "url", "")
+    if role == "anon" and status == 302 and not row.public and not redirect.startswith(login_url):
+        problems.append(f"{method} {url} as anon: redirects to {redirect}, not login")
+    if role != "anon" and "no-store" not in response.headers.get("Cache-Control", ""):
+        problems.append(f"{method} {url} as {role}: no Cache-Control: no-store")
+    if status == 200 and "text/html" in response.headers.get("Content-Type", ""):
+        csp = response.headers.get("Content-Security-Policy", "")
+        if not csp or "unsafe-inline" in csp:
+            problems.append(f"{method} {url} as {role}: CSP missing or allows unsafe-inline")
+    if status == 404:
+        body = response.content.decode(errors="replace")
+        for secret in (org.member_a.full_name, org.member_a.cccd, org.grassroots_a.name):
+            if secret in body:
+                problems.append(f"{method} {url} as {role}: the 404 page shows {secret!r}")
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access_matrix(name, org, users):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(org)) + row.query(org)
+    clients = _clients(users)
+    problems: list[str] = []
+    for method, spec in (("GET", row.get), ("POST", row.post)):
+        if spec is None:
+            continue
+        for role, expected in zip(ROLES, (int(s) for s in spec.split()), strict=True):
+            client = clients[role]
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, row.post_data(org))
+                if name == "logout":  # the client is logged out now: log it in again
+                    clients = _clients(users)
+            _check_answer(problems, role, method, url, response, expected, row, org)
+    assert not problems, "\n".join(problems)
+
+
+def test_writes_refused_by_the_matrix_changed_nothing(org, users):
+    """POSTs that answered 404 left the registers as they were (no half-write by others)."""
+    from grassroots.models import GrassrootsUnion
+    from members.models import Member
+
+    before = (Member.objects.count(), GrassrootsUnion.objects.count())
+    clients = _clients(users)
+    for name, row in MATRIX.items():
+        if row.post is None or name == "logout":
+            continue
+        url = reverse(name, kwargs=row.kwargs(org)) + row.query(org)
+        for role, expected in zip(ROLES, row.post.split(), strict=True):
+            if expected == "404":
+                clients[role].post(url, row.post_data(org))
+    assert (Member.objects.count(), GrassrootsUnion.objects.count()) == before
+    org.member_a.refresh_from_db()
+    assert org.member_a.full_name == "Nguyễn Văn Đạt"
+
+
+# --- admin site rule ----------------------------------------------------------------------
+
+
+def _admin_urls() -> list[str]:
+    """The changelist of every model registered in the admin (the admin's pages that list data)."""
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+    return urls
+
+
+def test_admin_site_rule(org, users):
+    """Admin site: admins 200 on every changelist; everybody else is sent to a login page
+    (anonymous visitors to the portal's, logged-in non-admins to the admin's)."""
+    clients = _clients(users)
+    problems = []
+    for url in _admin_urls():
+        for role, client in clients.items():
+            response = client.get(url)
+            if role == "admin":
+                if response.status_code != 200:
+                    problems.append(f"{url} as admin: {response.status_code}")
+                elif "no-store" not in response.headers.get("Cache-Control", ""):
+                    problems.append(f"{url} as admin: no Cache-Control: no-store")
+            else:
+                logins = (reverse("admin:login"),)
+                if role == "anon":  # LoginRequiredMiddleware answers first, except on the index
+                    logins += (reverse("login"),)
+                if response.status_code != 302 or not response.url.startswith(logins):
+                    problems.append(
+                        f"{url} as {role}: {response.status_code} "
+                        f"{getattr(response, 'url', '')}, expected 302 to {logins}"
+                    )
+    assert not problems, "\n".join(problems)
+
+
+def test_admin_object_pages_open_for_admins(org, users):
+    """The admin's change page of a member and a CĐCS of unit A (objects, not just lists)."""
+    client = _clients(users)["admin"]
+    for model, obj in (
+        ("members_member", org.member_a),
+        ("grassroots_grassrootsunion", org.grassroots_a),
+    ):
+        response = client.get(reverse(f"admin:{model}_change", args=[obj.pk]))
+        assert response.status_code == 200, model
