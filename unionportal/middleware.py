@@ -56,8 +56,33 @@ class NoStoreMiddleware:
         return response
 
 
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    """True for errors that mean "the database cannot be reached right now" (server restarting,
+    connection dropped, SQLite locked), as opposed to a bug in a query."""
+    return isinstance(exception, (OperationalError, InterfaceError)) or (
+        isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+    )
+
+
+def database_unavailable_response(exception: BaseException) -> HttpResponse:
+    """The Vietnamese 503 page. Rendered without the request: its context processors (user,
+    scope) would query the database that is down."""
+    logger.error("Database unavailable: %s", exception)
+    response = HttpResponse(render_to_string("503.html", request=None), status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
-    """While the database is down, answer a Vietnamese 503 page instead of a traceback."""
+    """While the database is down, answer a Vietnamese 503 page instead of a traceback.
+
+    This hook covers errors raised in views. An outage can also surface before the view (the
+    session and the user are loaded lazily by middleware) or after it (the session is saved on
+    every request): those reach the 500 handler, which answers the same page
+    (unionportal.errors.server_error). Nothing half-written survives either way: services
+    write inside transaction.atomic, which rolls back on the error.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -66,13 +91,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)) or (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
-            logger.error("Database unavailable: %s", exception)
-            html = render_to_string("503.html", request=None)
-            response = HttpResponse(html, status=503)
-            response["Retry-After"] = "30"
-            response["Cache-Control"] = "no-store"
-            return response
+        if is_database_unavailable(exception):
+            return database_unavailable_response(exception)
         return None
