@@ -13,3 +13,8 @@ ALLOWED_HOSTS = ["*"]
 # Several test runs may share one PostgreSQL server: each may pick its own test database name.
 if os.environ.get("UNIONPORTAL_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["UNIONPORTAL_TEST_DB_NAME"]}  # noqa: F405
+
+# Static files straight from static/ (no collectstatic in tests).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
