@@ -1,27 +1,91 @@
-from django.http import Http404
-from django.urls import reverse
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+"""The CĐCS register: list, found, edit, detail, dissolve, move (admins).
 
-from unionportal.views import RegisterWriterRequiredMixin, ScopedQuerysetMixin, ServiceFormMixin
+Every object comes through `for_user` / `editable_by` (ScopedQuerysetMixin): out of scope -> 404.
+Writes go through grassroots.services; a ValidationError they raise is shown on the form.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+
+from unionportal.views import (
+    RegisterWriterRequiredMixin,
+    ScopedQuerysetMixin,
+    ServiceFormMixin,
+    add_service_errors,
+)
 
 from . import services
-from .forms import GrassrootsForm
+from .access import scope_for
+from .filters import GrassrootsFilter
+from .forms import GrassrootsDissolveForm, GrassrootsForm, GrassrootsMoveForm
+from .history import history_entries
+from .listing import CappedPaginator, ScopeRequiredMixin
 from .models import DistrictUnion, GrassrootsUnion
+from .selectors import grassroots_member_counts, grassroots_yearly_figures
+
+DETAIL_MEMBERS_SHOWN = 50
 
 
-class GrassrootsListView(ScopedQuerysetMixin, ListView):
+class GrassrootsListView(ScopeRequiredMixin, ScopedQuerysetMixin, ListView):
+    """Queries (constant in the number of rows): session, user, role (scope), units for the
+    unit filter, capped count, the page of CĐCS with their unit, member counts of the page."""
+
     model = GrassrootsUnion
     paginate_by = 50
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return super().get_queryset().select_related("district_union").order_by("name", "pk")
+        self.filter = GrassrootsFilter(
+            super().get_queryset(), self.request.GET, user=self.request.user
+        )
+        return self.filter.qs.select_related("district_union")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context["object_list"])
+        counts = grassroots_member_counts(g.pk for g in rows)
+        for g in rows:
+            g.members_now = counts.get(g.pk, 0)
+        context.update(
+            object_list=rows,
+            filter_form=self.filter.form,
+            filter_summary=self.filter.summary(),
+            show_unit_filter=not self.scope.is_district,
+        )
+        return context
 
 
-class GrassrootsDetailView(ScopedQuerysetMixin, DetailView):
+class GrassrootsDetailView(ScopeRequiredMixin, ScopedQuerysetMixin, DetailView):
     model = GrassrootsUnion
 
     def get_queryset(self):
-        return super().get_queryset().select_related("district_union")
+        return super().get_queryset().select_related("district_union__federation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        grassroots = self.object
+        user = self.request.user
+        members_now = grassroots.members.filter(left_on__isnull=True)
+        records = grassroots.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )
+        context.update(
+            can_edit=GrassrootsUnion.objects.editable_by(user).filter(pk=grassroots.pk).exists(),
+            can_move=scope_for(user).is_admin and grassroots.dissolved_on is None,
+            members_now_count=members_now.count(),
+            members_shown=members_now.vi_ordered()[:DETAIL_MEMBERS_SHOWN],
+            members_shown_limit=DETAIL_MEMBERS_SHOWN,
+            yearly=grassroots_yearly_figures(grassroots),
+            affiliations=grassroots.affiliations.select_related("district_union").order_by(
+                "valid_from"
+            ),
+            history=history_entries(records),
+        )
+        return context
 
 
 class GrassrootsCreateView(RegisterWriterRequiredMixin, ServiceFormMixin, CreateView):
@@ -34,11 +98,13 @@ class GrassrootsCreateView(RegisterWriterRequiredMixin, ServiceFormMixin, Create
     def save_with_service(self, form):
         data = dict(form.cleaned_data)
         unit = data.pop("district_union")
+        # The choices are scoped already; checked again because the door must hold on its own.
         if not DistrictUnion.objects.for_user(self.request.user).filter(pk=unit.pk).exists():
             raise Http404
         return services.grassroots_found(district_union=unit, **data)
 
     def get_success_url(self):
+        messages.success(self.request, f"Đã thành lập {self.object.name}.")
         return reverse("grassroots:grassroots-detail", args=[self.object.pk])
 
 
@@ -51,7 +117,81 @@ class GrassrootsUpdateView(ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def save_with_service(self, form):
+        # form.instance was changed by the form's validation: the service re-reads the row.
         return services.grassroots_update(grassroots=self.object, **form.cleaned_data)
 
     def get_success_url(self):
+        messages.success(self.request, "Đã lưu thay đổi.")
         return reverse("grassroots:grassroots-detail", args=[self.object.pk])
+
+
+class _GrassrootsActionView(FormView):
+    """A form acting on one CĐCS the user may change (404 otherwise)."""
+
+    def get_grassroots_queryset(self):
+        return GrassrootsUnion.objects.editable_by(self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.grassroots = get_object_or_404(
+            self.get_grassroots_queryset().select_related("district_union"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.grassroots, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.act(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        return redirect("grassroots:grassroots-detail", pk=self.grassroots.pk)
+
+
+class GrassrootsDissolveView(_GrassrootsActionView):
+    form_class = GrassrootsDissolveForm
+    template_name = "grassroots/grassrootsunion_dissolve.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["members_now_count"] = self.grassroots.members.filter(left_on__isnull=True).count()
+        return context
+
+    def act(self, data):
+        services.grassroots_dissolve(
+            grassroots=self.grassroots, on=data["on"], reason=data["reason"], user=self.request.user
+        )
+        messages.success(
+            self.request,
+            f"Đã ghi nhận giải thể {self.grassroots.name} từ ngày {data['on']:%d/%m/%Y}.",
+        )
+
+
+class GrassrootsMoveView(_GrassrootsActionView):
+    """Admins move a CĐCS to another upper-level union of its federation from a date."""
+
+    form_class = GrassrootsMoveForm
+    template_name = "grassroots/grassrootsunion_move.html"
+
+    def get_grassroots_queryset(self):
+        if not scope_for(self.request.user).is_admin:
+            return GrassrootsUnion.objects.none()
+        return GrassrootsUnion.objects.editable_by(self.request.user)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "grassroots": self.grassroots,
+        }
+
+    def act(self, data):
+        services.grassroots_move(
+            grassroots=self.grassroots, district_union=data["district_union"], on=data["on"]
+        )
+        messages.success(
+            self.request,
+            f"Đã chuyển {self.grassroots.name} sang {data['district_union'].name} "
+            f"từ ngày {data['on']:%d/%m/%Y}.",
+        )

@@ -22,6 +22,10 @@ from .validators import check_admission_age, clean_cccd, clean_phone
 
 PERSON_FIELDS = ("full_name", "gender", "birth_date", "phone", "occupation", "card_number")
 
+# The admission form's one-time token is kept in the history record of the admission, so a second
+# submission of the same form (double click, reload, back + submit) finds the member it created.
+FORM_TOKEN_REASON = "Kết nạp qua biểu mẫu #"
+
 
 def _check_writable(user, grassroots: GrassrootsUnion) -> None:
     """Raise Http404 when `user` may not write in `grassroots` (services are a door too)."""
@@ -76,11 +80,30 @@ def cccd_taken_message(cccd: str, user) -> str | None:
     return f"Số CCCD này đã là đoàn viên {existing.full_name} ({existing.grassroots.name})."
 
 
+def member_admitted_with_token(form_token: str) -> Member | None:
+    """The member an admission form with this one-time token created, if it was saved."""
+    if not form_token:
+        return None
+    member_id = (
+        Member.history.filter(
+            history_change_reason=FORM_TOKEN_REASON + form_token[:64], history_type="+"
+        )
+        .order_by()
+        .values_list("id", flat=True)
+        .first()
+    )
+    return Member.objects.filter(pk=member_id).first() if member_id else None
+
+
 @transaction.atomic
 def member_admit(
-    *, user, grassroots: GrassrootsUnion, joined_on: date, cccd: str, **fields
+    *, user, grassroots: GrassrootsUnion, joined_on: date, cccd: str, form_token: str = "", **fields
 ) -> Member:
-    """Admit a new member (kết nạp) into `grassroots` on `joined_on`."""
+    """Admit a new member (kết nạp) into `grassroots` on `joined_on`.
+
+    `form_token` (from the admission form) is recorded with the history so that a resubmitted
+    form can be recognised (`member_admitted_with_token`).
+    """
     _check_writable(user, grassroots)
     try:
         cccd = clean_cccd(cccd)
@@ -98,6 +121,8 @@ def member_admit(
         raise ValidationError({"cccd": taken})
     member = Member(grassroots=grassroots, joined_on=joined_on, cccd=cccd, **fields)
     member.full_clean(validate_unique=False)
+    if form_token:
+        member._change_reason = FORM_TOKEN_REASON + form_token[:64]
     try:
         with transaction.atomic():
             member.save()

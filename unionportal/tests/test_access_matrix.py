@@ -75,12 +75,25 @@ MATRIX: dict[str, Row] = {
     "grassroots:grassroots-detail": Row(_a_pk("grassroots_a"), get="302 200 404 404 200 200"),
     "grassroots:grassroots-update": Row(_a_pk("grassroots_a"), get="302 200 404 404 404 200",
                                         post="302 200 404 404 404 200"),
+    "grassroots:grassroots-dissolve": Row(_a_pk("grassroots_a"), get="302 200 404 404 404 200",
+                                          post="302 200 404 404 404 200"),
+    # Moving a CĐCS between upper-level unions changes the organisation tree: admins only.
+    "grassroots:grassroots-move": Row(_a_pk("grassroots_a"), get="302 404 404 404 404 200",
+                                      post="302 404 404 404 404 200"),
     # --- member register ---------------------------------------------------------------------
     "members:member-list": Row(get="302 200 200 200 200 200"),
     "members:member-create": Row(get="302 200 200 404 404 200", post="302 200 200 404 404 200"),
     "members:member-detail": Row(_a_pk("member_a"), get="302 200 404 404 200 200"),
     "members:member-update": Row(_a_pk("member_a"), get="302 200 404 404 404 200",
                                  post="302 200 404 404 404 200"),
+    "members:member-transfer": Row(_a_pk("member_a"), get="302 200 404 404 404 200",
+                                   post="302 200 404 404 404 200"),
+    "members:member-leave": Row(_a_pk("member_a"), get="302 200 404 404 404 200",
+                                post="302 200 404 404 404 200"),
+    "members:member-rejoin": Row(_a_pk("member_a"), get="302 200 404 404 404 200",
+                                 post="302 200 404 404 404 200"),
+    # History records are scoped like the registers (each role sees its own part).
+    "members:audit-list": Row(get="302 200 200 200 200 200"),
 }
 # fmt: on
 

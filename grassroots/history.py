@@ -1,0 +1,143 @@
+"""Readable audit trail from django-simple-history records: who changed what, when, old -> new.
+
+`history_entries(records)` turns a page of historical records (of one model, newest first) into
+entries with the changed fields, in a constant number of queries: one for the predecessors of the
+whole page and one per foreign-key model for the names shown instead of ids.
+
+Bulk writes (imports) record history only through simple_history.utils.bulk_create_with_history /
+bulk_update_with_history; a plain bulk_create or QuerySet.update() leaves no trace here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import models
+from django.utils import timezone
+
+# Bookkeeping columns that are not the user's data.
+HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "search_text"}
+KIND_LABELS = {"+": "Tạo mới", "~": "Sửa", "-": "Xoá"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    record: models.Model
+    when: datetime
+    user: object
+    kind: str
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def object_id(self):
+        return self.record.id
+
+    @property
+    def label(self) -> str:
+        """The object as it was at that time (no query: built from the history row)."""
+        return str(self.record.instance)
+
+    @property
+    def reason_shown(self) -> str:
+        """The change reason without the admission form's one-time token."""
+        return self.reason.split(" #", 1)[0]
+
+
+def _tracked_fields(history_model) -> list[models.Field]:
+    base = history_model.instance_type
+    names = {f.name for f in base._meta.concrete_fields} - HIDDEN_FIELDS
+    return [f for f in base._meta.concrete_fields if f.name in names]
+
+
+def _display(model_field: models.Field, value, names: dict) -> str:
+    if value in (None, ""):
+        return "–"
+    if model_field.is_relation:
+        return names.get((model_field.related_model, value), f"#{value}")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def history_entries(records) -> list[HistoryEntry]:
+    """Entries for `records` (historical rows of one model, any order), in the same order."""
+    records = list(records)
+    if not records:
+        return []
+    history_model = type(records[0])
+    fields = _tracked_fields(history_model)
+    attnames = [f.attname for f in fields]
+
+    # Predecessors: every earlier record of the same objects (few per object), in one query.
+    latest = max(r.history_date for r in records)
+    earlier: dict[object, list] = {}
+    for row in (
+        history_model.objects.filter(id__in={r.id for r in records}, history_date__lte=latest)
+        .order_by("history_date", "history_id")
+        .values("id", "history_id", "history_date", *attnames)
+    ):
+        earlier.setdefault(row["id"], []).append(row)
+
+    def previous(record):
+        rows = earlier.get(record.id, [])
+        key = (record.history_date, record.history_id)
+        before = [r for r in rows if (r["history_date"], r["history_id"]) < key]
+        return before[-1] if before else None
+
+    pairs = [(record, previous(record)) for record in records]
+
+    # Names of related objects (CĐCS, units) shown instead of ids: one query per model.
+    wanted: dict[type, set] = {}
+    for record, prev in pairs:
+        for f in fields:
+            if f.is_relation:
+                for value in (getattr(record, f.attname), prev and prev[f.attname]):
+                    if value:
+                        wanted.setdefault(f.related_model, set()).add(value)
+    names = {}
+    for model, ids in wanted.items():
+        for obj in model._base_manager.filter(pk__in=ids):
+            names[(model, obj.pk)] = str(obj)
+
+    entries = []
+    for record, prev in pairs:
+        changes = []
+        for f in fields:
+            new = getattr(record, f.attname)
+            old = prev[f.attname] if prev else None
+            if prev is None and new in (None, ""):
+                continue
+            if prev is None or old != new:
+                changes.append(
+                    FieldChange(
+                        name=f.name,
+                        label=str(f.verbose_name),
+                        old=_display(f, old, names) if prev else "",
+                        new=_display(f, new, names),
+                    )
+                )
+        entries.append(
+            HistoryEntry(
+                record=record,
+                when=record.history_date,
+                user=record.history_user,
+                kind=KIND_LABELS.get(record.history_type, record.history_type),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
