@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from unionportal.admin import ScopedAdmin
@@ -44,6 +46,20 @@ class GrassrootsUnionAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ["district_union"]
 
 
+@admin.register(Affiliation)
+class AffiliationAdmin(ScopedAdmin):
+    """Which upper-level union a CĐCS belonged to, from when to when (moves are a service)."""
+
+    list_display = ["grassroots", "district_union", "valid_from", "valid_to"]
+    list_filter = ["district_union__federation", "district_union", "valid_from"]
+    search_fields = ["grassroots__code", "grassroots__name"]
+    list_select_related = ["grassroots", "district_union"]
+    readonly_fields = ["grassroots", "district_union", "valid_from", "valid_to"]
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(AnnualTarget)
 class AnnualTargetAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = [
@@ -56,6 +72,25 @@ class AnnualTargetAdmin(ScopedAdmin, SimpleHistoryAdmin):
     ]
     list_filter = ["year", "federation"]
     search_fields = ["district_union__name", "federation__name"]
+
+
+class UserRoleInline(admin.StackedInline):
+    model = UserRole
+    can_delete = True
+    extra = 0
+    max_num = 1
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserWithRoleAdmin(UserAdmin):
+    """Admins give each user their role and unit on the user's own page."""
+
+    inlines = [UserRoleInline]
+    list_display = ["username", "first_name", "union_role", "is_active", "is_staff", "last_login"]
+    list_select_related = ["union_role"]
 
 
 @admin.register(UserRole)

@@ -29,6 +29,29 @@ class MemberAdmin(ScopedAdmin, SimpleHistoryAdmin):
         return obj.cccd_masked
 
 
+@admin.register(Placement)
+class PlacementAdmin(ScopedAdmin):
+    """Stays of members in CĐCS (the history counting reads); changed only through services."""
+
+    list_display = ["member", "grassroots", "start_on", "start_kind", "end_on", "end_kind"]
+    list_filter = ["start_kind", "end_kind", "start_on"]
+    search_fields = ["member__search_text", "member__cccd", "grassroots__code", "grassroots__name"]
+    list_select_related = ["member", "grassroots"]
+    raw_id_fields = ["member", "grassroots"]
+    readonly_fields = [
+        "member",
+        "grassroots",
+        "start_on",
+        "start_kind",
+        "end_on",
+        "end_kind",
+        "created_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
     """Read-only page for admins: who opened which member's record and who exported what.
