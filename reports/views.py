@@ -1,5 +1,429 @@
-from django.views.generic import TemplateView
+"""Progress dashboards: the federation's units, one unit, the lists behind every number.
+
+Access: federation staff see every unit of their federation; a district officer only their own
+unit; admins any federation (the first one, or the one they choose); anyone else sees no data.
+A unit, CĐCS or federation outside the user's scope answers 404. Views only choose and display:
+the figures come from `reports.selectors` and `reports.drilldown`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from grassroots.access import ScopeKind, scope_for
+from grassroots.models import DistrictUnion, Federation, GrassrootsUnion
+from members.models import AccessLog, access_log_record
+
+from . import charts, exports
+from .drilldown import DRILLS, DrillKind, drill_queryset
+from .periods import PERIOD_CHOICES, Period, PeriodError, period_parse
+from .progress import Band
+from .selectors import (
+    DEFAULT_SORT,
+    SORT_COLUMNS,
+    DistrictDashboard,
+    FederationDashboard,
+    ProgressRow,
+    district_dashboard,
+    federation_dashboard,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEGEND = [Band.DONE, Band.ON_TRACK, Band.BEHIND, Band.NO_TARGET]
 
 
-class HomeView(TemplateView):
-    template_name = "reports/home.html"
+def _today():
+    return timezone.localdate()
+
+
+def _int_param(request, name: str) -> int | None:
+    """An id from the query string; a non-number is a bad link, shown as a message."""
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise PeriodError(f"Tham số «{name}» phải là một số (mã nội bộ), không phải «{value}».")
+    return int(value)
+
+
+def drill_url(
+    kind: DrillKind, period: Period, *, unit_id=None, federation_id=None, grassroots_id=None
+):
+    params = period.params()
+    if unit_id:
+        params["unit"] = unit_id
+    elif federation_id:
+        params["federation"] = federation_id
+    if grassroots_id:
+        params["cdcs"] = grassroots_id
+    return f"{reverse('progress-drill', args=[kind.value])}?{urlencode(params)}"
+
+
+def figure_links(period: Period, *, unit_id=None, federation_id=None) -> dict[str, str]:
+    """Links from each figure (UnitFigures field name) to the list behind it."""
+    return {
+        DRILLS[kind].figure: drill_url(kind, period, unit_id=unit_id, federation_id=federation_id)
+        for kind in DrillKind
+    }
+
+
+def row_links(row: ProgressRow, period: Period, federation_id: int | None = None) -> dict:
+    """Links of a dashboard row: its figures, and the unit's own dashboard."""
+    if row.unit_id:
+        return figure_links(period, unit_id=row.unit_id) | {
+            "unit": f"{reverse('progress-unit', args=[row.unit_id])}?{urlencode(period.params())}"
+        }
+    return figure_links(period, federation_id=federation_id)
+
+
+def _sort_links(request, current: str) -> dict:
+    """Header links: a click sorts by the column, a second click reverses the order."""
+    links = {}
+    for key in SORT_COLUMNS:
+        if current == key:
+            target, state = f"-{key}", "ascending"
+        elif current == f"-{key}":
+            target, state = key, "descending"
+        else:
+            target = key if key in ("unit_name", "unit_code") else f"-{key}"
+            state = None
+        params = request.GET.copy()
+        params["sort"] = target
+        params.pop("export", None)
+        links[key] = {"url": f"?{params.urlencode()}", "state": state}
+    return links
+
+
+def _export_name(code: str, period: Period, ext: str) -> str:
+    """`tien-do-TX-2024-nam.xlsx`; with the as-of day when the period is cut short."""
+    cut = f"-den-{period.end:%d%m%Y}" if period.is_cut else ""
+    safe_code = "".join(ch for ch in code if ch.isalnum() or ch in "-_") or "don-vi"
+    return f"tien-do-{safe_code}-{period.year}-{period.kind}{cut}.{ext}"
+
+
+def _download(request, content: bytes | str, filename: str, content_type: str, what: str):
+    access_log_record(
+        request, AccessLog.Action.EXPORT, what=what, filters=dict(request.GET.items())
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _error_page(request, message: str, context: dict | None = None):
+    return render(
+        request,
+        "reports/period_error.html",
+        {"error": message, "period_choices": PERIOD_CHOICES, **(context or {})},
+        status=400,
+    )
+
+
+class HomeView(View):
+    """`/`: the dashboard of the user's own scope (federation, unit, or a no-role page)."""
+
+    def get(self, request):
+        scope = scope_for(request.user)
+        if scope.kind is ScopeKind.DISTRICT:
+            unit = get_object_or_404(
+                DistrictUnion.objects.for_user(request.user).select_related("federation"),
+                pk=scope.district_union_id,
+            )
+            return DistrictDashboardView.respond(request, unit)
+        if scope.kind is ScopeKind.NONE:
+            return render(request, "reports/no_role.html")
+        try:
+            chosen = _int_param(request, "federation")
+        except PeriodError as error:
+            return _error_page(request, str(error))
+        federations = list(Federation.objects.for_user(request.user).order_by("name", "pk"))
+        if chosen is not None:
+            federation = next((f for f in federations if f.pk == chosen), None)
+            if federation is None:
+                raise Http404
+        elif federations:
+            federation = federations[0]
+        else:
+            return render(request, "reports/no_role.html", {"no_federation": True})
+        return FederationDashboardView.respond(
+            request, federation, federations if scope.is_admin else []
+        )
+
+
+class FederationDashboardView:
+    """Rendering of the federation dashboard (reached through HomeView)."""
+
+    @staticmethod
+    def respond(request, federation: Federation, choices: list[Federation]):
+        sort = request.GET.get("sort", "").strip() or DEFAULT_SORT
+        notice = ""
+        if sort.removeprefix("-") not in SORT_COLUMNS:
+            notice = f"Không có cột «{sort}» để sắp xếp; bảng được xếp theo tên đơn vị."
+            sort = DEFAULT_SORT
+        try:
+            period = period_parse(request.GET, _today())
+        except PeriodError as error:
+            return _error_page(
+                request, str(error), {"federation": federation, "federation_choices": choices}
+            )
+        dashboard = federation_dashboard(federation, period, _today(), sort)
+        export = request.GET.get("export", "")
+        if export == "xlsx":
+            return _download(
+                request,
+                exports.federation_workbook(dashboard),
+                _export_name(federation.code, period, "xlsx"),
+                XLSX,
+                f"Tiến độ {federation.name} – {period.label}",
+            )
+        if export == "txt":
+            return _download(
+                request,
+                exports.federation_text(dashboard),
+                _export_name(federation.code, period, "txt"),
+                "text/plain; charset=utf-8",
+                f"Tiến độ (văn bản) {federation.name} – {period.label}",
+            )
+        return render(
+            request,
+            "reports/federation_dashboard.html",
+            _federation_context(request, dashboard, choices, sort, notice),
+        )
+
+
+def _export_links(request) -> dict:
+    links = {}
+    for kind in ("xlsx", "txt"):
+        params = request.GET.copy()
+        params["export"] = kind
+        links[kind] = f"?{params.urlencode()}"
+    return links
+
+
+def _federation_context(request, dashboard: FederationDashboard, choices, sort, notice) -> dict:
+    period, federation = dashboard.period, dashboard.federation
+    totals = [dashboard.units_total]
+    if dashboard.federation_total:
+        totals.append(dashboard.federation_total)
+    return {
+        "dashboard": dashboard,
+        "federation": federation,
+        "federation_choices": choices,
+        "period": period,
+        "period_choices": PERIOD_CHOICES,
+        "form": _form_values(request, period),
+        "lines": [{"row": row, "links": row_links(row, period)} for row in dashboard.rows],
+        "totals": [{"row": row, "links": row_links(row, period, federation.pk)} for row in totals],
+        "sort": sort,
+        "sort_links": _sort_links(request, sort),
+        "notice": notice,
+        "legend": LEGEND,
+        "share": dashboard.units_total.share,
+        "export_links": _export_links(request),
+        "text": exports.federation_text(dashboard),
+        "charts": [
+            charts.percent_bars(dashboard.rows, "new_members", "Tỷ lệ kết nạp đoàn viên mới"),
+            charts.percent_bars(dashboard.rows, "new_grassroots", "Tỷ lệ thành lập CĐCS mới"),
+        ],
+    }
+
+
+def _form_values(request, period: Period) -> dict:
+    return {
+        "year": str(period.year),
+        "period": period.kind,
+        "as_of": period.as_of.strftime("%d/%m/%Y") if period.as_of else "",
+        "sort": request.GET.get("sort", ""),
+    }
+
+
+class DistrictDashboardView(View):
+    """`/tien-do/don-vi/<pk>/`: one unit's dashboard (officers: only their own unit)."""
+
+    def get(self, request, pk: int):
+        unit = get_object_or_404(
+            DistrictUnion.objects.for_user(request.user).select_related("federation"), pk=pk
+        )
+        return self.respond(request, unit)
+
+    @staticmethod
+    def respond(request, unit: DistrictUnion):
+        try:
+            period = period_parse(request.GET, _today())
+        except PeriodError as error:
+            return _error_page(request, str(error), {"unit": unit})
+        dashboard = district_dashboard(unit, period, _today())
+        export = request.GET.get("export", "")
+        if export == "xlsx":
+            return _download(
+                request,
+                exports.district_workbook(dashboard),
+                _export_name(unit.code, period, "xlsx"),
+                XLSX,
+                f"Tiến độ {unit.name} – {period.label}",
+            )
+        if export == "txt":
+            return _download(
+                request,
+                exports.district_text(dashboard),
+                _export_name(unit.code, period, "txt"),
+                "text/plain; charset=utf-8",
+                f"Tiến độ (văn bản) {unit.name} – {period.label}",
+            )
+        return render(
+            request, "reports/district_dashboard.html", _district_context(request, dashboard)
+        )
+
+
+def _district_context(request, dashboard: DistrictDashboard) -> dict:
+    period, unit = dashboard.period, dashboard.unit
+    quarters = []
+    for quarter in dashboard.quarters:
+        links = {}
+        if quarter.period is not None:
+            to_quarter_end = Period(
+                period.year, "nam", min(quarter.period.end, period.year_to_date_end)
+            )
+            links = {
+                "quarter": figure_links(quarter.period, unit_id=unit.pk),
+                "cumulative": figure_links(to_quarter_end, unit_id=unit.pk),
+            }
+        quarters.append({"quarter": quarter, "links": links})
+    months = []
+    for point in dashboard.months:
+        month_period = Period(period.year, f"thang-{point.month}", period.as_of)
+        to_month_end = Period(period.year, "nam", min(month_period.end, period.year_to_date_end))
+        months.append(
+            {
+                "point": point,
+                "month_url": drill_url(DrillKind.NEW_MEMBERS, month_period, unit_id=unit.pk),
+                "cumulative_url": drill_url(DrillKind.NEW_MEMBERS, to_month_end, unit_id=unit.pk),
+            }
+        )
+    grassroots = [
+        {
+            "line": line,
+            "members_url": drill_url(
+                DrillKind.MEMBERS, period, unit_id=unit.pk, grassroots_id=line.grassroots.pk
+            ),
+            "admitted_url": drill_url(
+                DrillKind.NEW_MEMBERS, period, unit_id=unit.pk, grassroots_id=line.grassroots.pk
+            ),
+        }
+        for line in dashboard.grassroots
+    ]
+    federation_url = ""
+    if scope_for(request.user).kind in (ScopeKind.FEDERATION, ScopeKind.ALL):
+        params = period.params()
+        if scope_for(request.user).is_admin:
+            params["federation"] = unit.federation_id
+        federation_url = f"{reverse('home')}?{urlencode(params)}"
+    return {
+        "dashboard": dashboard,
+        "unit": unit,
+        "period": period,
+        "period_choices": PERIOD_CHOICES,
+        "form": _form_values(request, period),
+        "row": dashboard.row,
+        "lines": [{"row": dashboard.row, "links": figure_links(period, unit_id=unit.pk)}],
+        "quarters": quarters,
+        "months": months,
+        "grassroots": grassroots,
+        "legend": LEGEND,
+        "share": dashboard.row.share,
+        "export_links": _export_links(request),
+        "text": exports.district_text(dashboard),
+        "chart": charts.cumulative_chart(
+            dashboard.months,
+            dashboard.row.targets.new_members,
+            "Kết nạp đoàn viên lũy kế theo tháng so với chỉ tiêu",
+        ),
+        "federation_url": federation_url,
+    }
+
+
+class DrillDownView(View):
+    """`/tien-do/chi-tiet/<kind>/`: the list behind one number, with the same unit and period.
+
+    `unit=<id>`: one unit (must be in the user's scope); otherwise the whole federation
+    (federation staff: theirs; admins: `federation=<id>`); officers always need their `unit`.
+    `cdcs=<id>` narrows to one CĐCS of that unit.
+    """
+
+    paginate_by = 50
+
+    def get(self, request, kind: str):
+        try:
+            drill = DrillKind(kind)
+        except ValueError:
+            raise Http404 from None
+        try:
+            period = period_parse(request.GET, _today())
+            unit_id = _int_param(request, "unit")
+            federation_id = _int_param(request, "federation")
+            grassroots_id = _int_param(request, "cdcs")
+        except PeriodError as error:
+            return _error_page(request, str(error))
+        scope = scope_for(request.user)
+        units = DistrictUnion.objects.for_user(request.user)
+        if unit_id is not None:
+            unit = get_object_or_404(units.select_related("federation"), pk=unit_id)
+            federation, unit_ids, where = unit.federation, [unit.pk], unit.name
+        else:
+            if scope.kind not in (ScopeKind.FEDERATION, ScopeKind.ALL):
+                raise Http404
+            federation_id = federation_id or scope.federation_id
+            federation = get_object_or_404(
+                Federation.objects.for_user(request.user), pk=federation_id
+            )
+            unit = None
+            # A subquery, not a list: the count and the page stay one query each.
+            unit_ids = units.filter(federation=federation).values("pk")
+            where = federation.name
+        rows = drill_queryset(drill, unit_ids, period)
+        grassroots = None
+        if grassroots_id is not None:
+            # Only a CĐCS that was ever in these units: no names of others' CĐCS by id.
+            grassroots = get_object_or_404(
+                GrassrootsUnion.objects.filter(affiliations__district_union_id__in=unit_ids)
+                .distinct()
+                .only("pk", "name"),
+                pk=grassroots_id,
+            )
+            field = "grassroots_id" if DRILLS[drill].is_member_list else "pk"
+            rows = rows.filter(**{field: grassroots_id})
+        page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
+        back_params = period.params()
+        if unit is None and scope.is_admin:
+            back_params["federation"] = federation.pk
+        back = (
+            reverse("progress-unit", args=[unit.pk]) if unit else reverse("home")
+        ) + f"?{urlencode(back_params)}"
+        page_params = request.GET.copy()
+        page_params.pop("page", None)
+        return render(
+            request,
+            "reports/drilldown.html",
+            {
+                "drill": DRILLS[drill],
+                "kind": drill,
+                "period": period,
+                "data_date": period.data_date(_today()),
+                "where": where,
+                "unit": unit,
+                "grassroots": grassroots,
+                "page_obj": page,
+                "rows": page.object_list,
+                "count": page.paginator.count,
+                "back_url": back,
+                "page_query": page_params.urlencode(),
+                "show_unit": unit is None,
+            },
+        )

@@ -1,0 +1,292 @@
+"""Dashboard exports: the .xlsx workbook for meetings and the text lines officers paste.
+
+Numbers stay numbers and percentages are Excel percentages (1,35 shown as 135,00%); every text
+cell goes through `safe_cell` so a unit name starting with `=` cannot become a formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from unionportal.spreadsheets import safe_cell
+
+from .periods import Period
+from .progress import Progress, format_int
+from .selectors import DistrictDashboard, FederationDashboard, ProgressRow
+
+NOUNS = {
+    "new_members": "đoàn viên",
+    "new_grassroots": "CĐCS",
+    "new_grassroots_25plus": "CĐCS từ 25 lao động trở lên",
+}
+PERCENT_FORMAT = "0.00%"
+INTEGER_FORMAT = "#,##0"
+
+
+# --- Text lines ----------------------------------------------------------------------------
+
+
+def _short(progress: Progress, noun: str) -> str:
+    if not progress.has_target:
+        return f"{progress.fraction_text(noun)} (chưa giao chỉ tiêu)"
+    return f"{progress.fraction_text(noun)} ({progress.percent_text})"
+
+
+def progress_line(row: ProgressRow) -> str:
+    """`LĐLĐ quận Thanh Xuân: 4.550/6.500 đoàn viên (70%); 27/20 CĐCS (135%); 15/15 CĐCS từ 25
+    lao động trở lên (100%)` - the `progress_report --format text` line."""
+    parts = [_short(progress, NOUNS[name]) for name, progress in row.indicators]
+    return f"{row.name}: " + "; ".join(parts)
+
+
+def _sentence_part(progress: Progress, verb: str, noun: str) -> str:
+    if not progress.has_target:
+        return f"{verb} {progress.fraction_text(noun)} (chưa giao chỉ tiêu)"
+    return f"{verb} {progress.fraction_text(noun)}, đạt {progress.percent_text} chỉ tiêu"
+
+
+def progress_sentence(row: ProgressRow, period: Period, data_date) -> str:
+    """The sentence for written reports: `LĐLĐ quận Thanh Xuân, năm 2024: kết nạp được
+    4.550/6.500 đoàn viên, đạt 70% chỉ tiêu; thành lập được 27/20 CĐCS, đạt 135% chỉ tiêu; ...`
+    """
+    label = period.label[0].lower() + period.label[1:]
+    parts = [
+        _sentence_part(row.new_members, "kết nạp được", "đoàn viên"),
+        _sentence_part(row.new_grassroots, "thành lập được", "CĐCS"),
+        _sentence_part(row.new_grassroots_25plus, "trong đó", "CĐCS có từ 25 lao động trở lên"),
+    ]
+    stock = (
+        f"Đến ngày {data_date:%d/%m/%Y} có {format_int(row.figures.members_total)} đoàn viên,"
+        f" {format_int(row.figures.grassroots_total)} CĐCS."
+    )
+    return f"{row.name}, {label}: " + "; ".join(parts) + ". " + stock
+
+
+def federation_text(dashboard: FederationDashboard) -> str:
+    """The federation's sentence (against its own target when it has one) then each unit's."""
+    total = dashboard.federation_total or dashboard.units_total
+    rows = [replace(total, name=dashboard.federation.name), *dashboard.rows]
+    lines = [progress_sentence(row, dashboard.period, dashboard.data_date) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def district_text(dashboard: DistrictDashboard) -> str:
+    return progress_sentence(dashboard.row, dashboard.period, dashboard.data_date) + "\n"
+
+
+# --- Workbooks -----------------------------------------------------------------------------
+
+ROW_HEADERS = [
+    ("Mã đơn vị", 12),
+    ("Đơn vị", 40),
+    ("Kết nạp đoàn viên mới", 14),
+    ("Chỉ tiêu kết nạp", 12),
+    ("Tỷ lệ kết nạp", 11),
+    ("Thành lập CĐCS mới", 12),
+    ("Chỉ tiêu thành lập CĐCS", 12),
+    ("Tỷ lệ thành lập CĐCS", 11),
+    ("CĐCS mới từ 25 lao động trở lên", 14),
+    ("Chỉ tiêu CĐCS từ 25 lao động", 12),
+    ("Tỷ lệ CĐCS từ 25 lao động", 11),
+    ("Đoàn viên ra khỏi công đoàn", 12),
+    ("Tăng/giảm ròng", 11),
+    ("Tổng số đoàn viên cuối kỳ", 14),
+    ("Tổng số CĐCS cuối kỳ", 12),
+]
+
+
+def _row_values(row: ProgressRow) -> list:
+    values: list = [safe_cell(row.code), safe_cell(row.name)]
+    for _, progress in row.indicators:
+        values += [progress.achieved, progress.target or None, progress.ratio]
+    figures = row.figures
+    values += [
+        figures.left_members,
+        figures.net_members,
+        figures.members_total,
+        figures.grassroots_total,
+    ]
+    return values
+
+
+def _title_rows(sheet, title: str, unit_name: str, period: Period, data_date) -> None:
+    sheet.append([safe_cell(title)])
+    sheet.append([safe_cell(f"Đơn vị: {unit_name}")])
+    sheet.append([safe_cell(f"Kỳ báo cáo: {period.label}")])
+    sheet.append([f"Số liệu đến ngày: {data_date:%d/%m/%Y}"])
+    sheet.append([])
+    sheet["A1"].font = Font(bold=True, size=13)
+
+
+def _header(sheet, headers: list[tuple[str, int]]) -> None:
+    sheet.append([name for name, _ in headers])
+    row = sheet.max_row
+    for index, (_, width) in enumerate(headers, start=1):
+        cell = sheet.cell(row=row, column=index)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
+
+
+def _formats(sheet, first_row: int, percent_columns: set[int]) -> None:
+    for row in sheet.iter_rows(min_row=first_row):
+        for cell in row:
+            if cell.column in percent_columns:
+                cell.number_format = PERCENT_FORMAT
+            elif isinstance(cell.value, int):
+                cell.number_format = INTEGER_FORMAT
+
+
+PERCENT_COLUMNS = {5, 8, 11}
+RULES_NOTE = (
+    "Kết nạp mới tính cho đơn vị mà CĐCS trực thuộc vào ngày kết nạp; chuyển sinh hoạt không"
+    " tính là kết nạp. CĐCS mới tính cho đơn vị trực thuộc vào ngày thành lập. Tỷ lệ so với chỉ"
+    " tiêu cả năm, không làm tròn xuống 100%."
+)
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def federation_workbook(dashboard: FederationDashboard) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tiến độ"
+    _title_rows(
+        sheet,
+        "TIẾN ĐỘ PHÁT TRIỂN ĐOÀN VIÊN, THÀNH LẬP CÔNG ĐOÀN CƠ SỞ",
+        dashboard.federation.name,
+        dashboard.period,
+        dashboard.data_date,
+    )
+    _header(sheet, ROW_HEADERS)
+    first = sheet.max_row + 1
+    for row in dashboard.rows:
+        sheet.append(_row_values(row))
+    sheet.append(_row_values(dashboard.units_total))
+    if dashboard.federation_total:
+        sheet.append(_row_values(dashboard.federation_total))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    _formats(sheet, first, PERCENT_COLUMNS)
+    sheet.append([])
+    sheet.append([safe_cell(RULES_NOTE)])
+    return _save(workbook)
+
+
+QUARTER_HEADERS = [
+    ("Quý", 8),
+    ("Kết nạp đoàn viên trong quý", 14),
+    ("Kết nạp lũy kế", 12),
+    ("Tỷ lệ lũy kế / chỉ tiêu năm", 12),
+    ("Thành lập CĐCS trong quý", 12),
+    ("CĐCS lũy kế", 12),
+    ("Tỷ lệ CĐCS lũy kế", 12),
+    ("CĐCS từ 25 lao động trong quý", 12),
+    ("CĐCS từ 25 lao động lũy kế", 12),
+    ("Tỷ lệ CĐCS từ 25 lao động lũy kế", 12),
+    ("Ra khỏi công đoàn trong quý", 12),
+    ("Đoàn viên cuối quý", 12),
+    ("CĐCS cuối quý", 12),
+]
+GRASSROOTS_HEADERS = [
+    ("Mã CĐCS", 14),
+    ("Tên CĐCS", 48),
+    ("Số lao động", 10),
+    ("Ngày thành lập", 12),
+    ("Đoàn viên cuối kỳ", 12),
+    ("Kết nạp trong kỳ", 12),
+    ("Thành lập trong kỳ", 10),
+    ("Từ 25 lao động trở lên", 10),
+    ("Ghi chú", 30),
+]
+
+
+def district_workbook(dashboard: DistrictDashboard) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tiến độ"
+    title = "TIẾN ĐỘ PHÁT TRIỂN ĐOÀN VIÊN, THÀNH LẬP CÔNG ĐOÀN CƠ SỞ"
+    _title_rows(sheet, title, dashboard.unit.name, dashboard.period, dashboard.data_date)
+    _header(sheet, ROW_HEADERS)
+    first = sheet.max_row + 1
+    sheet.append(_row_values(dashboard.row))
+    _formats(sheet, first, PERCENT_COLUMNS)
+
+    quarters = workbook.create_sheet("Theo quý")
+    _title_rows(
+        quarters,
+        f"TIẾN ĐỘ THEO QUÝ NĂM {dashboard.period.year}",
+        dashboard.unit.name,
+        dashboard.period,
+        dashboard.data_date,
+    )
+    _header(quarters, QUARTER_HEADERS)
+    first = quarters.max_row + 1
+    for quarter in dashboard.quarters:
+        if quarter.period is None:
+            quarters.append([f"Quý {quarter.quarter}", *([None] * 12)])
+            continue
+        figures, cumulative = quarter.figures, quarter.cumulative
+        quarters.append(
+            [
+                f"Quý {quarter.quarter}",
+                figures.new_members,
+                cumulative.new_members.achieved,
+                cumulative.new_members.ratio,
+                figures.new_grassroots,
+                cumulative.new_grassroots.achieved,
+                cumulative.new_grassroots.ratio,
+                figures.new_grassroots_25plus,
+                cumulative.new_grassroots_25plus.achieved,
+                cumulative.new_grassroots_25plus.ratio,
+                figures.left_members,
+                figures.members_total,
+                figures.grassroots_total,
+            ]
+        )
+    _formats(quarters, first, {4, 7, 10})
+
+    units = workbook.create_sheet("CĐCS")
+    _title_rows(
+        units,
+        "CÔNG ĐOÀN CƠ SỞ TRỰC THUỘC",
+        dashboard.unit.name,
+        dashboard.period,
+        dashboard.data_date,
+    )
+    _header(units, GRASSROOTS_HEADERS)
+    first = units.max_row + 1
+    for line in dashboard.grassroots:
+        g = line.grassroots
+        note = (
+            f"Chuyển sang đơn vị khác từ {line.left_unit_on:%d/%m/%Y}" if line.left_unit_on else ""
+        )
+        if g.dissolved_on and g.dissolved_on <= dashboard.period.end:
+            note = f"Giải thể ngày {g.dissolved_on:%d/%m/%Y}"
+        units.append(
+            [
+                safe_cell(g.code),
+                safe_cell(g.name),
+                g.workers,
+                g.founded_on,
+                line.members_at_end,
+                line.admitted,
+                "Có" if line.founded_here else "",
+                "Có" if g.has_25_plus else "",
+                note,
+            ]
+        )
+    for row in units.iter_rows(min_row=first, min_col=4, max_col=4):
+        row[0].number_format = "DD/MM/YYYY"
+    _formats(units, first, set())
+    return _save(workbook)

@@ -1,0 +1,171 @@
+"""Reporting periods: a year, a half, a quarter, a month or a campaign month, optionally cut at an
+"as of" date (year to date on any day). Parsed from GET parameters or command options.
+
+Parameters (all optional): `year` (2000..2100, default: the as-of year or this year),
+`period` (one of PERIOD_CHOICES, default the whole year), `as_of` (dd/mm/yyyy: figures up to and
+including that day). A bad value raises `PeriodError` with a message an officer understands.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+# key -> (label, first month, last month). The campaign months are May and July.
+PERIODS: dict[str, tuple[str, int, int]] = {
+    "nam": ("Cả năm", 1, 12),
+    "6-thang": ("6 tháng đầu năm", 1, 6),
+    **{f"quy-{q}": (f"Quý {ROMAN[q]}", 3 * q - 2, 3 * q) for q in range(1, 5)},
+    "thang-cong-nhan": ("Tháng Công nhân (tháng 5)", 5, 5),
+    "thang-cao-diem": ("Tháng cao điểm (tháng 7)", 7, 7),
+    **{f"thang-{m}": (f"Tháng {m}", m, m) for m in range(1, 13)},
+}
+PERIOD_CHOICES = [(key, label) for key, (label, _, _) in PERIODS.items()]
+DEFAULT_PERIOD = "nam"
+
+
+class PeriodError(ValueError):
+    """A reporting-period parameter that cannot be used; str(error) is the message to show."""
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_date(text: str) -> date:
+    """dd/mm/yyyy (also yyyy-mm-dd from date pickers) -> date, or PeriodError."""
+    value = text.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise PeriodError(
+        f"Ngày số liệu «{value}» không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 04/04/2021."
+    )
+
+
+def parse_year(text: str) -> int:
+    value = text.strip()
+    if not value.isdigit() or not YEAR_MIN <= int(value) <= YEAR_MAX:
+        raise PeriodError(
+            f"Năm «{value}» không hợp lệ: nhập năm có 4 chữ số, từ {YEAR_MIN} đến {YEAR_MAX}."
+        )
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    kind: str
+    as_of: date | None = None
+
+    @property
+    def natural_start(self) -> date:
+        return date(self.year, PERIODS[self.kind][1], 1)
+
+    @property
+    def natural_end(self) -> date:
+        return month_end(self.year, PERIODS[self.kind][2])
+
+    @property
+    def start(self) -> date:
+        return self.natural_start
+
+    @property
+    def end(self) -> date:
+        """Last day counted: the period's end, or the as-of day if that comes first."""
+        if self.as_of and self.as_of < self.natural_end:
+            return self.as_of
+        return self.natural_end
+
+    @property
+    def is_cut(self) -> bool:
+        return self.end != self.natural_end
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def year_end(self) -> date:
+        return date(self.year, 12, 31)
+
+    @property
+    def year_to_date_end(self) -> date:
+        """End of the year-long views (quarter table, monthly chart): the as-of day or 31/12."""
+        return self.as_of or self.year_end
+
+    @property
+    def label(self) -> str:
+        """`Năm 2024`, `Quý I/2024`, `Tháng Công nhân (tháng 5) 2024`, `... đến ngày 04/04/2021`."""
+        name = PERIODS[self.kind][0]
+        if self.kind == "nam":
+            text = f"Năm {self.year}"
+        elif self.kind.startswith(("quy-", "thang-")) and self.kind[-1].isdigit():
+            text = f"{name}/{self.year}"
+        else:
+            text = f"{name} năm {self.year}"
+        if self.is_cut:
+            text += f", lũy kế từ {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
+        return text
+
+    def data_date(self, today: date) -> date:
+        """The date the figures are "as of" for readers: the last counted day, not the future."""
+        return min(self.end, today)
+
+    def elapsed_share(self, today: date) -> Decimal:
+        """Part of the year covered by the period so far: elapsed period days / days in year.
+
+        The yardstick for the colour bands: an annual target pro rata over elapsed time.
+        """
+        last = self.data_date(today)
+        if last < self.start:
+            return Decimal(0)
+        days_in_year = (self.year_end - self.year_start).days + 1
+        return Decimal((last - self.start).days + 1) / Decimal(days_in_year)
+
+    def params(self) -> dict[str, str]:
+        """GET parameters that reproduce this period (for links and exports)."""
+        result = {"year": str(self.year), "period": self.kind}
+        if self.as_of:
+            result["as_of"] = self.as_of.strftime("%d/%m/%Y")
+        return result
+
+
+def period_parse(params: Mapping[str, str], today: date) -> Period:
+    """Build a Period from GET-like `params`; raise PeriodError with a Vietnamese message."""
+    year_text = (params.get("year") or "").strip()
+    kind = (params.get("period") or "").strip() or DEFAULT_PERIOD
+    as_of_text = (params.get("as_of") or "").strip()
+    if kind not in PERIODS:
+        raise PeriodError(
+            f"Kỳ báo cáo «{kind}» không có. Chọn một trong: "
+            + ", ".join(label for _, label in PERIOD_CHOICES[:8])
+            + ", hoặc một tháng."
+        )
+    as_of = parse_date(as_of_text) if as_of_text else None
+    default_year = as_of.year if as_of else today.year
+    year = parse_year(year_text) if year_text else default_year
+    if as_of and as_of.year != year:
+        raise PeriodError(
+            f"Ngày số liệu {as_of:%d/%m/%Y} không thuộc năm {year}: chọn một ngày trong năm"
+            f" {year} hoặc đổi năm."
+        )
+    period = Period(year=year, kind=kind, as_of=as_of)
+    if as_of and as_of < period.natural_start:
+        raise PeriodError(
+            f"Ngày số liệu {as_of:%d/%m/%Y} ở trước kỳ «{PERIODS[kind][0]}» (bắt đầu từ ngày"
+            f" {period.natural_start:%d/%m/%Y})."
+        )
+    return period
+
+
+def quarter_ranges(year: int) -> list[tuple[int, date, date]]:
+    return [(q, date(year, 3 * q - 2, 1), month_end(year, 3 * q)) for q in range(1, 5)]
