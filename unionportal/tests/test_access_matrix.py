@@ -67,6 +67,11 @@ MATRIX: dict[str, Row] = {
                   note="POST only; everyone ends on the login page"),
     # --- progress (home) -----------------------------------------------------------------
     "home": Row(get="302 200 200 200 200 200"),
+    # Unit A's dashboard and the list behind its new-members figure: officer A, staff, admin.
+    "progress-unit": Row(_a_pk("unit_a"), get="302 200 404 404 200 200"),
+    "progress-drill": Row(lambda org: {"kind": "doan-vien-moi"},
+                          query=lambda org: f"?unit={org.unit_a.pk}&year=2024",
+                          get="302 200 404 404 200 200"),
     # --- CĐCS register ---------------------------------------------------------------------
     "grassroots:grassroots-list": Row(get="302 200 200 200 200 200"),
     # Officer B founds CĐCS in unit B (the form offers only B): 200 for both officers.
