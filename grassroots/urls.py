@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import targets, views
 
 app_name = "grassroots"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.GrassrootsDetailView.as_view(), name="grassroots-detail"),
     path("<int:pk>/sua/", views.GrassrootsUpdateView.as_view(), name="grassroots-update"),
     path("<int:pk>/giai-the/", views.GrassrootsDissolveView.as_view(), name="grassroots-dissolve"),
+    path("chi-tieu/", targets.TargetsView.as_view(), name="targets"),
     path("<int:pk>/chuyen/", views.GrassrootsMoveView.as_view(), name="grassroots-move"),
 ]

@@ -1,0 +1,209 @@
+"""Setting annual targets (chỉ tiêu): one page per federation and year, every unit on one form.
+
+Federation staff set the targets of their federation's units and the federation's own target
+(which need not equal the sum of the units'); admins set any federation's. Officers only read
+targets (on their dashboard): this page answers 404 for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from .access import scope_for
+from .models import AnnualTarget, DistrictUnion, Federation
+
+FIELDS = [
+    ("new_members", "Kết nạp đoàn viên"),
+    ("new_grassroots", "Thành lập CĐCS"),
+    ("new_grassroots_25plus", "CĐCS từ 25 lao động trở lên"),
+]
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    key: str  # "f<id>" for the federation, "u<id>" for a unit
+    label: str
+    is_federation: bool
+    fields: tuple  # bound fields, in FIELDS order
+
+
+def _row_key(unit: Federation | DistrictUnion) -> str:
+    return f"f{unit.pk}" if isinstance(unit, Federation) else f"u{unit.pk}"
+
+
+class TargetsForm(forms.Form):
+    """One integer field per unit and indicator; blank means "no target set"."""
+
+    def __init__(self, *args, federation: Federation, units, targets: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = [federation, *units]
+        for unit in self.units:
+            current = targets.get(_row_key(unit))
+            for name, label in FIELDS:
+                self.fields[f"{_row_key(unit)}-{name}"] = forms.IntegerField(
+                    label=f"{unit.name}: {label}",
+                    required=False,
+                    min_value=0,
+                    max_value=10_000_000,
+                    initial=getattr(current, name) if current else None,
+                    widget=forms.NumberInput(
+                        attrs={"class": "form-control form-control-sm", "min": 0}
+                    ),
+                    error_messages={
+                        "invalid": f"{unit.name} – {label}: phải là số nguyên.",
+                        "min_value": f"{unit.name} – {label}: không được âm.",
+                        "max_value": f"{unit.name} – {label}: quá lớn.",
+                    },
+                )
+
+    def rows(self) -> list[TargetRow]:
+        return [
+            TargetRow(
+                key=_row_key(unit),
+                label=unit.name,
+                is_federation=isinstance(unit, Federation),
+                fields=tuple(self[f"{_row_key(unit)}-{name}"] for name, _ in FIELDS),
+            )
+            for unit in self.units
+        ]
+
+    def values(self) -> dict:
+        """{unit: (new_members, new_grassroots, new_grassroots_25plus) or None if all blank}."""
+        result = {}
+        for unit in self.units:
+            values = tuple(self.cleaned_data.get(f"{_row_key(unit)}-{name}") for name, _ in FIELDS)
+            if all(v is None for v in values):
+                result[unit] = None
+            elif any(v is None for v in values):
+                raise ValidationError(
+                    f"{unit.name}: nhập đủ ba chỉ tiêu, hoặc để trống cả ba nếu chưa giao chỉ tiêu."
+                )
+            else:
+                result[unit] = values
+        return result
+
+
+def targets_for(federation: Federation, year: int) -> dict[str, AnnualTarget]:
+    rows = AnnualTarget.objects.filter(year=year).filter(
+        federation=federation
+    ) | AnnualTarget.objects.filter(year=year, district_union__federation=federation)
+    return {_row_key(t.federation or t.district_union): t for t in rows.select_related("federation", "district_union")}
+
+
+@transaction.atomic
+def targets_save(*, user, federation: Federation, year: int, values: dict) -> int:
+    """Create, update or remove the targets of `federation` and its units for `year`.
+
+    Refuses (404) a federation or unit the user may not set targets for. Returns the number of
+    targets changed. Each change is kept in the targets' history (who and when).
+    """
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError(f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.")
+    if not _federations_for(user).filter(pk=federation.pk).exists():
+        raise Http404
+    changed = 0
+    existing = targets_for(federation, year)
+    for unit, numbers in values.items():
+        if isinstance(unit, DistrictUnion) and unit.federation_id != federation.pk:
+            raise Http404
+        current = existing.get(_row_key(unit))
+        if numbers is None:
+            if current:
+                current.delete()
+                changed += 1
+            continue
+        target = current or AnnualTarget(
+            year=year,
+            federation=unit if isinstance(unit, Federation) else None,
+            district_union=unit if isinstance(unit, DistrictUnion) else None,
+        )
+        new = dict(zip((name for name, _ in FIELDS), numbers, strict=True))
+        if current and all(getattr(current, k) == v for k, v in new.items()):
+            continue
+        for name, value in new.items():
+            setattr(target, name, value)
+        target.full_clean(validate_unique=False)
+        target.save()
+        changed += 1
+    return changed
+
+
+def _federations_for(user):
+    """Federations whose targets `user` sets: admins all, federation staff their own."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Federation.objects.all()
+    if scope.is_federation:
+        return Federation.objects.filter(pk=scope.federation_id)
+    return Federation.objects.none()
+
+
+class TargetsView(TemplateView):
+    template_name = "grassroots/targets_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        federations = _federations_for(request.user)
+        if not federations.exists():
+            raise Http404
+        code = request.GET.get("lien_doan") or request.POST.get("lien_doan")
+        self.federation = (
+            federations.filter(code=code).first() if code else None
+        ) or federations.first()
+        self.federations = federations
+        raw_year = request.GET.get("year") or request.POST.get("year") or ""
+        self.year = (
+            int(raw_year) if raw_year.isdigit() and MIN_YEAR <= int(raw_year) <= MAX_YEAR else None
+        )
+        if self.year is None:
+            if raw_year:
+                messages.error(request, f"Năm “{raw_year[:10]}” không hợp lệ: hiển thị năm nay.")
+            self.year = timezone.localdate().year
+        self.units = list(DistrictUnion.objects.filter(federation=self.federation).order_by("name"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None) -> TargetsForm:
+        return TargetsForm(
+            data,
+            federation=self.federation,
+            units=self.units,
+            targets=targets_for(self.federation, self.year),
+        )
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or self.get_form()
+        return super().get_context_data(
+            form=form,
+            headers=[label for _, label in FIELDS],
+            federation=self.federation,
+            federations=self.federations,
+            year=self.year,
+            years=range(self.year - 3, self.year + 2),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                changed = targets_save(
+                    user=request.user,
+                    federation=self.federation,
+                    year=self.year,
+                    values=form.values(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Đã lưu chỉ tiêu năm {self.year}: {changed} thay đổi.")
+                return redirect(f"{request.path}?year={self.year}&lien_doan={self.federation.code}")
+        return self.render_to_response(self.get_context_data(form=form))
