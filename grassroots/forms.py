@@ -46,7 +46,7 @@ class VNDateField(forms.DateField):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         messages = {
             "invalid": f"{what} phải có dạng dd/mm/yyyy, ví dụ 05/03/2024.",
-            "required": f"Cần nhập {what[0].lower() + what[1:]}.",
+            "required": f"Cần nhập {_lower_first(what)}.",
         }
         kwargs["error_messages"] = {**messages, **kwargs.get("error_messages", {})}
         self.what = what
@@ -62,12 +62,26 @@ class VNDateField(forms.DateField):
         return day
 
 
+def _lower_first(label: str) -> str:
+    """ "Số lao động" -> "số lao động", but "CĐCS" stays "CĐCS" (an acronym)."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def set_required_messages(form: forms.Form) -> None:
-    """ "Cần nhập <label>." instead of Django's generic "This field is required"."""
+    """ "Cần nhập <label>." / "Cần chọn <label>." instead of Django's generic message, for fields
+    that have no message of their own."""
     for field in form.fields.values():
         label = str(field.label or "")
-        if field.required and label and not isinstance(field, VNDateField):
-            field.error_messages["required"] = f"Cần nhập {label[0].lower() + label[1:]}."
+        default = (
+            type(field).default_error_messages.get("required")
+            or forms.Field.default_error_messages["required"]
+        )
+        if not (field.required and label) or field.error_messages.get("required") != default:
+            continue
+        verb = "chọn" if isinstance(field, forms.ChoiceField) else "nhập"
+        field.error_messages["required"] = f"Cần {verb} {_lower_first(label)}."
 
 
 class GrassrootsForm(forms.ModelForm):

@@ -49,6 +49,16 @@ class MemberForm(forms.ModelForm):
     """Admit (create) or edit a member. CĐCS choices are those the user may write in."""
 
     birth_date = VNDateField(label="Ngày sinh", what="Ngày sinh", not_future=True)
+    # Longer than 12: "001 190 000 123" or "001.190.000.123" pasted from elsewhere is accepted and
+    # cleaned to its 12 digits by clean_cccd (the model still holds exactly 12).
+    cccd = forms.CharField(
+        label="Số CCCD",
+        max_length=20,
+        help_text="12 chữ số, giữ cả số 0 ở đầu.",
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "20"}
+        ),
+    )
     joined_on = VNDateField(label="Ngày kết nạp", what="Ngày kết nạp", not_future=True)
     grassroots = forms.ModelChoiceField(
         label="CĐCS",
@@ -79,18 +89,13 @@ class MemberForm(forms.ModelForm):
         labels = {
             "full_name": "Họ và tên",
             "gender": "Giới tính",
-            "cccd": "Số CCCD",
             "phone": "Số điện thoại",
             "occupation": "Nghề nghiệp, chức vụ",
             "card_number": "Số thẻ đoàn viên",
         }
-        help_texts = {"cccd": "12 chữ số, giữ cả số 0 ở đầu."}
         widgets = {
             "gender": forms.RadioSelect,
             "full_name": forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
-            "cccd": forms.TextInput(
-                attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "14"}
-            ),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
 
