@@ -1,0 +1,179 @@
+"""Load scenario: 50 people using the portal at once (run it with tests/load/run.sh).
+
+- Federation staff (thanhpho) open the federation dashboard, a unit's dashboard and the list
+  behind a number (drill-down).
+- District officers (thanhxuan, caugiay) search their member register (names typed without
+  accents, as people do) and admit new members through the admission form, each with a CCCD
+  no one has (prefix 098: not a province code, so never one of the demo's).
+
+Every user logs in through the login form (CSRF token, correct password: django-axes only counts
+failures). Traffic goes to 127.0.0.1 only, and the run is bounded: the locustfile refuses other
+hosts, more than 100 users, or a run without a time limit.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+import urllib3
+from locust import HttpUser, between, events, task
+from locust.exception import StopUser
+
+PASSWORD = "unionportal-demo"
+STAFF = ["thanhpho"]
+OFFICERS = ["thanhxuan", "caugiay"]
+SEARCHES = ["nguyen van", "tran thi", "le", "pham", "hoang", "ngoc", "thu", "minh", "huong", "duc"]
+FIRST = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ"]
+MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thu"]
+LAST = ["An", "Bình", "Cường", "Dung", "Hà", "Hoà", "Lan", "Long", "Nam", "Phương", "Tâm"]
+MAX_USERS = 100
+
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # self-signed, 127.0.0.1
+_rng = random.SystemRandom()
+
+
+@events.test_start.add_listener
+def _bounded(environment, **kwargs):
+    """Refuse to load anything but this machine, or to run unbounded."""
+    host = urlsplit(environment.host or "").hostname
+    options = environment.parsed_options
+    problems = []
+    if host != "127.0.0.1":
+        problems.append(f"host must be 127.0.0.1, not {host!r}")
+    if options is not None:
+        if options.num_users and options.num_users > MAX_USERS:
+            problems.append(f"at most {MAX_USERS} users")
+        if options.headless and not options.run_time:
+            problems.append("a headless run needs --run-time")
+    if problems:
+        environment.runner.quit()
+        raise SystemExit("locustfile: " + "; ".join(problems))
+
+
+def _hidden_inputs(page: str) -> dict[str, str]:
+    data = {}
+    for tag in re.findall(r"<input\b[^>]*>", page):
+        if 'type="hidden"' not in tag:
+            continue
+        name = re.search(r'\bname="([^"]+)"', tag)
+        value = re.search(r'\bvalue="([^"]*)"', tag)
+        if name:
+            data[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return data
+
+
+def _options(page: str, select_name: str) -> list[str]:
+    select = re.search(rf'<select\b[^>]*name="{select_name}"[^>]*>(.*?)</select>', page, re.S)
+    if not select:
+        return []
+    return [v for v in re.findall(r'<option\b[^>]*value="([^"]+)"', select.group(1)) if v]
+
+
+def _links(page: str, prefix: str) -> list[str]:
+    return sorted({html.unescape(h) for h in re.findall(rf'href="({prefix}[^"]*)"', page)})
+
+
+class PortalUser(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)  # a person reads the page before the next click
+    usernames: list[str] = []
+
+    def on_start(self):
+        self.client.verify = False
+        self.username = _rng.choice(self.usernames)
+        page = self.client.get("/dang-nhap/", name="login page").text
+        token = _hidden_inputs(page).get("csrfmiddlewaretoken")
+        with self.client.post(
+            "/dang-nhap/",
+            data={"csrfmiddlewaretoken": token, "username": self.username, "password": PASSWORD},
+            headers={"Referer": self.host + "/dang-nhap/"},
+            allow_redirects=False,
+            name="login",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login as {self.username}: {response.status_code}")
+                raise StopUser()
+        self.home = self.client.get("/", name="dashboard: home").text
+
+    def _get(self, url: str, name: str, must_contain: str = "") -> str:
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}")
+            elif must_contain and must_contain not in response.text:
+                response.failure(f"page without {must_contain!r}")
+            return response.text
+
+
+class FederationStaff(PortalUser):
+    """Dashboards, units and drill-downs."""
+
+    weight = 2
+    usernames = STAFF
+
+    @task(3)
+    def dashboard(self):
+        self.home = self._get("/", "dashboard: home", "Tiến độ")
+
+    @task(2)
+    def unit_dashboard(self):
+        links = _links(self.home, "/tien-do/don-vi/")
+        if links:
+            self._get(_rng.choice(links), "dashboard: unit", "Tiến độ")
+
+    @task(3)
+    def drill_down(self):
+        links = _links(self.home, "/tien-do/chi-tiet/")
+        if links:
+            self._get(_rng.choice(links), "dashboard: drill-down", "Tổng số")
+
+
+class DistrictOfficer(PortalUser):
+    """Searches of the member register and admissions."""
+
+    weight = 3
+    usernames = OFFICERS
+
+    @task(1)
+    def dashboard(self):
+        self._get("/", "dashboard: home", "Tiến độ")
+
+    @task(4)
+    def search(self):
+        self._get(f"/doan-vien/?q={_rng.choice(SEARCHES)}", "members: search", "Đoàn viên")
+
+    @task(2)
+    def admit(self):
+        form = self._get("/doan-vien/ket-nap/", "members: admission form", "Kết nạp")
+        choices = _options(form, "grassroots")
+        if not choices:
+            return
+        data = _hidden_inputs(form)
+        data.update(
+            full_name=f"{_rng.choice(FIRST)} {_rng.choice(MIDDLE)} {_rng.choice(LAST)}",
+            gender=_rng.choice(["male", "female"]),
+            birth_date=f"{_rng.randint(1, 28):02d}/{_rng.randint(1, 12):02d}/"
+            f"{_rng.randint(1970, 2004)}",
+            cccd=f"098{_rng.randrange(10**9):09d}",
+            phone="",
+            occupation="Công nhân",
+            card_number="",
+            grassroots=_rng.choice(choices),
+            joined_on=date.today().strftime("%d/%m/%Y"),
+            action="save",
+        )
+        with self.client.post(
+            "/doan-vien/ket-nap/",
+            data=data,
+            headers={"Referer": self.host + "/doan-vien/ket-nap/"},
+            allow_redirects=False,
+            name="members: admit",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                errors = re.findall(r'class="invalid-feedback[^"]*"[^>]*>(.*?)<', response.text)
+                response.failure(f"{response.status_code} {errors[:2]}")
