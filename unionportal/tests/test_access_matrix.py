@@ -18,7 +18,8 @@ Admin site URLs (quan-tri/) follow one rule instead of rows: admin 200, everyone
 the admin login.
 
 Besides the status, every answer to a logged-in user is checked for `Cache-Control: no-store`
-and a CSP without 'unsafe-inline', and a 404 must not show the object's personal data.
+and a CSP without 'unsafe-inline'; no page shown to officer B or to the other federation (and
+no 404 page) may contain unit A's member name, CCCD or CĐCS name.
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ MATRIX: dict[str, Row] = {
                           get="302 200 404 404 200 200"),
     # --- CĐCS register ---------------------------------------------------------------------
     "grassroots:grassroots-list": Row(get="302 200 200 200 200 200"),
+    # Annual targets: federation staff set their own federation's (the other federation's staff
+    # asking for HN get their own federation's page), admins any; officers only read them.
+    "grassroots:targets": Row(query=lambda org: "?lien_doan=HN&year=2024",
+                              get="302 404 404 200 200 200", post="302 404 404 302 302 302"),
     # Officer B founds CĐCS in unit B (the form offers only B): 200 for both officers.
     "grassroots:grassroots-create": Row(get="302 200 200 404 404 200",
                                         post="302 200 200 404 404 200"),
@@ -203,11 +208,13 @@ def _check_answer(problems, role, method, url, response, expected, row, org):
         csp = response.headers.get("Content-Security-Policy", "")
         if not csp or "unsafe-inline" in csp:
             problems.append(f"{method} {url} as {role}: CSP missing or allows unsafe-inline")
-    if status == 404:
+    # Unit A's personal data never reaches officer B or the other federation, whatever the
+    # status (a list, a form's choices, an error page), nor anyone through a 404 page.
+    if status == 404 or role in ("B", "other"):
         body = response.content.decode(errors="replace")
         for secret in (org.member_a.full_name, org.member_a.cccd, org.grassroots_a.name):
             if secret in body:
-                problems.append(f"{method} {url} as {role}: the 404 page shows {secret!r}")
+                problems.append(f"{method} {url} as {role}: the {status} page shows {secret!r}")
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
