@@ -104,6 +104,34 @@ class Page:
             " - window.innerWidth"
         )
 
+    def overflowing_elements(self, limit: int = 5) -> list[str]:
+        """The outermost elements sticking out on the right (to say what to fix)."""
+        return self.page.evaluate(
+            """(limit) => {
+              const out = [];
+              for (const el of document.body.querySelectorAll('*')) {
+                if (el.getBoundingClientRect().right <= window.innerWidth + 1) continue;
+                let p = el.parentElement, inside = false;
+                while (p && p !== document.body) {
+                  const r = p.getBoundingClientRect();
+                  const style = getComputedStyle(p);
+                  if (r.right > window.innerWidth + 1 || style.overflowX !== 'visible') {
+                    inside = true; break;
+                  }
+                  p = p.parentElement;
+                }
+                if (inside) continue;
+                const id = el.id ? '#' + el.id : '';
+                const cls = el.className && typeof el.className === 'string'
+                  ? '.' + el.className.trim().split(' ').filter(Boolean).join('.') : '';
+                out.push(el.tagName.toLowerCase() + id + cls);
+                if (out.length >= limit) break;
+              }
+              return out;
+            }""",
+            limit,
+        )
+
     def text(self) -> str:
         return self.page.inner_text("body")
 
