@@ -88,7 +88,7 @@ def _apply(queryset, data: dict, today: date):
         )
     sort = data.get("sort") or "name"
     if sort == "name":
-        return queryset.vi_ordered()
+        return queryset.vi_ordered(indexed=not data.get("q"))
     return queryset.order_by(sort, "pk")
 
 

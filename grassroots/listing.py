@@ -37,6 +37,16 @@ class CappedPaginator(Paginator):
     def more(self) -> bool:
         return self.raw_count > self.cap
 
+    def page(self, number):
+        """Page 1 is read with one row more than a page: when that fits, the rows are the whole
+        result and no COUNT query runs (most searches find a handful of people)."""
+        if str(number) == "1" and not self.orphans and "raw_count" not in self.__dict__:
+            rows = list(self.object_list[: self.per_page + 1])
+            if len(rows) <= self.per_page:
+                self.__dict__["raw_count"] = len(rows)
+            return self._get_page(rows[: self.per_page], 1, self)
+        return super().page(number)
+
 
 class ScopeRequiredMixin:
     """Pages of the registers: users without a role (scope NONE) get 404, like out-of-scope ids."""

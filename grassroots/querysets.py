@@ -111,9 +111,12 @@ class GrassrootsUnionQuerySet(models.QuerySet):
             return self
         return self.filter(LikePattern(models.F("search_text"), pattern))
 
-    def vi_ordered(self) -> Self:
-        """Sorted by name in Vietnamese alphabetical order (then by id, for stable pages)."""
-        return self.order_by(collation.vi_order("name"), "pk")
+    def vi_ordered(self, *, indexed: bool = True) -> Self:
+        """Sorted by name in Vietnamese alphabetical order (then by id, for stable pages).
+
+        Pass `indexed=False` after a search (see collation.vi_order).
+        """
+        return self.order_by(collation.vi_order("name", indexed=indexed), "pk")
 
 
 class AffiliationQuerySet(models.QuerySet):

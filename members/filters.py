@@ -124,7 +124,7 @@ def _apply(queryset, data: dict):
         queryset = queryset.filter(joined_on__lte=data["joined_to"])
     sort = data.get("sort") or "name"
     if sort in ("name", "-name"):
-        return queryset.vi_ordered(descending=sort == "-name")
+        return queryset.vi_ordered(descending=sort == "-name", indexed=not data.get("q"))
     return queryset.order_by(sort, "-pk" if sort.startswith("-") else "pk")
 
 

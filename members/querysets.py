@@ -73,9 +73,13 @@ class MemberQuerySet(models.QuerySet):
             return self
         return self.filter(LikePattern(F("search_text"), pattern))
 
-    def vi_ordered(self, *, descending: bool = False) -> Self:
-        """Sorted by full name in Vietnamese alphabetical order (then by id, for stable pages)."""
-        return self.order_by(vi_order("full_name", descending=descending), "pk")
+    def vi_ordered(self, *, descending: bool = False, indexed: bool = True) -> Self:
+        """Sorted by full name in Vietnamese alphabetical order (then by id, for stable pages).
+
+        Pass `indexed=False` after a search (see grassroots.collation.vi_order).
+        """
+        order = vi_order("full_name", descending=descending, indexed=indexed)
+        return self.order_by(order, "-pk" if descending else "pk")
 
 
 class PlacementQuerySet(models.QuerySet):
