@@ -44,8 +44,15 @@ class HistoryEntry:
 
     @property
     def label(self) -> str:
-        """The object as it was at that time (no query: built from the history row)."""
-        return str(self.record.instance)
+        """The object as it was at that time, built from the history row alone: simple-history's
+        `record.instance` would load the untracked columns with one query per row."""
+        model = self.record.instance_type
+        values = {
+            f.attname: getattr(self.record, f.attname)
+            for f in model._meta.concrete_fields
+            if hasattr(self.record, f.attname)
+        }
+        return str(model(**values))
 
     @property
     def reason_shown(self) -> str:
@@ -59,9 +66,17 @@ def _tracked_fields(history_model) -> list[models.Field]:
     return [f for f in base._meta.concrete_fields if f.name in names]
 
 
+# Personal numbers appear masked in change history: the audit page lists every member's
+# changes, and lists never show a full CCCD (Law 91/2025; the record's own page shows it).
+MASKED_FIELDS = {"cccd"}
+
+
 def _display(model_field: models.Field, value, names: dict) -> str:
     if value in (None, ""):
         return "–"
+    if model_field.name in MASKED_FIELDS:
+        text = str(value)
+        return text[:4] + "*" * max(len(text) - 6, 0) + text[-2:]
     if model_field.is_relation:
         return names.get((model_field.related_model, value), f"#{value}")
     if model_field.choices:

@@ -2,8 +2,9 @@
 
 PostgreSQL only (SQLite needs none of them at its scale, and has no trigram or ICU):
 - pg_trgm GIN index on the folded name: `search_text LIKE '%nguyen%dat%'` at 1.000.000 members;
-- varchar_pattern_ops indexes on CCCD and phone: prefix search (`LIKE '0010%'`) whatever the
-  database collation (a plain btree serves LIKE prefixes only under the C collation);
+- a varchar_pattern_ops index on phone: prefix search (`LIKE '0912%'`) whatever the database
+  collation (a plain btree serves LIKE prefixes only under the C collation); the CCCD has one
+  already (Django adds `..._like` next to the unique index of a CharField);
 - an index on the name in Vietnamese order (`full_name COLLATE "vi-x-icu"`, id): the first
   page of the unfiltered list without sorting every member.
 On both databases: an index on the history's change reason, where the admission form stores its
@@ -16,8 +17,6 @@ POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS member_search_trgm_idx ON members_member "
     "USING gin (search_text gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS member_cccd_prefix_idx ON members_member "
-    "(cccd varchar_pattern_ops)",
     "CREATE INDEX IF NOT EXISTS member_phone_prefix_idx ON members_member "
     "(phone varchar_pattern_ops)",
     "CREATE INDEX IF NOT EXISTS member_name_vi_idx ON members_member "
@@ -25,7 +24,6 @@ POSTGRES_FORWARD = [
 ]
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS member_search_trgm_idx",
-    "DROP INDEX IF EXISTS member_cccd_prefix_idx",
     "DROP INDEX IF EXISTS member_phone_prefix_idx",
     "DROP INDEX IF EXISTS member_name_vi_idx",
 ]
