@@ -150,15 +150,18 @@ def xlsx_write(stream, sheets: Iterable[Sheet]) -> None:
         date_columns = set(sheet.date_columns)
         formats: list[str | None] = []
         for index, header in enumerate(sheet.headers, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = sheet.widths.get(
-                header, sheet.default_width
-            )
+            dimension = ws.column_dimensions[get_column_letter(index)]
+            dimension.width = sheet.widths.get(header, sheet.default_width)
             if header in text_columns:
                 formats.append(TEXT_FORMAT_XLSX)
             elif header in date_columns:
                 formats.append(DATE_FORMAT_XLSX)
             else:
                 formats.append(None)
+            if formats[-1] is not None:
+                # The whole column, so rows a user adds later in Excel keep the format too
+                # (a CCCD typed into a Text column keeps its leading zero).
+                dimension.number_format = formats[-1]
         ws.freeze_panes = "A2"
         header_cells = []
         for header in sheet.headers:

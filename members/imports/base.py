@@ -1,0 +1,245 @@
+"""What every import kind shares: columns, header matching, the per-kind processor contract.
+
+A kind (units, CĐCS, members, targets) is a `Processor` subclass that declares its `columns`
+and implements:
+- `prepare()`: load the lookups it needs (codes -> ids), scoped to the user;
+- `check_chunk(rows)`: validate up to `chunk_size` rows and return what to write; errors go to
+  `self.error(row, column, message)`; duplicates inside the file are caught with a dict of keys
+  only, so memory does not grow with the rows' content;
+- `write_chunk(plan)`: write a chunk checked without errors (inside the engine's transaction);
+- `finish()`: what has to happen once after the last write (figures_touch).
+The engine (engine.py) drives them: it never writes unless every row so far was valid, and it
+rolls everything back if any row turns out invalid.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from grassroots.access import Scope
+
+from .cells import CellError, header_key, text
+from .errors import RowError
+
+SAMPLE_ROWS = 5
+MAX_KEPT_ERRORS = 10_000
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file. `header` is what users write; `help` goes in the
+    template's explanation sheet; `text_format` marks columns Excel must keep as text."""
+
+    key: str
+    header: str
+    required: bool = True
+    help: str = ""
+    example: object = ""
+    text_format: bool = False
+    date_format: bool = False
+    width: float = 18
+
+
+@dataclass
+class HeaderMatch:
+    index: dict[str, int]
+    notices: list[str]
+    errors: list[RowError]
+
+
+def match_headers(headers: list, columns: Iterable[Column], header_row: int = 1) -> HeaderMatch:
+    """Map column keys to positions. Unknown columns are ignored with a notice; a missing
+    required column or a column given twice is an error."""
+    columns = list(columns)
+    wanted = {header_key(c.header): c for c in columns}
+    index: dict[str, int] = {}
+    notices: list[str] = []
+    errors: list[RowError] = []
+    unknown: list[str] = []
+    for position, raw in enumerate(headers):
+        label = text(raw)
+        if not label:
+            continue
+        column = wanted.get(header_key(label))
+        if column is None:
+            unknown.append(label)
+        elif column.key in index:
+            errors.append(RowError(header_row, label, f"Cột '{column.header}' xuất hiện hai lần."))
+        else:
+            index[column.key] = position
+    if unknown:
+        notices.append(
+            "Các cột không dùng đến (bỏ qua): " + ", ".join(f"'{u}'" for u in unknown) + "."
+        )
+    from unionportal.text import fold
+
+    for column in columns:
+        if column.required and column.key not in index:
+            hint = ""
+            near = [u for u in unknown if fold(u) == fold(column.header)]
+            if near:
+                hint = f" (có cột '{near[0]}': tên cột phải viết đủ dấu như '{column.header}')"
+            errors.append(
+                RowError(header_row, column.header, f"Thiếu cột bắt buộc '{column.header}'{hint}.")
+            )
+    return HeaderMatch(index, notices, errors)
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    rows: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "invalid": self.invalid,
+        }
+
+
+@dataclass
+class Samples:
+    """The first rows of each outcome, for the preview page."""
+
+    headers: list[str] = field(default_factory=list)
+    new: list[list] = field(default_factory=list)
+    updated: list[list] = field(default_factory=list)
+    unchanged: list[list] = field(default_factory=list)
+
+    def add(self, outcome: str, row: int, values: list, changes: str = "") -> None:
+        bucket = getattr(self, outcome)
+        if len(bucket) < SAMPLE_ROWS:
+            bucket.append([row, *[_display(v) for v in values], changes])
+
+    def as_dict(self) -> dict:
+        return {
+            "headers": self.headers,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+class Processor:
+    """Base class of the import kinds (see module docstring)."""
+
+    kind: str = ""
+    title: str = ""  # "Đoàn viên"
+    columns: list[Column] = []
+    chunk_size = 2000
+    sample_columns: list[str] = []  # keys shown in the preview
+
+    def __init__(self, *, user, scope: Scope, source_name: str = ""):
+        self.user = user
+        self.user_id = getattr(user, "pk", None)
+        self.scope = scope
+        self.source_name = source_name
+        self.index: dict[str, int] = {}
+        self.counts = Counts()
+        self.samples = Samples(
+            headers=[c.header for c in self.columns if c.key in self.sample_columns]
+        )
+        self.errors: list[RowError] = []
+        self.error_count = 0
+        self.error_sink = None  # callable(RowError) for the command line
+        self._bad_rows: set[int] = set()
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+
+    # ----- what kinds may override -------------------------------------------------------
+    @classmethod
+    def allowed(cls, scope: Scope) -> bool:
+        return scope.is_admin
+
+    def prepare(self) -> None:
+        pass
+
+    def check_chunk(self, rows: list[tuple[int, list]]) -> object:
+        raise NotImplementedError
+
+    def write_chunk(self, plan) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        pass
+
+    # ----- helpers -----------------------------------------------------------------------
+    @property
+    def change_reason(self) -> str:
+        return f"Nhập từ file {self.source_name}"[:100]
+
+    def header_of(self, key: str) -> str:
+        for column in self.columns:
+            if column.key == key:
+                return column.header
+        return key
+
+    def error(self, row: int | None, key: str, message: str) -> None:
+        problem = RowError(row, self.header_of(key) if key else "", message)
+        self.error_count += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(problem)
+        if self.error_sink is not None:
+            self.error_sink(problem)
+        if row is not None:
+            self._bad_rows.add(row)
+
+    def close_chunk(self) -> None:
+        """Count the chunk's invalid rows (a row with three errors is one invalid row)."""
+        self.counts.invalid += len(self._bad_rows)
+        self._bad_rows.clear()
+
+    def getter(self, values: list):
+        """`get(key)` -> the raw cell of column `key` in `values` (None when absent)."""
+        index = self.index
+        size = len(values)
+
+        def get(key: str):
+            position = index.get(key)
+            if position is None or position >= size:
+                return None
+            return values[position]
+
+        return get
+
+    def picker(self, keys: list[str]):
+        """`pick(values)` -> the raw cells of `keys` as a tuple (None for absent columns and
+        short rows); one C-level itemgetter call per row instead of a lookup per cell."""
+        positions = [self.index.get(key) for key in keys]
+        width = max((p for p in positions if p is not None), default=-1) + 1
+        getter = operator.itemgetter(*[width if p is None else p for p in positions])
+        filler = [None] * (width + 1)
+
+        def pick(values: list) -> tuple:
+            row = values[:width]
+            row += filler[len(row) :]  # pads to width + 1: index `width` is always None
+            return getter(row) if len(keys) > 1 else (getter(row),)
+
+        return pick
+
+    def cell(self, row: int, key: str, convert, *args):
+        """Convert one cell; on failure record the error and return None."""
+        try:
+            return convert(*args)
+        except CellError as problem:
+            self.error(row, key, problem.message)
+            return None
