@@ -58,6 +58,27 @@ def _a_pk(attr: str) -> Callable[[object], dict]:
     return lambda org: {"pk": getattr(org, attr).pk}
 
 
+def _import_job(org) -> dict:
+    """A finished (invalid) member import made by officer A in unit A."""
+    from django.contrib.auth import get_user_model
+
+    from members.imports.models import ImportJob
+
+    job, _ = ImportJob.objects.get_or_create(
+        original_name="doan-vien-A.xlsx",
+        defaults={
+            "kind": "members",
+            "user": get_user_model().objects.get(username="officer_a"),
+            "federation": org.federation,
+            "district_union": org.unit_a,
+            "status": ImportJob.Status.INVALID,
+            "errors": [[2, "Số CCCD", "Số CCCD phải gồm đúng 12 chữ số."]],
+            "error_count": 1,
+        },
+    )
+    return {"pk": job.pk}
+
+
 # fmt: off
 #                                                       anon  A   B  other staff admin
 MATRIX: dict[str, Row] = {
@@ -104,6 +125,19 @@ MATRIX: dict[str, Row] = {
                                  post="302 200 404 404 404 200"),
     # History records are scoped like the registers (each role sees its own part).
     "members:audit-list": Row(get="302 200 200 200 200 200"),
+    # --- spreadsheet imports (members/imports) ------------------------------------------------
+    # Officers import members/CĐCS of their unit, federation staff targets, admins anything:
+    # everyone with a role has the upload page (an empty POST shows the form again).
+    "imports:import-start": Row(get="302 200 200 200 200 200", post="302 200 200 200 200 200"),
+    "imports:import-history": Row(get="302 200 200 200 200 200"),
+    "imports:import-template": Row(lambda org: {"kind": "members"}, get="302 200 200 404 404 200"),
+    # Officer A's member import (not awaiting confirmation: confirm/run again just redirect).
+    "imports:import-detail": Row(_import_job, get="302 200 404 404 404 200"),
+    "imports:import-errors": Row(_import_job, get="302 200 404 404 404 200"),
+    "imports:import-confirm": Row(_import_job, get="302 405 405 405 405 405",
+                                  post="302 302 404 404 404 302"),
+    "imports:import-rerun": Row(_import_job, get="302 405 405 405 405 405",
+                                post="302 302 404 404 404 302"),
 }
 # fmt: on
 
