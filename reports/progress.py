@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import cached_property
 
 DASH = "–"
 _CENT = Decimal("0.01")
@@ -87,7 +88,7 @@ class Progress:
     def has_target(self) -> bool:
         return bool(self.target)
 
-    @property
+    @cached_property
     def percent(self) -> Decimal | None:
         return percent(self.achieved, self.target)
 

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from itertools import pairwise
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models import Count, F, Q
 
 from grassroots.collation import vi_sort_key
 from grassroots.models import Affiliation, AnnualTarget, DistrictUnion, Federation
 from members.models import Placement
 
-from .models import UnitDayStat
+from .models import to_date_totals
 from .periods import ROMAN, Period, month_end, quarter_ranges
 from .progress import Progress, sum_targets
 
@@ -46,57 +47,29 @@ class UnitFigures:
         )
 
 
-def _sum(expression):
-    return Coalesce(Sum(expression), 0)
-
-
-MEMBER_NET = (
-    F("admitted") + F("transferred_in") + F("moved_in") - F("left") - F("transferred_out")
-) - F("moved_out")
-GRASSROOTS_NET = (
-    F("founded") + F("grassroots_moved_in") - F("dissolved") - F("grassroots_moved_out")
-)
+def _figures(before: dict, upto: dict) -> UnitFigures:
+    """A unit's figures between two running-total rows: flows by difference, stock at `upto`."""
+    return UnitFigures(
+        new_members=upto["admitted_to_date"] - before["admitted_to_date"],
+        left_members=upto["left_to_date"] - before["left_to_date"],
+        new_grassroots=upto["founded_to_date"] - before["founded_to_date"],
+        new_grassroots_25plus=upto["founded_25plus_to_date"] - before["founded_25plus_to_date"],
+        members_total=upto["members_to_date"],
+        grassroots_total=upto["grassroots_to_date"],
+    )
 
 
 def figures_by_unit(unit_ids: Iterable[int], start: date, end: date) -> dict[int, UnitFigures]:
     """Figures of each unit for days start..end (inclusive) and stock as of `end`.
 
-    Two grouped queries whatever the number of units: one over the period's day rows, one over
-    all day rows up to `end` for the stock.
+    Two queries whatever the number of units, days or members: the running totals of each
+    unit on the day before `start` and on `end` (`reports.models.to_date_totals`); the
+    period's figures are their difference.
     """
     ids = list(unit_ids)
-    flows = {
-        row["district_union_id"]: row
-        for row in UnitDayStat.objects.filter(district_union_id__in=ids, day__range=(start, end))
-        .values("district_union_id")
-        .annotate(
-            admitted=_sum("admitted"),
-            left=_sum("left"),
-            founded=_sum("founded"),
-            founded_25plus=_sum("founded_25plus"),
-        )
-        .order_by()
-    }
-    stocks = {
-        row["district_union_id"]: row
-        for row in UnitDayStat.objects.filter(district_union_id__in=ids, day__lte=end)
-        .values("district_union_id")
-        .annotate(members=_sum(MEMBER_NET), grassroots=_sum(GRASSROOTS_NET))
-        .order_by()
-    }
-    result = {}
-    for unit_id in ids:
-        flow = flows.get(unit_id, {})
-        stock = stocks.get(unit_id, {})
-        result[unit_id] = UnitFigures(
-            new_members=flow.get("admitted", 0),
-            left_members=flow.get("left", 0),
-            new_grassroots=flow.get("founded", 0),
-            new_grassroots_25plus=flow.get("founded_25plus", 0),
-            members_total=stock.get("members", 0),
-            grassroots_total=stock.get("grassroots", 0),
-        )
-    return result
+    day_before = start - timedelta(days=1)
+    totals = to_date_totals(ids, [day_before, end])
+    return {unit: _figures(totals[day_before][unit], totals[end][unit]) for unit in ids}
 
 
 # --- Targets and progress rows -------------------------------------------------------------
@@ -157,15 +130,15 @@ class ProgressRow:
     share: Decimal
     unit_id: int | None = None  # None on total rows
 
-    @property
+    @cached_property
     def new_members(self) -> Progress:
         return Progress(self.figures.new_members, self.targets.new_members, self.share)
 
-    @property
+    @cached_property
     def new_grassroots(self) -> Progress:
         return Progress(self.figures.new_grassroots, self.targets.new_grassroots, self.share)
 
-    @property
+    @cached_property
     def new_grassroots_25plus(self) -> Progress:
         return Progress(
             self.figures.new_grassroots_25plus, self.targets.new_grassroots_25plus, self.share
@@ -328,32 +301,6 @@ class DistrictDashboard:
     grassroots: list[GrassrootsLine] = field(default_factory=list)
 
 
-def _month_flows(unit_id: int, start: date, end: date) -> dict[int, dict]:
-    return {
-        row["month"]: row
-        for row in UnitDayStat.objects.filter(district_union_id=unit_id, day__range=(start, end))
-        .annotate(month=ExtractMonth("day"))
-        .values("month")
-        # Names unlike the fields': an annotation named `admitted` would shadow the field
-        # inside MEMBER_NET.
-        .annotate(
-            n_admitted=_sum("admitted"),
-            n_left=_sum("left"),
-            n_founded=_sum("founded"),
-            n_founded_25plus=_sum("founded_25plus"),
-            n_members=_sum(MEMBER_NET),
-            n_grassroots=_sum(GRASSROOTS_NET),
-        )
-        .order_by()
-    }
-
-
-def _stock_before(unit_id: int, day: date) -> dict:
-    return UnitDayStat.objects.filter(district_union_id=unit_id, day__lt=day).aggregate(
-        members=_sum(MEMBER_NET), grassroots=_sum(GRASSROOTS_NET)
-    )
-
-
 def grassroots_lines(unit: DistrictUnion, period: Period) -> list[GrassrootsLine]:
     """The CĐCS that belonged to `unit` on some day of the period, with what each contributed
     (same rules as the unit's figures, so the columns add up to the dashboard's numbers).
@@ -443,22 +390,28 @@ def district_dashboard(unit: DistrictUnion, period: Period, today: date) -> Dist
     def share_to(day: date) -> Decimal:
         return Decimal((day - period.year_start).days + 1) / days_in_year
 
-    by_month = _month_flows(unit.pk, period.year_start, period.year_to_date_end)
-    month_flows = {
-        month: UnitFigures(
-            new_members=data.get("n_admitted", 0),
-            left_members=data.get("n_left", 0),
-            new_grassroots=data.get("n_founded", 0),
-            new_grassroots_25plus=data.get("n_founded_25plus", 0),
-            # Here the "totals" carry the month's net change of the stock.
-            members_total=data.get("n_members", 0),
-            grassroots_total=data.get("n_grassroots", 0),
-        )
+    # Running totals at the end of each month so far (and of the previous year): month flows
+    # are differences, stocks are read directly. Two queries.
+    ends = [period.year_start - timedelta(days=1)] + [
+        min(month_end(period.year, month), period.year_to_date_end)
         for month in range(1, 13)
-        for data in [by_month.get(month, {})]
-    }
-    before = _stock_before(unit.pk, period.year_start)
-    stock = UnitFigures(members_total=before["members"], grassroots_total=before["grassroots"])
+        if date(period.year, month, 1) <= period.year_to_date_end
+    ]
+    totals = to_date_totals([unit.pk], ends)
+    month_flows = {month: UnitFigures() for month in range(1, 13)}
+    for month, (before, upto) in enumerate(pairwise(ends), start=1):
+        first, last = totals[before][unit.pk], totals[upto][unit.pk]
+        # Here the "totals" carry the month's change of the stocks.
+        month_flows[month] = replace(
+            _figures(first, last),
+            members_total=last["members_to_date"] - first["members_to_date"],
+            grassroots_total=last["grassroots_to_date"] - first["grassroots_to_date"],
+        )
+    start_stock = totals[ends[0]][unit.pk]
+    stock = UnitFigures(
+        members_total=start_stock["members_to_date"],
+        grassroots_total=start_stock["grassroots_to_date"],
+    )
     cumulative = UnitFigures()
     quarters: list[QuarterRow] = []
     for quarter, q_start, q_end in quarter_ranges(period.year):

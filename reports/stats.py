@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -23,7 +23,7 @@ from django.db.models import Count, F, Q
 from grassroots.models import WORKERS_THRESHOLD, Affiliation, DistrictUnion, GrassrootsUnion
 from members.models import Placement
 
-from .models import UnitDayStat
+from .models import UnitDayStat, to_date_totals
 
 AFF = "grassroots__affiliations"
 
@@ -182,14 +182,33 @@ def stats_refresh(unit_ids: Iterable[int] | None = None, since: date | None = No
         stale = stale.filter(day__gte=since)
     stale.delete()
     rows = _collect(units, since)
-    UnitDayStat.objects.bulk_create(
-        [
-            UnitDayStat(district_union_id=unit, day=day, **values)
-            for (unit, day), values in rows.items()
-        ],
-        batch_size=2000,
-    )
+    UnitDayStat.objects.bulk_create(_with_running_totals(rows, since), batch_size=2000)
     return len(rows)
+
+
+def _with_running_totals(rows: dict[tuple[int, date], dict], since: date | None) -> list:
+    """Day rows in (unit, day) order with their running totals: the totals of the unit's last
+    row kept (the day before `since`) plus each day's changes. Every row from `since` on was
+    just rebuilt, so the totals of all of them are recomputed here."""
+    touched = {unit for unit, _ in rows}
+    base: dict[int, dict] = {}
+    if since is not None and touched:
+        day_before = since - timedelta(days=1)
+        base = to_date_totals(touched, [day_before])[day_before]
+    running: dict[int, dict] = {}
+    result = []
+    for (unit, day), values in sorted(rows.items()):
+        stat = UnitDayStat(district_union_id=unit, day=day, **values)
+        totals = running.get(unit)
+        if totals is None:
+            totals = running[unit] = dict(
+                base.get(unit) or dict.fromkeys(UnitDayStat.TO_DATE_FIELDS, 0)
+            )
+        for field, change in stat.day_changes().items():
+            totals[field] += change
+            setattr(stat, field, totals[field])
+        result.append(stat)
+    return result
 
 
 def units_of(grassroots_ids: Iterable[int], since: date) -> set[int]:

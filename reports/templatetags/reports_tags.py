@@ -1,6 +1,8 @@
 """Number formats of the dashboards, the way officers write them (see reports.progress)."""
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from reports.progress import format_int, format_pct
 
@@ -31,3 +33,95 @@ def share_pct(value) -> str:
 def lookup(mapping, key):
     """`mapping[key]` in a template (None when missing)."""
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def indicator_cells(progress, url):
+    """The three cells of one indicator: achieved (a link to the list behind it), target,
+    percentage with its band (colour class, text mark, label for screen readers).
+
+    Built in Python: a dashboard row has three of them, and 100 rows of nested includes cost
+    more than the database work of the whole page.
+    """
+    band = progress.band
+    mark = (
+        format_html('<span class="band-mark" aria-hidden="true">{}</span> ', band.mark)
+        if progress.has_target
+        else ""
+    )
+    return format_html(
+        '<td class="table-num"><a href="{}">{}</a></td><td class="table-num">{}</td>'
+        '<td class="table-num band band-{}" title="{}">{}{}'
+        '<span class="visually-hidden"> ({})</span></td>',
+        url,
+        format_int(progress.achieved),
+        progress.target_text,
+        band.value,
+        band.label,
+        mark,
+        progress.percent_text,
+        band.label,
+    )
+
+
+def _linked_number(url: str, value: int):
+    return format_html('<td class="table-num"><a href="{}">{}</a></td>', url, format_int(value))
+
+
+@register.simple_tag
+def progress_row(line, css_class: str = ""):
+    """One dashboard row (`line` = {"row": ProgressRow, "links": {...}}): the unit's name
+    (a link to its own dashboard when it has one) and every number linked to its list."""
+    row, links = line["row"], line["links"]
+    if links.get("unit"):
+        name = format_html('<a href="{}">{}</a>', links["unit"], row.name)
+    else:
+        name = row.name
+    figures = row.figures
+    cells = [
+        indicator_cells(row.new_members, links["new_members"]),
+        indicator_cells(row.new_grassroots, links["new_grassroots"]),
+        indicator_cells(row.new_grassroots_25plus, links["new_grassroots_25plus"]),
+        _linked_number(links["left_members"], figures.left_members),
+        format_html('<td class="table-num">{}</td>', format_int(figures.net_members)),
+        _linked_number(links["members_total"], figures.members_total),
+        _linked_number(links["grassroots_total"], figures.grassroots_total),
+    ]
+    return format_html(
+        '<tr data-unit="{}"{}><th scope="row">{}</th>{}</tr>',
+        row.code,
+        format_html(' class="{}"', css_class) if css_class else "",
+        name,
+        mark_safe("".join(cells)),  # each cell was built by format_html
+    )
+
+
+@register.simple_tag
+def chart_bars(chart):
+    """The bars of a `reports.charts.BarChart` (label, bar with a tooltip, value)."""
+    label_x = chart.label_width - 6
+    return format_html_join(
+        "\n",
+        '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>'
+        '<rect class="chart-bar band-{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
+        '<text class="chart-value" x="{}" y="{}">{}{}</text>',
+        (
+            (
+                label_x,
+                bar.y + 12,
+                bar.label if len(bar.label) <= 34 else bar.label[:33] + "…",
+                bar.band.value,
+                chart.label_width,
+                bar.y,
+                bar.width,
+                chart.bar_height,
+                bar.label,
+                bar.value_text,
+                bar.text_x,
+                bar.y + 12,
+                "" if bar.band.value == "no-target" else f"{bar.band.mark} ",
+                bar.value_text,
+            )
+            for bar in chart.bars
+        ),
+    )
