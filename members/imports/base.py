@@ -182,6 +182,9 @@ class Processor:
     def finish(self) -> None:
         pass
 
+    def close(self) -> None:
+        """Release what prepare() set up (always called, also after an error)."""
+
     # ----- helpers -----------------------------------------------------------------------
     @property
     def change_reason(self) -> str:

@@ -121,11 +121,16 @@ def run_import(
             if commit:
                 try:
                     with transaction.atomic():
-                        processor.prepare()
-                        _run_chunks(processor, table, write=True, progress=progress)
-                        if processor.error_count:
-                            raise _Rollback
-                        processor.finish()
+                        try:
+                            processor.prepare()
+                            _run_chunks(processor, table, write=True, progress=progress)
+                            if processor.error_count:
+                                raise _Rollback
+                            processor.finish()
+                        finally:
+                            # No helper thread may still use the connection when the
+                            # transaction ends, whichever way it ends.
+                            processor.close()
                         outcome.committed = True
                         _done(outcome, processor, started)
                         if before_commit is not None:

@@ -164,6 +164,13 @@ class CopyPipeline:
         self.thread = threading.Thread(target=run, name="import-copy", daemon=True)
         self.thread.start()
 
+    def drain(self) -> None:
+        """Wait for the helper thread, dropping its error (the transaction is ending anyway)."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        self.error = None
+
     def wait(self) -> None:
         if self.thread is not None:
             self.thread.join()

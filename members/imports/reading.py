@@ -59,6 +59,11 @@ def sniff(path) -> str:
             "Đây là file Excel cũ (.xls) hoặc file đã đặt mật khẩu: hãy mở bằng Excel, "
             "bỏ mật khẩu nếu có và lưu lại dưới dạng .xlsx (Excel Workbook)."
         )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem(
+            "File CSV ở mã UTF-16 (Unicode Text): hãy lưu thành CSV UTF-8 (Comma delimited) "
+            "hoặc .xlsx."
+        )
     if head.startswith(b"%PDF"):
         raise FileProblem("Đây là file PDF, không phải bảng tính .xlsx hoặc .csv.")
     if b"\x00" in head:

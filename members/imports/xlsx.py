@@ -461,7 +461,11 @@ class XlsxReader:
                 attr_cache[attrs] = kind_style
             kind, style = kind_style
             if kind == b"s":
-                value = string(raw) if raw else None
+                if not raw:
+                    continue
+                value = string(raw)
+                if not value:  # an empty shared string is an empty cell
+                    continue
             elif kind == b"n":
                 if not raw:
                     continue
@@ -480,7 +484,7 @@ class XlsxReader:
                 value = _x_unescape(_unescape(inline[3:-4]).decode())
             else:
                 value = self._value(kind, style, raw or None, inline or None)
-            if value is None:
+            if value is None or value == "":
                 continue
             column = columns.get(letters)
             if column is None:
@@ -527,12 +531,12 @@ class XlsxReader:
                     elif name == "is":
                         inline = _rich_text(child)
                 if kind == b"inlineStr":
-                    value = _x_unescape(inline) if inline is not None else None
+                    value = _x_unescape(inline) if inline else None
                 elif kind in (b"str", b"e") and raw is not None:
                     value = _x_unescape(raw.decode())
                 else:
                     value = self._value(kind, style, raw or None, None)
-                if value is None:
+                if value is None or value == "":
                     continue
                 if column >= len(values):
                     if column > 16383:

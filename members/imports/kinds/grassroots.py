@@ -158,8 +158,14 @@ class GrassrootsImport(Processor):
                     f"{unit[1]:%d/%m/%Y}.",
                 )
                 ok = False
+        raw_tax = digits_text(get("tax_code"))
         try:
-            tax = clean_tax_code(digits_text(get("tax_code")))
+            if raw_tax.isdigit() and len(raw_tax) == 9:
+                raise forms.ValidationError(
+                    "Mã số thuế có 9 chữ số: có thể Excel đã bỏ mất số 0 ở đầu. Hãy định dạng "
+                    "cột là Văn bản (Text) và nhập đủ 10 chữ số."
+                )
+            tax = clean_tax_code(raw_tax)
         except forms.ValidationError as problem:
             error(number, "tax_code", problem.messages[0])
             ok = False

@@ -797,6 +797,10 @@ class MemberImport(Processor):
         self.placement_writer.insert(placements)
         self.history_writer.insert(history)
 
+    def close(self) -> None:
+        if getattr(self, "pipeline", None) is not None:
+            self.pipeline.drain()
+
     def finish(self) -> None:
         if self.pipeline is not None:
             self.pipeline.wait()

@@ -122,7 +122,8 @@ class TargetImport(Processor):
                     ok = False
                     continue
                 if value is None:
-                    self.error(number, key, f"Cần nhập {FIELD_LABELS[key].lower()}.")
+                    label = FIELD_LABELS[key]
+                    self.error(number, key, f"Cần nhập {label[0].lower()}{label[1:]}.")
                     ok = False
                 elif value > MAX_VALUE:
                     self.error(number, key, f"{FIELD_LABELS[key]} quá lớn.")
