@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "members"
 
 urlpatterns = [
     path("", views.MemberListView.as_view(), name="member-list"),
+    path("xuat.<str:fmt>", exports.MemberExportView.as_view(), name="member-export"),
     path("ket-nap/", views.MemberCreateView.as_view(), name="member-create"),
     path("nhat-ky-thay-doi/", views.AuditListView.as_view(), name="audit-list"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="member-detail"),

@@ -200,3 +200,41 @@ def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
     response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def export_response(
+    *,
+    fmt: str,
+    filename: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    text_columns: Iterable[str] = (),
+    date_columns: Iterable[str] = (),
+    widths: dict[str, float] | None = None,
+    info: Sequence[tuple[str, object]] = (),
+):
+    """A list download: `filename`.xlsx (data sheet + an "Thông tin" sheet with `info`: who,
+    when, filters) or `filename`.csv (streamed, UTF-8 with BOM, data only)."""
+    if fmt == "csv":
+        return csv_response(f"{filename}.csv", headers, rows)
+    sheets = [
+        Sheet(
+            title=title,
+            headers=headers,
+            rows=rows,
+            text_columns=text_columns,
+            date_columns=date_columns,
+            widths=widths or {},
+        )
+    ]
+    if info:
+        sheets.append(
+            Sheet(
+                title="Thông tin",
+                headers=["Mục", "Nội dung"],
+                rows=[list(pair) for pair in info],
+                widths={"Mục": 28, "Nội dung": 70},
+            )
+        )
+    return xlsx_response(f"{filename}.xlsx", sheets)

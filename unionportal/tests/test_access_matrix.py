@@ -125,6 +125,9 @@ MATRIX: dict[str, Row] = {
                                  post="302 200 404 404 404 200"),
     # History records are scoped like the registers (each role sees its own part).
     "members:audit-list": Row(get="302 200 200 200 200 200"),
+    # --- list downloads: everyone with a role, their own scope's rows (members/exports.py) ----
+    "members:member-export": Row(lambda org: {"fmt": "xlsx"}, get="302 200 200 200 200 200"),
+    "grassroots:grassroots-export": Row(lambda org: {"fmt": "xlsx"}, get="302 200 200 200 200 200"),
     # --- spreadsheet imports (members/imports) ------------------------------------------------
     # Officers import members/CĐCS of their unit, federation staff targets, admins anything:
     # everyone with a role has the upload page (an empty POST shows the form again).
