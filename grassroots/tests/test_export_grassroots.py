@@ -54,9 +54,12 @@ def test_scope_filters_and_log(login, users, org):
     GrassrootsFactory(
         district_union=org.unit_a, name="Công đoàn Trường Mầm non Hoa Sen", workers=10
     )
-    names = lambda response: sorted(
-        c.value for (c,) in sheet(response).iter_rows(min_row=2, max_col=2, min_col=2)
-    )  # noqa: E731
+
+    def names(response) -> list[str]:
+        return sorted(
+            c.value for (c,) in sheet(response).iter_rows(min_row=2, min_col=2, max_col=2)
+        )
+
     assert names(export(login(users.officer_b))) == ["Công đoàn Công ty Beta"]
     assert names(export(login(users.other_staff))) == ["Công đoàn Công ty Gamma"]
     client = login(users.staff)
