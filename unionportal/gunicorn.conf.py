@@ -9,7 +9,7 @@ connection (CONN_MAX_AGE), so workers x threads must stay well under PostgreSQL'
 max_connections (100 by default): 3 x 4 = 12.
 
 Every value can be overridden by an environment variable (GUNICORN_BIND, GUNICORN_WORKERS,
-GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_ACCESSLOG) or on the command line.
+GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_KEEPALIVE, GUNICORN_ACCESSLOG) or on the command line.
 """
 
 import multiprocessing
@@ -23,7 +23,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # exports of a whole federation finish well within it. Big imports run as background tasks.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
-keepalive = 5
+# Seconds an idle keep-alive connection stays open (a proxy in front usually keeps its own).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then, so a slow leak cannot grow without bound.
 max_requests = 5000
 max_requests_jitter = 500

@@ -13,17 +13,22 @@ hosts, more than 100 users, or a run without a time limit.
 
 from __future__ import annotations
 
-import html
+import os
 import random
 import re
 from datetime import date
 from urllib.parse import urlsplit
 
 import urllib3
+from htmlforms import (  # same folder (locust adds it)
+    PASSWORD,
+    hidden_inputs,
+    page_links,
+    select_options,
+)
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
-PASSWORD = "unionportal-demo"
 STAFF = ["thanhpho"]
 OFFICERS = ["thanhxuan", "caugiay"]
 SEARCHES = ["nguyen van", "tran thi", "le", "pham", "hoang", "ngoc", "thu", "minh", "huong", "duc"]
@@ -31,6 +36,8 @@ FIRST = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bù
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thu"]
 LAST = ["An", "Bình", "Cường", "Dung", "Hà", "Hoà", "Lan", "Long", "Nam", "Phương", "Tâm"]
 MAX_USERS = 100
+# Seconds a person pauses between two clicks (reading the page, typing): "min max".
+THINK_MIN, THINK_MAX = (float(x) for x in os.environ.get("UNIONPORTAL_THINK", "3 6").split())
 
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # self-signed, 127.0.0.1
 _rng = random.SystemRandom()
@@ -54,39 +61,17 @@ def _bounded(environment, **kwargs):
         raise SystemExit("locustfile: " + "; ".join(problems))
 
 
-def _hidden_inputs(page: str) -> dict[str, str]:
-    data = {}
-    for tag in re.findall(r"<input\b[^>]*>", page):
-        if 'type="hidden"' not in tag:
-            continue
-        name = re.search(r'\bname="([^"]+)"', tag)
-        value = re.search(r'\bvalue="([^"]*)"', tag)
-        if name:
-            data[name.group(1)] = html.unescape(value.group(1)) if value else ""
-    return data
-
-
-def _options(page: str, select_name: str) -> list[str]:
-    select = re.search(rf'<select\b[^>]*name="{select_name}"[^>]*>(.*?)</select>', page, re.S)
-    if not select:
-        return []
-    return [v for v in re.findall(r'<option\b[^>]*value="([^"]+)"', select.group(1)) if v]
-
-
-def _links(page: str, prefix: str) -> list[str]:
-    return sorted({html.unescape(h) for h in re.findall(rf'href="({prefix}[^"]*)"', page)})
-
-
 class PortalUser(HttpUser):
     abstract = True
-    wait_time = between(1, 3)  # a person reads the page before the next click
+    wait_time = between(THINK_MIN, THINK_MAX)
     usernames: list[str] = []
 
     def on_start(self):
         self.client.verify = False
+        self.client.trust_env = False  # 127.0.0.1 only: no proxy, no CA bundle from the environment
         self.username = _rng.choice(self.usernames)
         page = self.client.get("/dang-nhap/", name="login page").text
-        token = _hidden_inputs(page).get("csrfmiddlewaretoken")
+        token = hidden_inputs(page).get("csrfmiddlewaretoken")
         with self.client.post(
             "/dang-nhap/",
             data={"csrfmiddlewaretoken": token, "username": self.username, "password": PASSWORD},
@@ -121,13 +106,13 @@ class FederationStaff(PortalUser):
 
     @task(2)
     def unit_dashboard(self):
-        links = _links(self.home, "/tien-do/don-vi/")
+        links = page_links(self.home, "/tien-do/don-vi/")
         if links:
             self._get(_rng.choice(links), "dashboard: unit", "Tiến độ")
 
     @task(3)
     def drill_down(self):
-        links = _links(self.home, "/tien-do/chi-tiet/")
+        links = page_links(self.home, "/tien-do/chi-tiet/")
         if links:
             self._get(_rng.choice(links), "dashboard: drill-down", "Tổng số")
 
@@ -149,10 +134,10 @@ class DistrictOfficer(PortalUser):
     @task(2)
     def admit(self):
         form = self._get("/doan-vien/ket-nap/", "members: admission form", "Kết nạp")
-        choices = _options(form, "grassroots")
+        choices = select_options(form, "grassroots")
         if not choices:
             return
-        data = _hidden_inputs(form)
+        data = hidden_inputs(form)
         data.update(
             full_name=f"{_rng.choice(FIRST)} {_rng.choice(MIDDLE)} {_rng.choice(LAST)}",
             gender=_rng.choice(["male", "female"]),

@@ -198,5 +198,8 @@ LOGGING = {
     "loggers": {
         "axes": {"handlers": ["console"], "level": "WARNING"},
         "unionportal": {"handlers": ["console"], "level": "INFO"},
+        # Server errors with their traceback go to the server's log (never to the page):
+        # without this, Django logs 500s nowhere when DEBUG is off.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
