@@ -17,7 +17,11 @@ def test_mask_keeps_enough_to_tell_people_apart():
     assert len(mask_cccd("001090012345")) == 12
 
 
-@pytest.mark.parametrize("name", sorted(set(MATRIX) - FULL_CCCD_PAGES - {"logout"}))
+# Downloads are compressed (xlsx): their cells are checked by the export tests below.
+DOWNLOADS = {"members:member-export", "grassroots:grassroots-export", "imports:import-errors"}
+
+
+@pytest.mark.parametrize("name", sorted(set(MATRIX) - FULL_CCCD_PAGES - DOWNLOADS - {"logout"}))
 def test_no_list_shows_a_full_cccd(name, org, users):
     """Every other page of the project, as every role: the CCCD of unit A's member appears at
     most masked."""
@@ -85,3 +89,41 @@ def test_audit_page_shows_cccd_changes_masked(org, users, login):
     assert org.member_a.full_name in body
     assert org.member_a.cccd_masked in body
     assert org.member_a.cccd not in body
+
+
+def _export_cells(client, fmt: str) -> list[str]:
+    """Every cell of the member list download, as text."""
+    import csv
+    import io
+
+    import openpyxl
+
+    response = client.get(reverse("members:member-export", kwargs={"fmt": fmt}))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if fmt == "csv":
+        rows = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+    else:
+        rows = openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+    return [str(cell) for row in rows for cell in row if cell is not None]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_member_export_masks_the_cccd_for_federation_staff(org, users, login, fmt):
+    """Federation staff export for meetings and reports: they do not need the numbers."""
+    cells = _export_cells(login(users.staff), fmt)
+    assert org.member_a.full_name in cells and org.member_b.full_name in cells
+    assert org.member_a.cccd_masked in cells
+    assert org.member_a.cccd not in cells and org.member_b.cccd not in cells
+    entry = AccessLog.objects.get(action=AccessLog.Action.EXPORT)
+    assert entry.user == users.staff and entry.row_count == 2
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_member_export_of_an_officer_holds_only_their_unit(org, users, login, fmt):
+    """Officers keep the register of their unit: full numbers, and nobody else's members."""
+    cells = _export_cells(login(users.officer_a), fmt)
+    assert org.member_a.cccd in cells
+    assert org.member_b.full_name not in cells and org.member_c.full_name not in cells
+    cells_b = _export_cells(login(users.officer_b), fmt)
+    assert org.member_a.full_name not in cells_b and org.member_a.cccd not in cells_b
