@@ -86,7 +86,7 @@ def member_rows(count: int, *, seed: int = 20261125):
             f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
             rnd.choice(("Nam", "Nữ")),
             birth,
-            f"{1 + i % 96:03d}{i // 96:09d}",  # province code first: many start with 0
+            f"{1 + i % 96:03d}{500_000_000 + i // 96:09d}",  # province code first: 0-led
             f"09{rnd.randrange(10**8):08d}",
             rnd.choice(codes),
             joined,

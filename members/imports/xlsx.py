@@ -101,6 +101,8 @@ def _col_index(letters: str) -> int:
 
 
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
+# What a cell's attributes say about its value (XlsxReader._spec).
+_SHARED, _DATE, _NUMBER, _INLINE, _OTHER = range(5)
 
 
 class _Stream:
@@ -399,7 +401,8 @@ class XlsxReader:
         stream = self._sheet_stream = _Stream(self.archive, self.sheet_path, self._budget)
         self._root_open: bytes | None = None
         self._strings: dict[bytes, str] = {}
-        self._dates: dict[tuple[bytes, int], object] = {}
+        self._specs: dict[bytes, tuple] = {}
+        self._columns: dict[bytes, int] = {}
         previous = 0
         try:
             for piece in _pieces(stream, b"row"):
@@ -442,61 +445,81 @@ class XlsxReader:
         if len(found) != piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>"):
             return None
         rows: list[tuple[int, list]] = []
-        attr_cache: dict[bytes, tuple[bytes, int]] = {}
-        columns: dict[bytes, int] = {}
-        dates = self._dates
-        date_styles = self.date_styles
+        specs = self._specs
+        columns = self._columns
+        strings = self._strings
         string = self._string
         last_row_raw = None
         values: list = []
+        append_row = rows.append
         for letters, row_raw, attrs, raw, inline in found:
             if row_raw != last_row_raw:
                 values = []
-                rows.append((int(row_raw), values))
+                append_row((int(row_raw), values))
                 last_row_raw = row_raw
-            kind_style = attr_cache.get(attrs)
-            if kind_style is None:
-                parsed = dict(_ATTR.findall(attrs))
-                kind_style = (parsed.get(b"t", b"n"), int(parsed.get(b"s", b"0")))
-                attr_cache[attrs] = kind_style
-            kind, style = kind_style
-            if kind == b"s":
-                if not raw:
-                    continue
-                value = string(raw)
+            spec = specs.get(attrs)
+            if spec is None:
+                spec = self._spec(attrs)
+            code = spec[0]
+            if code == _SHARED:
+                value = strings.get(raw)
+                if value is None:
+                    if not raw:
+                        continue
+                    value = string(raw)
                 if not value:  # an empty shared string is an empty cell
                     continue
-            elif kind == b"n":
+            elif code == _DATE:
+                cache = spec[1]
+                value = cache.get(raw)
+                if value is None:
+                    if not raw:
+                        continue
+                    if len(cache) > 20000:
+                        cache.clear()
+                    value = cache[raw] = self._number(raw, spec[2])
+            elif code == _NUMBER:
                 if not raw:
                     continue
-                if style and style < len(date_styles) and date_styles[style]:
-                    value = dates.get((raw, style))
-                    if value is None:
-                        if len(dates) > 20000:
-                            dates.clear()
-                        value = dates[(raw, style)] = self._number(raw, style)
-                else:
-                    try:
-                        value = int(raw)
-                    except ValueError:
-                        value = float(raw)
-            elif kind == b"inlineStr" and inline.startswith(b"<t>") and inline.count(b"<t") == 1:
+                try:
+                    value = int(raw)
+                except ValueError:
+                    value = float(raw)
+            elif code == _INLINE and inline.startswith(b"<t>") and inline.count(b"<t") == 1:
                 value = _x_unescape(_unescape(inline[3:-4]).decode())
             else:
-                value = self._value(kind, style, raw or None, inline or None)
+                value = self._value(spec[1], spec[2], raw or None, inline or None)
             if value is None or value == "":
                 continue
             column = columns.get(letters)
             if column is None:
                 column = columns[letters] = _col_index(letters.decode())
-            if column == len(values):
+            size = len(values)
+            if column == size:
                 values.append(value)
-            elif column > len(values):
-                values.extend([None] * (column - len(values)))
+            elif column > size:
+                values.extend([None] * (column - size))
                 values.append(value)
             else:
                 values[column] = value
         return rows
+
+    def _spec(self, attrs: bytes) -> tuple:
+        """How to read cells with these attributes (`t`, `s`): (code, kind or cache, style)."""
+        parsed = dict(_ATTR.findall(attrs))
+        kind, style = parsed.get(b"t", b"n"), int(parsed.get(b"s", b"0"))
+        if kind == b"s":
+            spec = (_SHARED, kind, style)
+        elif kind == b"n" and style < len(self.date_styles) and self.date_styles[style]:
+            spec = (_DATE, {}, style)
+        elif kind == b"n":
+            spec = (_NUMBER, kind, style)
+        elif kind == b"inlineStr":
+            spec = (_INLINE, kind, style)
+        else:
+            spec = (_OTHER, kind, style)
+        self._specs[attrs] = spec
+        return spec
 
     def _rows_slow(self, piece: bytes, previous_row: int) -> list[tuple[int, list]]:
         start = re.search(rb"<(?:[\w.-]+:)?row\b", piece)

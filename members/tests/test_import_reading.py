@@ -187,7 +187,7 @@ def test_generated_benchmark_file(tmp_path):
     write_members_xlsx(path, 300)
     rows = same_as_calamine(path)
     assert len(rows) == 301
-    assert isinstance(rows[1][1][2], date) and rows[1][1][3] == "001000000000"
+    assert isinstance(rows[1][1][2], date) and rows[1][1][3] == "001500000000"
 
 
 def test_rich_text_phonetic_entities_and_control_escapes(tmp_path):
