@@ -111,7 +111,10 @@ class Page:
               const out = [];
               for (const el of document.body.querySelectorAll('*')) {
                 if (el.getBoundingClientRect().right <= window.innerWidth + 1) continue;
-                let p = el.parentElement, inside = false;
+                const position = getComputedStyle(el).position;
+                // Absolutely positioned boxes escape scrolling ancestors: always suspects.
+                let p = position === 'absolute' || position === 'fixed' ? null : el.parentElement;
+                let inside = false;
                 while (p && p !== document.body) {
                   const r = p.getBoundingClientRect();
                   const style = getComputedStyle(p);

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from grassroots.models import UserRole
+from members.models import AccessLog
 from tests.factories import (
     DistrictUnionFactory,
     FederationFactory,
@@ -45,6 +46,7 @@ PAGES: dict[str, list[MainPage]] = {
         MainPage("member-list", "/doan-vien/", ("Đoàn viên", "Nguyễn Thị Hương")),
         MainPage("member-detail", "/doan-vien/{member}/", ("Nguyễn Thị Hương", "Ngày kết nạp")),
         MainPage("member-create", "/doan-vien/ket-nap/", ("Kết nạp đoàn viên", "Số CCCD")),
+        MainPage("import-start", "/nhap-du-lieu/", ("Nhập dữ liệu từ Excel", "File mẫu")),
     ],
     "staff": [
         MainPage("federation-dashboard", "/", ("Tiến độ", "LĐLĐ thành phố Hà Nội")),
@@ -58,6 +60,14 @@ PAGES: dict[str, list[MainPage]] = {
         ),
         MainPage("targets", "/cdcs/chi-tieu/", ("Chỉ tiêu", "LĐLĐ quận Thanh Xuân")),
         MainPage("member-list", "/doan-vien/", ("Đoàn viên", "Nguyễn Thị Hương")),
+    ],
+    "admin": [
+        MainPage("import-start", "/nhap-du-lieu/", ("Nhập dữ liệu từ Excel", "Đoàn viên")),
+        MainPage("import-history", "/nhap-du-lieu/lich-su/", ("Lịch sử nhập dữ liệu",)),
+        MainPage("admin-index", "/quan-tri/", ("Nhật ký truy cập dữ liệu cá nhân", "Đoàn viên")),
+        MainPage(
+            "access-log", "/quan-tri/members/accesslog/", ("nhật ký truy cập", "Nguyễn Thị Hương")
+        ),
     ],
 }
 
@@ -84,12 +94,16 @@ def small_org(transactional_db):
         MemberFactory(
             grassroots=grassroots, full_name=f"Trần Văn Đông {i}", joined_on=date(YEAR, 1, 3)
         )
-    make_user("canbo_tx", UserRole.Role.DISTRICT_OFFICER, tx)
+    officer = make_user("canbo_tx", UserRole.Role.DISTRICT_OFFICER, tx)
     make_user("vanphong", UserRole.Role.FEDERATION_STAFF, hn)
+    make_user("quantri", UserRole.Role.ADMIN, is_staff=True, is_superuser=True)
+    AccessLog.objects.create(
+        user=officer, action=AccessLog.Action.VIEW_MEMBER, member=member, what=member.full_name
+    )
     return {"unit": tx.pk, "grassroots": grassroots.pk, "member": member.pk}
 
 
-USERNAMES = {"anonymous": None, "officer": "canbo_tx", "staff": "vanphong"}
+USERNAMES = {"anonymous": None, "officer": "canbo_tx", "staff": "vanphong", "admin": "quantri"}
 
 
 @pytest.mark.parametrize("role", list(PAGES))
