@@ -95,10 +95,6 @@ class LinkMaker:
         return self.figures(federation_id=federation_id)
 
 
-def figure_links(period: Period, *, unit_id=None, federation_id=None) -> dict[str, str]:
-    return LinkMaker(period).figures(unit_id=unit_id, federation_id=federation_id)
-
-
 def _sort_links(request, current: str) -> dict:
     """Header links: a click sorts by the column, a second click reverses the order."""
     links = {}
@@ -120,7 +116,9 @@ def _sort_links(request, current: str) -> dict:
 def _export_name(code: str, period: Period, ext: str) -> str:
     """`tien-do-TX-2024-nam.xlsx`; with the as-of day when the period is cut short."""
     cut = f"-den-{period.end:%d%m%Y}" if period.is_cut else ""
-    safe_code = "".join(ch for ch in code if ch.isalnum() or ch in "-_") or "don-vi"
+    # ASCII only: the name goes into an HTTP header.
+    safe_code = "".join(ch for ch in code if ch.isascii() and (ch.isalnum() or ch in "-_"))
+    safe_code = safe_code or "don-vi"
     return f"tien-do-{safe_code}-{period.year}-{period.kind}{cut}.{ext}"
 
 
@@ -309,8 +307,8 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
                 period.year, "nam", min(quarter.period.end, period.year_to_date_end)
             )
             links = {
-                "quarter": figure_links(quarter.period, unit_id=unit.pk),
-                "cumulative": figure_links(to_quarter_end, unit_id=unit.pk),
+                "quarter": LinkMaker(quarter.period).figures(unit_id=unit.pk),
+                "cumulative": LinkMaker(to_quarter_end).figures(unit_id=unit.pk),
             }
         quarters.append({"quarter": quarter, "links": links})
     months = []

@@ -16,6 +16,8 @@ equal the hand-written query's over the registers, for every unit.
 from __future__ import annotations
 
 import json
+import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -62,6 +64,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--drop-after", action="store_true", help="Drop the benchmark database at the end."
         )
+        parser.add_argument(
+            "--versus",
+            default="",
+            help="Another bench database (built by an earlier run at another scale): time the"
+            " pages on both in alternating blocks and print the ratios (fair on a busy machine).",
+        )
+        parser.add_argument(
+            "--max-load",
+            type=float,
+            default=0,
+            help="Before timing, wait (up to 20 min) until the 1-minute load average is below this.",
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
@@ -89,7 +103,10 @@ class Command(BaseCommand):
         admin = self._admin_connection()
         try:
             built = self._prepare(admin, name, scale, options["rebuild"])
+            self._wait_for_quiet(options["max_load"])
             results = self._measure(scale, options["repeat"], built)
+            if options["versus"]:
+                results["versus"] = self._interleaved(name, options["versus"], options["repeat"])
             if options["save"]:
                 Path(options["save"]).write_text(json.dumps(results, indent=2))
             if options["compare"]:
@@ -211,9 +228,84 @@ class Command(BaseCommand):
             "federation_page_queries": federation_queries,
             "figures_agree": agree,
             "sizes": sizes,
+            "load": os.getloadavg()[0],
         }
         self._print(results, unit, dashboard)
         return results
+
+    def _wait_for_quiet(self, max_load: float) -> None:
+        """On a shared machine, wait for the other jobs to calm down before timing anything."""
+        if not max_load:
+            return
+        deadline = time.monotonic() + 20 * 60
+        while os.getloadavg()[0] >= max_load and time.monotonic() < deadline:
+            time.sleep(10)
+        self.stdout.write(f"Tải máy khi bắt đầu đo: {vn(os.getloadavg()[0], 2)} (1 phút).")
+
+    def _page_calls(self) -> dict:
+        """The pages and the selector on the current bench database, ready to be timed."""
+        today = timezone.localdate()
+        year = today.year - 1
+        federation = Federation.objects.get(code="BENCH")
+        client = Client()
+        client.force_login(self._staff(federation))
+        period = Period(year, "nam")
+        rows = federation_dashboard(federation, period, today).rows
+        unit_id = sorted(rows, key=lambda row: row.figures.members_total)[len(rows) // 2].unit_id
+
+        def get(url: str):
+            def call():
+                if client.get(url).status_code != 200:
+                    raise CommandError(f"{url}: HTTP lỗi")
+
+            return call
+
+        params = {"federation": federation.pk, "year": year}
+        params.update(start=date(year, 1, 1), end=date(year, 12, 31))
+        return {
+            "federation_page": get(f"/?year={year}"),
+            "federation_page_ytd": get(f"/?year={today.year}&as_of={today:%d/%m/%Y}"),
+            "federation_selector": lambda: federation_dashboard(federation, period, today),
+            "district_page": get(f"/tien-do/don-vi/{unit_id}/?year={year}"),
+            "floor_totals_sql": lambda: bench.run_sql(bench.FLOOR_TOTALS_SQL, params),
+        }
+
+    def _interleaved(self, main: str, versus: str, repeat: int) -> dict:
+        """Time the pages on two bench databases in alternating blocks, so that whatever else
+        the machine does weighs on both alike; print the medians and their ratio."""
+        if "bench" not in versus:
+            raise CommandError(f"«{versus}» không phải cơ sở dữ liệu benchmark.")
+        calls, members = {}, {}
+        for name in (main, versus):
+            self._switch_to(name)
+            call_command("migrate", verbosity=0, interactive=False)
+            calls[name] = self._page_calls()
+            members[name] = Member.objects.count()
+        times = {name: {key: [] for key in calls[name]} for name in calls}
+        blocks = 5
+        per_block = max(1, -(-repeat // blocks))
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+            for _ in range(blocks):
+                for name in (main, versus):
+                    self._switch_to(name)
+                    connection.ensure_connection()
+                    for key, call in calls[name].items():
+                        times[name][key] += bench.timed(call, per_block, warmup=1)
+        self._switch_to(main)
+        medians = {
+            name: {key: round(bench.median(values), 2) for key, values in by_key.items()}
+            for name, by_key in times.items()
+        }
+        w = self.stdout.write
+        w("")
+        w(
+            f"Đo xen kẽ {blocks} khối: «{main}» ({vn(members[main])} đoàn viên) và «{versus}»"
+            f" ({vn(members[versus])} đoàn viên); tải máy {vn(os.getloadavg()[0], 2)}."
+        )
+        for key in medians[main]:
+            a, b = medians[main][key], medians[versus][key]
+            w(f"  {key:<24}{vn(a, 1):>10} ms /{vn(b, 1):>10} ms = {vn(a / b, 2)}x")
+        return {"database": versus, "members": members, "medians_ms": medians}
 
     def _staff(self, federation: Federation):
         user, _ = get_user_model().objects.get_or_create(username="bench_staff")
@@ -277,6 +369,9 @@ class Command(BaseCommand):
             )
         w(f"Năm đo: {results['year']}; đơn vị cỡ trung vị: {unit.name}.")
         w(f"Số truy vấn SQL của trang LĐLĐ: {results['federation_page_queries']}.")
+        w(
+            f"Tải máy (load average 1 phút) khi đo xong: {vn(results['load'], 2)} ({os.cpu_count()} lõi)."
+        )
         w("")
         w(f"{'trung vị (ms)':<58}{'':>10}")
         rows = [
