@@ -115,7 +115,7 @@ class MemberCreateView(RegisterWriterRequiredMixin, CreateView):
             )
         return context
 
-    def _already_saved(self, form=None):
+    def _already_saved(self):
         member = services.member_admitted_with_token(self.request.POST.get("form_token", ""))
         if member and Member.objects.for_user(self.request.user).filter(pk=member.pk).exists():
             return member
@@ -138,7 +138,7 @@ class MemberCreateView(RegisterWriterRequiredMixin, CreateView):
             )
         except ValidationError as error:
             # A concurrent submission of this same form may have won the race for the CCCD.
-            member = self._already_saved(form)
+            member = self._already_saved()
             if member is not None:
                 self.object = member
                 return redirect(self._next_url(member, self.request.POST.get("action")))
