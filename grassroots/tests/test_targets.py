@@ -26,6 +26,7 @@ def test_staff_set_unit_and_federation_targets(org, users, login):
     page = client.get(URL + "?year=2025")
     assert page.status_code == 200
     assert org.unit_a.name in page.text and org.unit_c.name not in page.text
+    assert "Giao chỉ tiêu năm 2025" in page.text and 'value="2025" selected' in page.text
     a, f = f"u{org.unit_a.pk}", f"f{org.federation.pk}"
     response = client.post(
         URL,
