@@ -153,6 +153,18 @@ COMPANY_NAMES = [
     "Ánh Dương",
     "Bắc Hà",
 ]
+SECTOR_NAMES = {
+    Sector.STATE_AGENCY: ["cơ quan Phòng Tài chính", "cơ quan Chi cục Thuế", "cơ quan UBND phường"],
+    Sector.PUBLIC_SERVICE: [
+        "Trường Tiểu học",
+        "Trường THCS",
+        "Trường Mầm non",
+        "Bệnh viện",
+        "Trung tâm Y tế",
+    ],
+    Sector.COOPERATIVE: ["Hợp tác xã Dịch vụ", "Hợp tác xã Vận tải", "Hợp tác xã Nông nghiệp"],
+    Sector.OTHER: ["Hội", "Văn phòng"],
+}
 SECTOR_WEIGHTS = [
     (Sector.PRIVATE_ENTERPRISE, 55),
     (Sector.FDI_ENTERPRISE, 10),
@@ -235,12 +247,15 @@ class DemoBuilder:
         self.next_gid += 1
         rng = self.rng
         sector = _weighted(rng, SECTOR_WEIGHTS)
-        prefix = {
-            Sector.STATE_AGENCY: "Công đoàn cơ quan",
-            Sector.PUBLIC_SERVICE: "Công đoàn trường",
-            Sector.COOPERATIVE: "Công đoàn Hợp tác xã",
-        }.get(sector, "Công đoàn Công ty")
-        name = f"{prefix} {rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_NAMES)} {gid}"
+        # Same random draws whatever the sector, so the sequence (and the demo) stays stable.
+        word = rng.choice(COMPANY_WORDS)
+        brand = rng.choice(COMPANY_NAMES)
+        kinds = SECTOR_NAMES.get(sector)
+        if kinds:
+            kind = kinds[COMPANY_WORDS.index(word) % len(kinds)]
+            name = f"Công đoàn {kind} {brand} {gid}"
+        else:
+            name = f"Công đoàn Công ty {word} {brand} {gid}"
         self.tax_serial += rng.randint(1, 5000)
         tax = f"0{self.tax_serial:09d}" if sector not in (Sector.STATE_AGENCY, Sector.OTHER) else ""
         code = f"{unit}-{gid:05d}"
