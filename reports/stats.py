@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from grassroots.models import WORKERS_THRESHOLD, Affiliation, DistrictUnion, GrassrootsUnion
+from members.imports.pgcopy import copy_objects
 from members.models import Placement
 
 from .models import UnitDayStat, to_date_totals
@@ -182,7 +183,8 @@ def stats_refresh(unit_ids: Iterable[int] | None = None, since: date | None = No
         stale = stale.filter(day__gte=since)
     stale.delete()
     rows = _collect(units, since)
-    UnitDayStat.objects.bulk_create(_with_running_totals(rows, since), batch_size=2000)
+    # One COPY on PostgreSQL (an import rebuilds ~25.000 day rows; bulk_create took 1,2 s).
+    copy_objects(_with_running_totals(rows, since))
     return len(rows)
 
 

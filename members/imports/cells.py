@@ -52,7 +52,11 @@ def number_text(value: float) -> str:
 def clean(value: str) -> str:
     """`unionportal.text.clean_text` with a fast path for text that is already clean (most
     cells): one scan instead of a substitution, a normalisation and a strip."""
-    if _NEEDS_CLEANING.search(value) is None and unicodedata.is_normalized("NFC", value):
+    if value.isascii():
+        # ASCII is always NFC; only white space can need work.
+        if value.isprintable() and "  " not in value and value == value.strip():
+            return value
+    elif _NEEDS_CLEANING.search(value) is None and unicodedata.is_normalized("NFC", value):
         return value
     return clean_text(value)
 
@@ -93,6 +97,8 @@ def code(value: object) -> str:
 
 def day(value: object, what: str) -> date | None:
     """A date cell (None when empty)."""
+    if type(value) is date:
+        return value
     if value is None or value == "":
         return None
     if isinstance(value, datetime):

@@ -183,3 +183,39 @@ class CopyPipeline:
 def copy_sql(table: str, columns: Sequence[str]) -> str:
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     return f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+
+
+_PLAIN_TYPES = (int, str, date, type(None))
+
+
+def copy_objects(objs: list, *, batch_size: int = 2000) -> None:
+    """Insert unsaved model instances (all of one model, primary keys left to the database):
+    one COPY on PostgreSQL, bulk_create elsewhere. For derived rows written in bulk (the day
+    figures after an import), where Django's bulk_create spends ~50 µs a row building SQL."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if not is_postgresql():
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    buffer = io.StringIO()
+    write = buffer.write
+    for obj in objs:
+        values = []
+        for field in fields:
+            value = getattr(obj, field.attname)
+            if not isinstance(value, _PLAIN_TYPES) or isinstance(value, bool):
+                value = field.get_db_prep_save(value, connection)
+            values.append(copy_value(value))
+        write("\t".join(values))
+        write("\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        sql = copy_sql(model._meta.db_table, [f.column for f in fields])
+        if hasattr(raw, "copy_expert"):
+            raw.copy_expert(sql, buffer, size=1 << 20)
+        else:
+            with raw.copy(sql) as copy:
+                copy.write(buffer.getvalue())

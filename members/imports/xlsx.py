@@ -288,6 +288,7 @@ class XlsxReader:
     def _load_shared_strings(self) -> None:
         self._sst_blob = b""
         self._sst_offsets = array("I", [0])
+        self._sst_view = memoryview(self._sst_blob)
         if self._sst_path not in self._names:
             return
         stream = _Stream(self.archive, self._sst_path, self._budget)
@@ -426,16 +427,6 @@ class XlsxReader:
         finally:
             stream.close()
 
-    def _string(self, raw: bytes) -> str:
-        """A shared string by its index as written, remembering recent ones (gender, codes,
-        jobs repeat a lot)."""
-        text = self._strings.get(raw)
-        if text is None:
-            if len(self._strings) > 20000:
-                self._strings.clear()
-            text = self._strings[raw] = self.shared_string(int(raw))
-        return text
-
     def _rows_fast(self, piece: bytes) -> list[tuple[int, list]] | None:
         """Rows of a piece by one regular expression, or None when the piece has a cell
         shape the expression does not cover (then the slow path reads it)."""
@@ -448,13 +439,18 @@ class XlsxReader:
         specs = self._specs
         columns = self._columns
         strings = self._strings
-        string = self._string
+        offsets = self._sst_offsets
+        view = self._sst_view
         last_row_raw = None
         values: list = []
+        size = 0
         append_row = rows.append
+        # The body is written for speed (this loop runs once per cell): locals, no calls on
+        # the common paths.
         for letters, row_raw, attrs, raw, inline in found:
             if row_raw != last_row_raw:
                 values = []
+                size = 0
                 append_row((int(row_raw), values))
                 last_row_raw = row_raw
             spec = specs.get(attrs)
@@ -466,7 +462,11 @@ class XlsxReader:
                 if value is None:
                     if not raw:
                         continue
-                    value = string(raw)
+                    index = int(raw)
+                    value = str(view[offsets[index] : offsets[index + 1]], "utf-8")
+                    if len(strings) > 50000:
+                        strings.clear()
+                    strings[raw] = value
                 if not value:  # an empty shared string is an empty cell
                     continue
             elif code == _DATE:
@@ -487,19 +487,22 @@ class XlsxReader:
                     value = float(raw)
             elif code == _INLINE and inline.startswith(b"<t>") and inline.count(b"<t") == 1:
                 value = _x_unescape(_unescape(inline[3:-4]).decode())
+                if not value:
+                    continue
             else:
                 value = self._value(spec[1], spec[2], raw or None, inline or None)
-            if value is None or value == "":
-                continue
+                if value is None or value == "":
+                    continue
             column = columns.get(letters)
             if column is None:
                 column = columns[letters] = _col_index(letters.decode())
-            size = len(values)
             if column == size:
                 values.append(value)
+                size += 1
             elif column > size:
                 values.extend([None] * (column - size))
                 values.append(value)
+                size = column + 1
             else:
                 values[column] = value
         return rows

@@ -260,6 +260,13 @@ class MemberImport(Processor):
         self.fast_copy = self.pipeline is not None and _columns_as_expected(self.history_model)
         self.writing_started = False
         self._iso_cache: dict[date, str] = {}
+        self.member_fields = [f.attname for f in Member._meta.concrete_fields]
+        self.cccd_position = self.member_fields.index("cccd")
+        quote = connection.ops.quote_name
+        self.existing_sql = (
+            f"SELECT {', '.join(quote(f.column) for f in Member._meta.concrete_fields)} "
+            f"FROM {quote(Member._meta.db_table)} WHERE {quote('cccd')} = ANY(%s)"
+        )
         self.pick = self.picker(
             [
                 "full_name",
@@ -492,12 +499,7 @@ class MemberImport(Processor):
             return plan
         if self.pipeline is not None:
             self.pipeline.wait()  # the connection is ours again
-        existing = {
-            row["cccd"]: row
-            for row in Member.objects.filter(cccd__in=[r["cccd"] for _, r in parsed]).values(
-                *[f.attname for f in Member._meta.concrete_fields]
-            )
-        }
+        existing = self._existing([r["cccd"] for _, r in parsed])
         changed: list[tuple[int, dict, dict, dict]] = []
         for number, record in parsed:
             old = existing.get(record["cccd"])
@@ -514,6 +516,19 @@ class MemberImport(Processor):
             # Keys for the new members, reserved now while no COPY is running.
             plan["ids"] = allocate_ids(Member, len(plan["new"]))
         return plan
+
+    def _existing(self, cccds: list[str]) -> dict[str, dict]:
+        """Members already registered with these CCCDs: {cccd: {attname: value}}."""
+        fields = self.member_fields
+        if self.pipeline is None:
+            rows = Member.objects.filter(cccd__in=cccds).values_list(*fields)
+        else:
+            # Plain SQL with one array parameter: the ORM prepares each of the 2.000 values
+            # of an IN list one by one, which costs more than the query.
+            with connection.cursor() as cursor:
+                cursor.execute(self.existing_sql, [cccds])
+                rows = cursor.fetchall()
+        return {row[self.cccd_position]: dict(zip(fields, row, strict=True)) for row in rows}
 
     def _sample(self, record: dict) -> list:
         return [
