@@ -1,11 +1,13 @@
 """The floor of the import benchmark: read the members file with python-calamine and COPY it
 into the members table, nothing else (no validation, no placements, no history, no figures).
 
-    python -m members.imports.benchfloor FILE DATABASE_URL
+    python -m members.imports.benchfloor FILE DATABASE_URL [--same-rows]
 
 Plain Python (no Django), so its time and memory are the least any import of that file can take
 on this machine. Only what COPY needs is converted: dates to ISO text, Nam/Nữ to the stored
-value, the CĐCS code to its id.
+value, the CĐCS code to its id. With --same-rows it also COPYs what the import must write besides
+the member rows (one placement and one history row per member), still without any check: the
+floor of writing the same rows into this schema.
 """
 
 from __future__ import annotations
@@ -54,7 +56,40 @@ def _day(value) -> str:
     return "\\N"
 
 
-def main(path: str, url: str) -> int:
+PLACEMENT_COLUMNS = (
+    "member_id",
+    "grassroots_id",
+    "start_on",
+    "start_kind",
+    "end_on",
+    "end_kind",
+    "created_by_id",
+    "created_at",
+)
+HISTORY_COLUMNS = (
+    "id",
+    "full_name",
+    "gender",
+    "birth_date",
+    "cccd",
+    "phone",
+    "occupation",
+    "card_number",
+    "joined_on",
+    "left_on",
+    "leave_reason",
+    "leave_note",
+    "version",
+    "created_at",
+    "grassroots_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+)
+
+
+def main(path: str, url: str, same_rows: bool = False) -> int:
     parts = urlparse(url)
     connection = psycopg2.connect(
         dbname=parts.path.lstrip("/"),
@@ -85,41 +120,91 @@ def main(path: str, url: str) -> int:
             at["Nghề nghiệp"],
         )
         left, reason = at["Ngày ra khỏi công đoàn"], at["Lý do"]
-        buffer = io.StringIO()
+        members, placements, history = io.StringIO(), io.StringIO(), io.StringIO()
         count = 0
-        for row in rows:
-            buffer.write(
-                "\t".join(
-                    (
-                        row[name],
-                        GENDERS[row[gender]],
-                        _day(row[birth]),
-                        row[cccd],
-                        row[phone],
-                        row[job],
-                        row[card],
-                        str(grassroots[row[code]]),
-                        _day(row[joined]),
-                        _day(row[left]),
-                        REASONS.get(row[reason], ""),
-                        "",
-                        "",
-                        "1",
-                        now,
-                        now,
-                    )
-                )
+        rows = list(rows) if same_rows else rows
+        ids = iter(())
+        if same_rows:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('members_member', 'id')) "
+                "FROM generate_series(1, %s)",
+                [len(rows)],
             )
-            buffer.write("\n")
+            ids = (pk for (pk,) in cursor.fetchall())
+        for row in rows:
+            left_on = _day(row[left])
+            fields = (
+                row[name],
+                GENDERS[row[gender]],
+                _day(row[birth]),
+                row[cccd],
+                row[phone],
+                row[job],
+                row[card],
+            )
+            grassroots_id = str(grassroots[row[code]])
+            joined_on = _day(row[joined])
+            leave_reason = REASONS.get(row[reason], "")
+            member = (
+                *fields,
+                grassroots_id,
+                joined_on,
+                left_on,
+                leave_reason,
+                "",
+                "",
+                "1",
+                now,
+                now,
+            )
+            if same_rows:
+                pk = str(next(ids))
+                members.write("\t".join((pk, *member)) + "\n")
+                end_kind = "left" if left_on != "\\N" else ""
+                placements.write(
+                    "\t".join(
+                        (pk, grassroots_id, joined_on, "admission", left_on, end_kind, "\\N", now)
+                    )
+                    + "\n"
+                )
+                history.write(
+                    "\t".join(
+                        (
+                            pk,
+                            *fields,
+                            joined_on,
+                            left_on,
+                            leave_reason,
+                            "",
+                            "1",
+                            now,
+                            grassroots_id,
+                            now,
+                            "floor",
+                            "+",
+                            "\\N",
+                        )
+                    )
+                    + "\n"
+                )
+            else:
+                members.write("\t".join(member) + "\n")
             count += 1
-        buffer.seek(0)
-        cursor.copy_expert(
-            f"COPY members_member ({', '.join(COLUMNS)}) FROM STDIN", buffer, size=1 << 20
-        )
+        copies = [(members, ("id", *COLUMNS) if same_rows else COLUMNS, "members_member")]
+        if same_rows:
+            copies += [
+                (placements, PLACEMENT_COLUMNS, "members_placement"),
+                (history, HISTORY_COLUMNS, "members_historicalmember"),
+            ]
+        for buffer, columns, table in copies:
+            buffer.seek(0)
+            cursor.copy_expert(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer, size=1 << 20
+            )
     connection.close()
     print(count)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1], sys.argv[2], same_rows="--same-rows" in sys.argv[3:]))

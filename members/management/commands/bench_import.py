@@ -7,6 +7,8 @@ Creates (if needed) and migrates a database whose name contains "bench" on the P
 of DATABASE_URL, seeds an organisation (1 federation, 10 units, 200 CĐCS), generates a members
 file of N rows, then runs in turn, each in its own process:
 - the floor: the file read with python-calamine and written with one COPY (benchfloor.py);
+- the same-rows floor: the same, also COPYing the placement and history row of each member
+  (what the import must write besides the member rows), still without any check;
 - the project: `manage.py import_members FILE`, the real import path (reading, every rule,
   members + placements + history, figures refresh, one transaction).
 The members tables are emptied before each run. It prints wall time, rows per second and peak
@@ -91,13 +93,15 @@ class Command(BaseCommand):
                 f"{time.perf_counter() - started:.1f} giây."
             )
 
-        floor_runs, project_runs = [], []
+        floor_runs, same_runs, project_runs = [], [], []
+        floor_command = [sys.executable, "-m", "members.imports.benchfloor", str(path), url]
         for attempt in range(1, repeat + 1):
             self._reset(url)
-            floor = self._measure(
-                [sys.executable, "-m", "members.imports.benchfloor", str(path), url], env
-            )
+            floor = self._measure(floor_command, env)
             floor_runs.append(floor)
+            self._reset(url)
+            same = self._measure([*floor_command, "--same-rows"], env)
+            same_runs.append(same)
             self._reset(url)
             project = self._measure([*manage, "import_members", str(path), "--quiet"], env)
             project_runs.append(project)
@@ -106,9 +110,9 @@ class Command(BaseCommand):
                 raise CommandError(f"Lần {attempt}: nhập được {written} dòng, cần {rows}.")
             self.stdout.write(
                 f"lần {attempt}: sàn {floor[0]:.2f} s, {floor[1]:.0f} MiB; "
-                f"dự án {project[0]:.2f} s, {project[1]:.0f} MiB"
+                f"sàn cùng số dòng {same[0]:.2f} s; dự án {project[0]:.2f} s, {project[1]:.0f} MiB"
             )
-        self._report(rows, path, name, floor_runs, project_runs)
+        self._report(rows, path, name, floor_runs, same_runs, project_runs)
 
     # ----- helpers -----------------------------------------------------------------------
     @staticmethod
@@ -175,13 +179,13 @@ class Command(BaseCommand):
             raise CommandError(f"{' '.join(command[-3:])} thất bại (mã {process.returncode}).")
         return elapsed, usage.ru_maxrss / 1024
 
-    def _report(self, rows, path, name, floor_runs, project_runs) -> None:
+    def _report(self, rows, path, name, floor_runs, same_runs, project_runs) -> None:
         def summary(runs):
             wall = statistics.median(r[0] for r in runs)
             peak = statistics.median(r[1] for r in runs)
             return wall, rows / wall, peak
 
-        floor, project = summary(floor_runs), summary(project_runs)
+        floor, same, project = summary(floor_runs), summary(same_runs), summary(project_runs)
         ratio = project[0] / floor[0]
         size = path.stat().st_size / 1024 / 1024
         out = self.stdout.write
@@ -190,16 +194,21 @@ class Command(BaseCommand):
             f"Nhập {_fmt(rows)} đoàn viên từ {path.name} ({_fmt(size, 1)} MB), PostgreSQL "
             f"'{name}', trung vị của {len(project_runs)} lần:"
         )
-        out(f"{'':34}{'thời gian (s)':>15}{'dòng/giây':>12}{'bộ nhớ đỉnh (MiB)':>20}")
+        out(f"{'':42}{'thời gian (s)':>15}{'dòng/giây':>12}{'bộ nhớ đỉnh (MiB)':>20}")
         for label, (wall, speed, peak) in (
             ("sàn (calamine + COPY)", floor),
+            ("sàn cùng số dòng (+ quá trình, lịch sử)", same),
             ("dự án (import_members)", project),
         ):
-            out(f"{label:34}{_fmt(wall, 2):>15}{_fmt(speed):>12}{_fmt(peak):>20}")
+            out(f"{label:42}{_fmt(wall, 2):>15}{_fmt(speed):>12}{_fmt(peak):>20}")
         verdict_ratio = "đạt" if ratio <= TARGET_RATIO else "CHƯA ĐẠT"
         verdict_peak = "đạt" if project[2] < TARGET_PEAK_MIB else "CHƯA ĐẠT"
         out(
             f"Tỉ lệ dự án/sàn: {_fmt(ratio, 2)}x (mục tiêu <= {_fmt(TARGET_RATIO, 1)}x: "
             f"{verdict_ratio}); bộ nhớ đỉnh {_fmt(project[2])} MiB (mục tiêu < "
             f"{TARGET_PEAK_MIB} MiB: {verdict_peak})."
+        )
+        out(
+            f"Tỉ lệ dự án/sàn cùng số dòng: {_fmt(project[0] / same[0], 2)}x "
+            "(phần chênh: kiểm tra từng dòng, cập nhật số liệu tiến độ, khởi động Django)."
         )
