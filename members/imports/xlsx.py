@@ -41,6 +41,7 @@ from .errors import FileProblem
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 CHUNK = 1 << 20
+MAX_ELEMENT = 64 << 20  # one row (or shared string) bigger than this is not a register
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
 
 # Built-in number formats that are dates or times (ECMA-376 18.8.30, plus the East Asian ones).
@@ -157,6 +158,8 @@ def _pieces(stream: _Stream, element: bytes) -> Iterator[bytes]:
             buffer += data
             cut = _last_close(buffer, element)
             if cut < 0:
+                if len(buffer) > MAX_ELEMENT:
+                    raise FileProblem("File .xlsx có một dòng quá lớn (nghi ngờ file độc hại).")
                 continue
             yield buffer[:cut]
             buffer = buffer[cut:]

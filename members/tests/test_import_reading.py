@@ -421,3 +421,12 @@ def test_not_a_spreadsheet(tmp_path, content, words):
     path = tmp_path / "x.xlsx"
     path.write_bytes(content)
     assert words in problem(path)
+
+
+def test_a_giant_row_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx_module, "MAX_ELEMENT", 100_000)
+    monkeypatch.setattr(xlsx_module, "CHUNK", 10_000)
+    cells = "".join(f'<c r="A1" t="inlineStr"><is><t>{"x" * 1000}</t></is></c>' for _ in range(300))
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{cells}</row></sheetData></worksheet>'
+    path = raw_xlsx(tmp_path / "giant.xlsx", sheet)
+    assert "quá lớn" in problem(path)
