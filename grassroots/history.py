@@ -88,8 +88,12 @@ def _display(model_field: models.Field, value, names: dict) -> str:
     return str(value)
 
 
-def history_entries(records) -> list[HistoryEntry]:
-    """Entries for `records` (historical rows of one model, any order), in the same order."""
+def history_entries(records, *, masked: dict | None = None) -> list[HistoryEntry]:
+    """Entries for `records` (historical rows of one model, any order), in the same order.
+
+    `masked` maps field names to functions that hide part of a value (the CCCD on list pages).
+    """
+    masked = masked or {}
     records = list(records)
     if not records:
         return []
@@ -137,12 +141,15 @@ def history_entries(records) -> list[HistoryEntry]:
             if prev is None and new in (None, ""):
                 continue
             if prev is None or old != new:
+                shown_old = _display(f, old, names) if prev else ""
+                shown_new = _display(f, new, names)
+                if f.name in masked:
+                    hide = masked[f.name]
+                    shown_old = hide(shown_old) if old else shown_old
+                    shown_new = hide(shown_new) if new else shown_new
                 changes.append(
                     FieldChange(
-                        name=f.name,
-                        label=str(f.verbose_name),
-                        old=_display(f, old, names) if prev else "",
-                        new=_display(f, new, names),
+                        name=f.name, label=str(f.verbose_name), old=shown_old, new=shown_new
                     )
                 )
         entries.append(

@@ -29,7 +29,7 @@ from unionportal.views import (
 from . import services
 from .filters import MemberFilter
 from .forms import MemberForm, MemberLeaveForm, MemberRejoinForm, MemberTransferForm
-from .models import AccessLog, Member, access_log_record
+from .models import AccessLog, Member, access_log_record, mask_cccd
 
 SAVE_AND_NEXT = "save_and_next"
 
@@ -329,6 +329,9 @@ class AuditListView(ScopeRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            kind=self.kind, kinds=AUDIT_KINDS, entries=history_entries(context["object_list"])
+            kind=self.kind,
+            kinds=AUDIT_KINDS,
+            # a list page: the full CCCD is shown on a member's own page only
+            entries=history_entries(context["object_list"], masked={"cccd": mask_cccd}),
         )
         return context

@@ -111,3 +111,13 @@ def test_history_entries_of_a_created_record_list_its_values(org):
     assert values["họ và tên"] == "Nguyễn Văn Đạt"
     assert values["CĐCS"] == org.grassroots_a.name + f" ({org.grassroots_a.code})"
     assert values["ngày kết nạp"] == "01/06/2020"
+
+
+def test_audit_page_masks_the_cccd(org, users, login):
+    member_update(user=users.officer_a, member=org.member_a, cccd="001190077777")
+    html = login(users.staff).get(AUDIT).content.decode()
+    assert "001190077777" not in html and org.member_a.cccd not in html
+    assert "0011******77" in html
+    # the member's own page shows it in full (and logs the view)
+    detail = login(users.staff).get(reverse("members:member-detail", args=[org.member_a.pk]))
+    assert "001190077777" in detail.content.decode()
