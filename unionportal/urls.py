@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("reports.urls")),
 ]
 
+handler400 = "unionportal.errors.bad_request"
 handler404 = "unionportal.errors.page_not_found"
 handler500 = "unionportal.errors.server_error"

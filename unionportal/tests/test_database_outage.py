@@ -77,6 +77,35 @@ def test_an_outage_inside_a_view_answers_the_503_page(users, monkeypatch):
     _assert_503_page(_client(users.officer_a).get(reverse("members:member-list")))
 
 
+def test_session_that_cannot_be_saved_answers_the_503_page(users, monkeypatch):
+    """Found by tests/load/db_restart.sh: the page was rendered, then saving the session (every
+    request) failed; Django turns that into "session interrupted", a 400 in English."""
+    from django.contrib.sessions.models import Session
+
+    client = _client(users.officer_a)
+
+    def down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Session, "save", down)
+    _assert_503_page(client.get(reverse("members:member-list")))
+
+
+def test_a_bad_request_page_is_vietnamese(users, monkeypatch):
+    from django.core.exceptions import SuspiciousOperation
+
+    from members import views
+
+    def suspicious(self):
+        raise SuspiciousOperation("tampered")
+
+    monkeypatch.setattr(views.MemberListView, "get_queryset", suspicious)
+    response = _client(users.officer_a).get(reverse("members:member-list"))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Yêu cầu không hợp lệ" in body and "tampered" not in body
+
+
 def test_a_bug_is_still_a_500_not_a_503(users, monkeypatch):
     """Only database outages are 'try again later'; a programming error stays a 500 page."""
     from members import views
