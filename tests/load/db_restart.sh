@@ -64,8 +64,10 @@ print(f"probe: {len(timeline)} requests; before the restart {count(before, 'ok')
 print(f"outage answers: {count(timeline, '503-vi')} Vietnamese 503 pages, {count(timeline, 'bad')} bad")
 if not_ok:
     first_bad = min(e["t"] for e in not_ok)
-    print(f"errors from +{first_bad:.1f}s to +{last_bad:.1f}s (restart ran +{restart_from:.1f}s..+{restart_to:.1f}s);"
-          f" recovered {last_bad - restart_to:+.1f}s after the restart finished;"
+    first_ok = min((e["t"] for e in after if e["kind"] == "ok"), default=None)
+    print(f"pg_ctlcluster restart ran from +{restart_from:.1f}s to +{restart_to:.1f}s (probe clock);"
+          f" answers other than ok from +{first_bad:.1f}s to +{last_bad:.1f}s;"
+          f" first ok again at {'never' if first_ok is None else f'+{first_ok:.1f}s'};"
           f" {count(after, 'ok')}/{len(after)} ok afterwards")
 for kind, sample in probe["samples"].items():
     print(f"  sample {kind}: {sample[:200]}")
