@@ -312,8 +312,8 @@ class XlsxReader:
                 offsets.extend(islice(accumulate(map(len, texts), initial=start), 1, None))
         finally:
             stream.close()
-        self._sst_blob = bytes(blob)
-        self._sst_view = memoryview(self._sst_blob)
+        self._sst_blob = blob  # no bytes() copy: it would double the peak for a moment
+        self._sst_view = memoryview(blob)
 
     @staticmethod
     def _si_fast(piece: bytes) -> list[bytes] | None:
