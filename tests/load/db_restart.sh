@@ -37,7 +37,10 @@ probe_started=$(date +%s.%N)
 sleep "$RESTART_AFTER"
 restart_at=$(date +%s.%N)
 echo "Restarting PostgreSQL $PG_VERSION main at +$(echo "$restart_at - $probe_started" | bc)s"
-pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main restart
+# Through Python's subprocess (close_fds): the restarted server must not inherit this script's
+# open files, the benchmark lock above all (else PostgreSQL holds it for ever).
+python3 -c 'import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))' \
+    pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main restart
 restart_done=$(date +%s.%N)
 echo "pg_ctlcluster restart took $(echo "$restart_done - $restart_at" | bc)s"
 
