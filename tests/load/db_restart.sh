@@ -6,7 +6,10 @@
 #
 # 1. gunicorn + the load database as in run.sh; locust traffic (50 users) for RUN_TIME;
 # 2. a probe user (tests/load/probe.py) opens pages and admits members every 0.1 s;
-# 3. after RESTART_AFTER seconds: pg_ctlcluster --skip-systemctl-redirect 15 main restart;
+# 3. after RESTART_AFTER seconds: pg_ctlcluster --skip-systemctl-redirect 15 main stop, then
+#    start OUTAGE_SECONDS (5) later (a server that takes a few seconds to come back: a plain
+#    `restart` here takes 0,2 s, too short to see requests meet the outage); OUTAGE_SECONDS=0
+#    runs `pg_ctlcluster ... restart` itself;
 # 4. checks: during the outage every answer is the Vietnamese 503 page (no traceback, no
 #    bare 500); afterwards the portal answers normally again by itself (same gunicorn, no
 #    restart of it); nothing half-written (tests/load/check_consistency.py).
@@ -18,9 +21,10 @@ bench_lock "$@"
 PG_VERSION="${PG_VERSION:-15}"
 # The run length is set by RUN_TIME here, not by the locustfile's measuring window.
 export UNIONPORTAL_MEASURE_SECONDS=600
-RUN_TIME="${RUN_TIME:-110s}"
+RUN_TIME="${RUN_TIME:-125s}"
 PROBE_SECONDS="${PROBE_SECONDS:-70}"
 RESTART_AFTER="${RESTART_AFTER:-35}"
+OUTAGE_SECONDS="${OUTAGE_SECONDS:-5}"
 
 prepare_db
 start_server
@@ -29,20 +33,32 @@ workers_booted_before=$(grep -c "Booting worker" "$OUT/gunicorn.log" || true)
 echo "locust: 50 users for $RUN_TIME; probe for ${PROBE_SECONDS}s; restart after ${RESTART_AFTER}s"
 run_locust 50 5 "$RUN_TIME" locust &
 locust_pid=$!
-sleep 5  # let the users log in before the probe starts its clock
+sleep 20  # most users are logged in before the probe starts its clock
 "$PY" tests/load/probe.py "$HOST_URL" "$PROBE_SECONDS" "$OUT/probe.json" &
 probe_pid=$!
 probe_started=$(date +%s.%N)
 
 sleep "$RESTART_AFTER"
 restart_at=$(date +%s.%N)
-echo "Restarting PostgreSQL $PG_VERSION main at +$(echo "$restart_at - $probe_started" | bc)s"
+echo "Restarting PostgreSQL $PG_VERSION main at +$(echo "$restart_at - $probe_started" | bc)s" \
+    "(down for ${OUTAGE_SECONDS}s)"
 # Through Python's subprocess (close_fds): the restarted server must not inherit this script's
 # open files, the benchmark lock above all (else PostgreSQL holds it for ever).
-python3 -c 'import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))' \
-    pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main restart
+cluster() {
+    python3 -c 'import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))' \
+        pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main "$1"
+}
+# Whatever happens to this script, PostgreSQL is started again (other work depends on it).
+trap 'cluster start >/dev/null 2>&1 || true; stop_server' EXIT
+if [ "$OUTAGE_SECONDS" = "0" ]; then
+    cluster restart
+else
+    cluster stop
+    sleep "$OUTAGE_SECONDS"
+    cluster start
+fi
 restart_done=$(date +%s.%N)
-echo "pg_ctlcluster restart took $(echo "$restart_done - $restart_at" | bc)s"
+echo "PostgreSQL was down for $(echo "$restart_done - $restart_at" | bc)s"
 
 wait "$probe_pid" || echo "probe exited with status $?"
 wait "$locust_pid" || true

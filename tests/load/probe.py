@@ -38,14 +38,15 @@ def classify(response: requests.Response | None) -> str:
 
 
 def login(session: requests.Session, host: str) -> None:
-    page = session.get(f"{host}/dang-nhap/", timeout=10).text
+    # Generous timeout: the probe may log in while 50 others do (a login is ~1 s of CPU).
+    page = session.get(f"{host}/dang-nhap/", timeout=120).text
     token = hidden_inputs(page)["csrfmiddlewaretoken"]
     response = session.post(
         f"{host}/dang-nhap/",
         data={"csrfmiddlewaretoken": token, "username": "thanhxuan", "password": PASSWORD},
         headers={"Referer": f"{host}/dang-nhap/"},
         allow_redirects=False,
-        timeout=10,
+        timeout=120,
     )
     if response.status_code != 302:
         raise SystemExit(f"probe: login failed ({response.status_code})")
