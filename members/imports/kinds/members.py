@@ -20,7 +20,6 @@ leaving date of the current stay is a correction and is applied to the placement
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from datetime import date
 
@@ -28,21 +27,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from grassroots.models import GrassrootsUnion
-from grassroots.services import figures_touch
 from unionportal.text import fold
 
 from ...models import Gender, LeaveReason, Member, Placement
 from ...validators import check_admission_age, clean_cccd, clean_phone
 from ..base import Column, Processor
 from ..cells import CellError, code, day, digits_text, label_key, text
-from ..pgcopy import (
-    CopyPipeline,
-    TableWriter,
-    allocate_ids,
-    copy_sql,
-    copy_text,
-    is_postgresql,
-)
+from ..pgcopy import CopyPipeline, TableWriter, allocate_ids, is_postgresql
+from .member_writes import MemberWrites, columns_as_expected
 
 GENDERS = {label_key(label): value for value, label in Gender.choices}
 GENDER_LABELS = dict(Gender.choices)
@@ -50,7 +42,6 @@ GENDER_EXACT = {label: value for value, label in Gender.choices}  # "Nam", "Nữ
 REASONS = {label_key(label): value for value, label in LeaveReason.choices}
 REASON_LABELS = dict(LeaveReason.choices)
 
-PERSON_FIELDS = ("full_name", "gender", "birth_date", "phone", "occupation", "card_number")
 FIELD_LABELS = {
     "full_name": "Họ và tên",
     "gender": "Giới tính",
@@ -70,72 +61,7 @@ OPTIONAL_COLUMNS = {
 }
 
 
-# Column order of the COPY lines built in MemberImport._insert_copy. If a model gains a field,
-# _columns_as_expected() turns the fast path off and the generic TableWriter takes over.
-MEMBER_COLUMNS = (
-    "id",
-    "full_name",
-    "gender",
-    "birth_date",
-    "cccd",
-    "phone",
-    "occupation",
-    "card_number",
-    "grassroots_id",
-    "joined_on",
-    "left_on",
-    "leave_reason",
-    "leave_note",
-    "search_text",
-    "version",
-    "created_at",
-    "updated_at",
-)
-PLACEMENT_COLUMNS = (
-    "member_id",
-    "grassroots_id",
-    "start_on",
-    "start_kind",
-    "end_on",
-    "end_kind",
-    "created_by_id",
-    "created_at",
-)
-HISTORY_COLUMNS = (
-    "id",
-    "full_name",
-    "gender",
-    "birth_date",
-    "cccd",
-    "phone",
-    "occupation",
-    "card_number",
-    "joined_on",
-    "left_on",
-    "leave_reason",
-    "leave_note",
-    "version",
-    "created_at",
-    "grassroots_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user_id",
-)
-
-
-def _columns_as_expected(history_model) -> bool:
-    def columns(model, skip=()):
-        return {f.column for f in model._meta.concrete_fields} - set(skip)
-
-    return (
-        columns(Member) == set(MEMBER_COLUMNS)
-        and columns(Placement, ["id"]) == set(PLACEMENT_COLUMNS)
-        and columns(history_model, ["history_id"]) == set(HISTORY_COLUMNS)
-    )
-
-
-class MemberImport(Processor):
+class MemberImport(MemberWrites, Processor):
     kind = "members"
     title = "Đoàn viên"
     columns = [
@@ -257,7 +183,7 @@ class MemberImport(Processor):
         self.scope_hint = " trong đơn vị của bạn" if self.scope.is_district else ""
         # PostgreSQL: COPY lines built here, sent by a helper thread (see pgcopy.CopyPipeline).
         self.pipeline = CopyPipeline() if is_postgresql() else None
-        self.fast_copy = self.pipeline is not None and _columns_as_expected(self.history_model)
+        self.fast_copy = self.pipeline is not None and columns_as_expected(self.history_model)
         self.writing_started = False
         self._iso_cache: dict[date, str] = {}
         self.member_fields = [f.attname for f in Member._meta.concrete_fields]
@@ -663,165 +589,6 @@ class MemberImport(Processor):
             )
             self.samples.add("updated", number, self._sample(record), changes)
 
-    # ----- writing -----------------------------------------------------------------------
-    def write_chunk(self, plan) -> None:
-        if self.pipeline is not None and not self.writing_started:
-            with connection.cursor() as cursor:
-                # Check foreign keys as each COPY ends (overlapped with reading) rather than
-                # all at commit.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            self.writing_started = True
-        new = plan["new"]
-        if new and self.fast_copy:
-            self._insert_copy(new, plan["ids"])
-        elif new:
-            self._insert(new, plan.get("ids"))
-        if (plan["members"] or plan["placements"]) and self.pipeline is not None:
-            self.pipeline.wait()
-        if plan["members"]:
-            from simple_history.utils import bulk_update_with_history
-
-            fields = sorted(plan["fields"] | {"search_text", "version", "updated_at"})
-            bulk_update_with_history(
-                plan["members"],
-                Member,
-                fields,
-                batch_size=500,
-                default_user=self.user if self.user_id else None,
-                default_change_reason=self.change_reason,
-                default_date=self.now,
-            )
-        if plan["placements"]:
-            by_fields: dict[tuple, list] = defaultdict(list)
-            for pk, changes in plan["placements"]:
-                by_fields[tuple(sorted(changes))].append(Placement(id=pk, **changes))
-            for names, stays in by_fields.items():
-                Placement.objects.bulk_update(stays, list(names), batch_size=500)
-
-    def _insert_copy(self, records: list[dict], ids: list[int]) -> None:
-        """New members, their placements and history rows as COPY text (PostgreSQL)."""
-        esc = copy_text
-        iso = self._iso
-        now = self.now.isoformat()
-        user = str(self.user_id) if self.user_id else "\\N"
-        reason = copy_text(self.change_reason)
-        members, placements, history = io.StringIO(), io.StringIO(), io.StringIO()
-        write_member, write_placement, write_history = (
-            members.write,
-            placements.write,
-            history.write,
-        )
-        for record, pk in zip(records, ids, strict=True):
-            name = esc(record["full_name"])
-            gender = record["gender"]
-            birth = iso(record["birth_date"])
-            cccd = record["cccd"]
-            phone = record["phone"]
-            occupation = esc(record.get("occupation", ""))
-            card = esc(record.get("card_number", ""))
-            grassroots = record["grassroots_id"]
-            joined = iso(record["joined_on"])
-            left = record.get("left_on")
-            if left is None:
-                left_text, end_kind, leave_reason = "\\N", "", ""
-            else:
-                left_text, end_kind, leave_reason = iso(left), "left", record["leave_reason"]
-            person = f"{name}\t{gender}\t{birth}\t{cccd}\t{phone}\t{occupation}\t{card}"
-            write_member(
-                f"{pk}\t{person}\t{grassroots}\t{joined}\t{left_text}\t{leave_reason}\t\t"
-                f"{esc(search_text(record['full_name']))}\t1\t{now}\t{now}\n"
-            )
-            write_placement(
-                f"{pk}\t{grassroots}\t{joined}\tadmission\t{left_text}\t{end_kind}\t{user}\t{now}\n"
-            )
-            write_history(
-                f"{pk}\t{person}\t{joined}\t{left_text}\t{leave_reason}\t\t1\t{now}\t"
-                f"{grassroots}\t{now}\t{reason}\t+\t{user}\n"
-            )
-        self.pipeline.submit(
-            [
-                (copy_sql(Member._meta.db_table, MEMBER_COLUMNS), members),
-                (copy_sql(Placement._meta.db_table, PLACEMENT_COLUMNS), placements),
-                (copy_sql(self.history_model._meta.db_table, HISTORY_COLUMNS), history),
-            ]
-        )
-
-    def _iso(self, day: date) -> str:
-        text = self._iso_cache.get(day)
-        if text is None:
-            if len(self._iso_cache) > 50000:
-                self._iso_cache.clear()
-            text = self._iso_cache[day] = day.isoformat()
-        return text
-
-    def _insert(self, records: list[dict], ids: list[int] | None) -> None:
-        now = self.now
-        rows = []
-        for record in records:
-            left = record.get("left_on")
-            rows.append(
-                {
-                    "full_name": record["full_name"],
-                    "gender": record["gender"],
-                    "birth_date": record["birth_date"],
-                    "cccd": record["cccd"],
-                    "phone": record["phone"],
-                    "occupation": record.get("occupation", ""),
-                    "card_number": record.get("card_number", ""),
-                    "grassroots_id": record["grassroots_id"],
-                    "joined_on": record["joined_on"],
-                    "left_on": left,
-                    "leave_reason": record.get("leave_reason", "") if left else "",
-                    "leave_note": "",
-                    "search_text": search_text(record["full_name"]),
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        if ids is not None:
-            for row, pk in zip(rows, ids, strict=True):
-                row["id"] = pk
-        ids = self.member_writer.insert(rows)
-        placements = []
-        history = []
-        tracked = self.tracked
-        user_id = self.user_id
-        reason = self.change_reason
-        for row, pk in zip(rows, ids, strict=True):
-            row["id"] = pk
-            left = row["left_on"]
-            placements.append(
-                {
-                    "member_id": pk,
-                    "grassroots_id": row["grassroots_id"],
-                    "start_on": row["joined_on"],
-                    "start_kind": "admission",
-                    "end_on": left,
-                    "end_kind": "left" if left else "",
-                    "created_by_id": user_id,
-                    "created_at": now,
-                }
-            )
-            entry = {name: row[name] for name in tracked}
-            entry["history_date"] = now
-            entry["history_change_reason"] = reason
-            entry["history_type"] = "+"
-            entry["history_user_id"] = user_id
-            history.append(entry)
-        self.placement_writer.insert(placements)
-        self.history_writer.insert(history)
-
-    def close(self) -> None:
-        if getattr(self, "pipeline", None) is not None:
-            self.pipeline.drain()
-
-    def finish(self) -> None:
-        if self.pipeline is not None:
-            self.pipeline.wait()
-        if self.touched:
-            figures_touch(self.touched.keys(), min(self.touched.values()))
-
 
 def _cccd(value) -> str:
     """clean_cccd, with a fast path for the usual 12 digits as text."""
@@ -841,24 +608,6 @@ def _phone(value) -> str:
     ):
         return value
     return clean_phone(digits_text(value))
-
-
-_folded_words: dict[str, str] = {}
-
-
-def search_text(name: str) -> str:
-    """`fold(name)` word by word through a cache: names are made of few distinct words.
-    Equal to fold() because `name` is already clean (single spaces) and folding never joins
-    or splits words."""
-    parts = []
-    for word in name.split(" "):
-        folded = _folded_words.get(word)
-        if folded is None:
-            if len(_folded_words) > 100_000:
-                _folded_words.clear()
-            folded = _folded_words[word] = fold(word)
-        parts.append(folded)
-    return " ".join(parts)
 
 
 def _show(value, name: str) -> str:
