@@ -102,8 +102,19 @@ def to_date_totals(unit_ids: Iterable[int], days: list[date]) -> dict[date, dict
 
     Two queries whatever the number of units and days: the id of each unit's last row on or
     before each day (an index probe on (unit, day) per unit and day), then those rows.
+    A write committing between the two queries (stats_refresh deletes and re-inserts a unit's
+    rows) can remove rows the first query picked: then both queries run again (found by the
+    load test: 500s on dashboards during admissions).
     """
     ids = list(unit_ids)
+    for _attempt in range(5):
+        totals = _to_date_totals(ids, days)
+        if totals is not None:
+            return totals
+    raise RuntimeError("to_date_totals: the unit-day rows kept changing under the read")
+
+
+def _to_date_totals(ids: list[int], days: list[date]) -> dict[date, dict[int, dict]] | None:
     last_row = {
         f"d{index}": Subquery(
             UnitDayStat.objects.filter(district_union_id=OuterRef("pk"), day__lte=day)
@@ -129,6 +140,8 @@ def to_date_totals(unit_ids: Iterable[int], days: list[date]) -> dict[date, dict
             "pk", *UnitDayStat.TO_DATE_FIELDS
         )
     }
+    if not set(wanted.values()) <= rows.keys():
+        return None  # replaced by a concurrent refresh between the two queries
     zero = dict.fromkeys(UnitDayStat.TO_DATE_FIELDS, 0)
     return {
         day: {
