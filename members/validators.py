@@ -13,9 +13,10 @@ _PHONE = re.compile(r"^(\+84|0)\d{9,10}$")
 def clean_cccd(value: object) -> str:
     """Return a 12-digit CCCD as text, or raise with the reason users can act on."""
     text = re.sub(r"[\s.]", "", str(value or ""))
-    if text.isdigit() and len(text) == 11:
+    # Province codes run 001-096: a number-formatted cell loses one or two leading zeros.
+    if text.isdigit() and len(text) in (10, 11):
         raise ValidationError(
-            "Số CCCD có 11 chữ số: có thể Excel đã bỏ mất số 0 ở đầu. "
+            f"Số CCCD có {len(text)} chữ số: có thể Excel đã bỏ mất số 0 ở đầu. "
             "Hãy định dạng cột là Văn bản (Text) và nhập đủ 12 chữ số."
         )
     if not _CCCD.match(text):

@@ -151,7 +151,8 @@ def test_cccd_of_another_units_member_reveals_nothing(org, users, login):
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"cccd": "1190000123"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
+        ({"cccd": "119000012"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
+        ({"cccd": "1190000123"}, "cccd", "Số CCCD có 10 chữ số: có thể Excel đã bỏ mất số 0"),
         ({"cccd": "01190000123"}, "cccd", "Excel đã bỏ mất số 0 ở đầu"),
         ({"cccd": "00119000012A"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
         ({"cccd": "0011900001234"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
