@@ -12,6 +12,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from unionportal.filters import ListFilter
+
 from .models import WORKERS_THRESHOLD, DistrictUnion, GrassrootsUnion
 
 STATUS_CHOICES = [("", "Tất cả"), ("active", "Đang hoạt động"), ("dissolved", "Đã giải thể")]
@@ -92,48 +94,11 @@ def _apply(queryset, data: dict, today: date):
     return queryset.order_by(sort, "pk")
 
 
-def _serialisable(data: dict) -> dict:
-    """Only the filters in use, as JSON-friendly values (ids, ISO dates, strings)."""
-    cleaned = {}
-    for name, value in data.items():
-        if value in (None, "", False):
-            continue
-        if hasattr(value, "pk"):
-            value = value.pk
-        elif isinstance(value, date):
-            value = value.isoformat()
-        cleaned[name] = value
-    return cleaned
+class GrassrootsFilter(ListFilter):
+    form_class = GrassrootsFilterForm
 
-
-class GrassrootsFilter:
-    """The bound filter form and the filtered queryset; invalid fields are ignored (and shown)."""
-
-    def __init__(self, queryset, params: QueryDict, *, user=None):
-        self.form = GrassrootsFilterForm(params or None, user=user)
-        valid = {}
-        if self.form.is_bound:
-            self.form.is_valid()
-            valid = {k: v for k, v in self.form.cleaned_data.items() if k not in self.form.errors}
-        self.data = valid
-        self.qs = _apply(queryset, valid, timezone.localdate())
-        self.cleaned = _serialisable(valid)
-
-    def summary(self) -> list[tuple[str, str]]:
-        """(label, value) pairs of the filters in use, for headings of exports and pages."""
-        rows = []
-        for name, value in self.data.items():
-            if value in (None, "", False) or name == "sort":
-                continue
-            field = self.form.fields[name]
-            if isinstance(field, forms.ChoiceField) and not isinstance(
-                field, forms.ModelChoiceField
-            ):
-                value = dict(field.choices).get(value, value)
-            elif value is True:
-                value = "có"
-            rows.append((str(field.label), str(value)))
-        return rows
+    def apply(self, queryset, data: dict):
+        return _apply(queryset, data, timezone.localdate())
 
 
 def filter_grassroots(queryset, params: QueryDict, *, user=None):

@@ -6,14 +6,13 @@ must already be scoped (`Member.objects.for_user(user)`): filters only narrow it
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.http import QueryDict
 
 from grassroots.access import scope_for
 from grassroots.forms import VNDateField
 from grassroots.models import DistrictUnion, GrassrootsUnion
+from unionportal.filters import ListFilter
 
 from .models import Gender
 
@@ -128,48 +127,11 @@ def _apply(queryset, data: dict):
     return queryset.order_by(sort, "-pk" if sort.startswith("-") else "pk")
 
 
-def _serialisable(data: dict) -> dict:
-    """Only the filters in use, as JSON-friendly values (ids, ISO dates, strings)."""
-    cleaned = {}
-    for name, value in data.items():
-        if value in (None, ""):
-            continue
-        if hasattr(value, "pk"):
-            value = value.pk
-        elif isinstance(value, date):
-            value = value.isoformat()
-        cleaned[name] = value
-    return cleaned
+class MemberFilter(ListFilter):
+    form_class = MemberFilterForm
 
-
-class MemberFilter:
-    """The bound filter form and the filtered queryset; invalid fields are ignored (and shown)."""
-
-    def __init__(self, queryset, params: QueryDict, *, user=None):
-        self.form = MemberFilterForm(params or None, user=user)
-        valid = {}
-        if self.form.is_bound:
-            self.form.is_valid()
-            valid = {k: v for k, v in self.form.cleaned_data.items() if k not in self.form.errors}
-        self.data = valid
-        self.qs = _apply(queryset, valid)
-        self.cleaned = _serialisable(valid)
-
-    def summary(self) -> list[tuple[str, str]]:
-        """(label, value) pairs of the filters in use, for headings of exports and pages."""
-        rows = []
-        for name, value in self.data.items():
-            if value in (None, "") or name == "sort":
-                continue
-            field = self.form.fields[name]
-            if isinstance(value, date):
-                value = value.strftime("%d/%m/%Y")
-            elif isinstance(field, forms.ChoiceField) and not isinstance(
-                field, forms.ModelChoiceField
-            ):
-                value = dict(field.choices).get(value, value)
-            rows.append((str(field.label), str(value)))
-        return rows
+    def apply(self, queryset, data: dict):
+        return _apply(queryset, data)
 
 
 def filter_members(queryset, params: QueryDict, *, user=None):

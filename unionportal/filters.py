@@ -1,0 +1,62 @@
+"""A list page's filters: the bound filter form, the filtered queryset, and the filters in use
+(for export headings and the access log). Each list subclasses `ListFilter`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.http import QueryDict
+
+UNUSED = (None, "", False)
+
+
+class ListFilter:
+    """Invalid fields are ignored (and shown on the form); the valid ones filter the queryset."""
+
+    form_class: type[forms.Form]
+
+    def __init__(self, queryset, params: QueryDict, *, user=None):
+        self.form = self.form_class(params or None, user=user)
+        valid = {}
+        if self.form.is_bound:
+            self.form.is_valid()
+            valid = {k: v for k, v in self.form.cleaned_data.items() if k not in self.form.errors}
+        self.data = valid
+        self.qs = self.apply(queryset, valid)
+        self.cleaned = self.serialisable(valid)
+
+    def apply(self, queryset, data: dict):
+        raise NotImplementedError
+
+    @staticmethod
+    def serialisable(data: dict) -> dict:
+        """Only the filters in use, as JSON-friendly values (ids, ISO dates, strings)."""
+        cleaned = {}
+        for name, value in data.items():
+            if value in UNUSED:
+                continue
+            if hasattr(value, "pk"):
+                value = value.pk
+            elif isinstance(value, date):
+                value = value.isoformat()
+            cleaned[name] = value
+        return cleaned
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, value) pairs of the filters in use, for headings of exports and pages."""
+        rows = []
+        for name, value in self.data.items():
+            if value in UNUSED or name == "sort":
+                continue
+            field = self.form.fields[name]
+            if isinstance(value, date):
+                value = value.strftime("%d/%m/%Y")
+            elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                value = dict(field.choices).get(value, value)
+            elif value is True:
+                value = "có"
+            rows.append((str(field.label), str(value)))
+        return rows
