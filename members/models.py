@@ -45,6 +45,7 @@ class Member(models.Model):
         on_delete=models.PROTECT,
         related_name="members",
         verbose_name="CĐCS",
+        db_index=False,  # member_grassroots_idx starts with it
     )
     joined_on = models.DateField("ngày kết nạp")
     left_on = models.DateField("ngày ra khỏi công đoàn", null=True, blank=True)
@@ -52,14 +53,17 @@ class Member(models.Model):
         "lý do ra khỏi công đoàn", max_length=20, choices=LeaveReason.choices, blank=True
     )
     leave_note = models.CharField("ghi chú", max_length=255, blank=True)
-    search_text = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    # Folded name for the search (`LIKE '%nguyen%dat%'`): a btree cannot serve a pattern that
+    # starts with %, the trigram index of migration 0003 does (PostgreSQL).
+    search_text = models.CharField(max_length=200, blank=True, editable=False)
     # Optimistic locking: a form carries the version it was rendered with.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    # The history is read by member and by date, never by CCCD: no index for it there.
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"], no_db_index=["cccd"])
 
     class Meta:
         verbose_name = "đoàn viên"
@@ -77,7 +81,9 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["grassroots", "left_on"], name="member_grassroots_idx"),
             models.Index(fields=["joined_on"], name="member_joined_idx"),
-            models.Index(fields=["phone"], name="member_phone_idx"),
+            # Phone and CCCD are searched by prefix (LIKE '09%'): on PostgreSQL through the
+            # varchar_pattern_ops indexes (migration 0003 and Django's `_like` index of the
+            # unique CCCD); SQLite's LIKE ignores case and can use no plain index for it.
         ]
 
     def __str__(self) -> str:
@@ -123,6 +129,7 @@ class Placement(models.Model):
         on_delete=models.PROTECT,
         related_name="placements",
         verbose_name="CĐCS",
+        db_index=False,  # placement_stock_idx (below) starts with it
     )
     start_on = models.DateField("từ ngày")
     start_kind = models.CharField("hình thức", max_length=10, choices=StartKind.choices)
@@ -156,8 +163,16 @@ class Placement(models.Model):
         ]
         indexes = [
             models.Index(fields=["start_on", "grassroots"], name="placement_start_idx"),
-            models.Index(fields=["end_on", "grassroots"], name="placement_end_idx"),
-            models.Index(fields=["grassroots", "start_on"], name="placement_grassroots_idx"),
+            # Stays ending in a period: only ended stays are in it (most stays are open; an
+            # imported member's would be written into it for nothing).
+            models.Index(
+                fields=["end_on", "grassroots"],
+                condition=Q(end_on__isnull=False),
+                name="placement_end_idx",
+            ),
+            # A CĐCS's stays are found through placement_stock_idx, (grassroots, start_on)
+            # INCLUDE (end_on, start_kind), created by reports/migrations/0003 in SQL (Django
+            # warns that SQLite has no INCLUDE); members 0005 depends on it.
         ]
 
     def __str__(self) -> str:

@@ -161,6 +161,7 @@ class Processor:
         self.errors: list[RowError] = []
         self.error_count = 0
         self.error_sink = None  # callable(RowError) for the command line
+        self.writing = False  # set by the engine when the checked rows will be written
         self._bad_rows: set[int] = set()
         self.now = timezone.now()
         self.today = timezone.localdate()

@@ -118,6 +118,7 @@ def run_import(
                         error_sink(problem)
                 return _done(outcome, processor, started)
             processor.index = match.index
+            processor.writing = commit
             if commit:
                 try:
                     with transaction.atomic():

@@ -17,7 +17,7 @@ from unionportal.text import fold
 from ...models import Member, Placement
 from ..pgcopy import copy_sql, copy_text
 
-# Column order of the COPY lines built in MemberImport._insert_copy. If a model gains a field,
+# Column order of the COPY lines built by MemberWrites.copy_lines. If a model gains a field,
 # columns_as_expected() turns the fast path off and the generic TableWriter takes over.
 MEMBER_COLUMNS = (
     "id",
@@ -95,7 +95,7 @@ class MemberWrites:
             self.writing_started = True
         new = plan["new"]
         if new and self.fast_copy:
-            self._insert_copy(new, plan["ids"])
+            self._submit_copy(plan["lines"])
         elif new:
             self._insert(new, plan.get("ids"))
         if (plan["members"] or plan["placements"]) and self.pipeline is not None:
@@ -120,51 +120,48 @@ class MemberWrites:
             for names, stays in by_fields.items():
                 Placement.objects.bulk_update(stays, list(names), batch_size=500)
 
-    def _insert_copy(self, records: list[dict], ids: list[int]) -> None:
-        """New members, their placements and history rows as COPY text (PostgreSQL)."""
+    def copy_lines(self, record: dict, pk: int) -> tuple[str, str, str]:
+        """The COPY text lines of a new member: the member, its placement, its history row."""
         esc = copy_text
         iso = self._iso
-        now = self.now.isoformat()
-        user = str(self.user_id) if self.user_id else "\\N"
-        reason = copy_text(self.change_reason)
-        members, placements, history = io.StringIO(), io.StringIO(), io.StringIO()
-        write_member, write_placement, write_history = (
-            members.write,
-            placements.write,
-            history.write,
+        now, user, reason = self._copy_constants
+        name = esc(record["full_name"])
+        birth = iso(record["birth_date"])
+        occupation = esc(record.get("occupation", ""))
+        card = esc(record.get("card_number", ""))
+        grassroots = record["grassroots_id"]
+        joined = iso(record["joined_on"])
+        left = record.get("left_on")
+        if left is None:
+            left_text, end_kind, leave_reason = "\\N", "", ""
+        else:
+            left_text, end_kind, leave_reason = iso(left), "left", record["leave_reason"]
+        person = (
+            f"{name}\t{record['gender']}\t{birth}\t{record['cccd']}\t{record['phone']}\t"
+            f"{occupation}\t{card}"
         )
-        for record, pk in zip(records, ids, strict=True):
-            name = esc(record["full_name"])
-            gender = record["gender"]
-            birth = iso(record["birth_date"])
-            cccd = record["cccd"]
-            phone = record["phone"]
-            occupation = esc(record.get("occupation", ""))
-            card = esc(record.get("card_number", ""))
-            grassroots = record["grassroots_id"]
-            joined = iso(record["joined_on"])
-            left = record.get("left_on")
-            if left is None:
-                left_text, end_kind, leave_reason = "\\N", "", ""
-            else:
-                left_text, end_kind, leave_reason = iso(left), "left", record["leave_reason"]
-            person = f"{name}\t{gender}\t{birth}\t{cccd}\t{phone}\t{occupation}\t{card}"
-            write_member(
-                f"{pk}\t{person}\t{grassroots}\t{joined}\t{left_text}\t{leave_reason}\t\t"
-                f"{esc(search_text(record['full_name']))}\t1\t{now}\t{now}\n"
-            )
-            write_placement(
-                f"{pk}\t{grassroots}\t{joined}\tadmission\t{left_text}\t{end_kind}\t{user}\t{now}\n"
-            )
-            write_history(
-                f"{pk}\t{person}\t{joined}\t{left_text}\t{leave_reason}\t\t1\t{now}\t"
-                f"{grassroots}\t{now}\t{reason}\t+\t{user}\n"
-            )
+        return (
+            f"{pk}\t{person}\t{grassroots}\t{joined}\t{left_text}\t{leave_reason}\t\t"
+            f"{esc(search_text(record['full_name']))}\t1\t{now}\t{now}\n",
+            f"{pk}\t{grassroots}\t{joined}\tadmission\t{left_text}\t{end_kind}\t{user}\t{now}\n",
+            f"{pk}\t{person}\t{joined}\t{left_text}\t{leave_reason}\t\t1\t{now}\t"
+            f"{grassroots}\t{now}\t{reason}\t+\t{user}\n",
+        )
+
+    def _submit_copy(self, lines: list[tuple[str, str, str]]) -> None:
+        """Hand the lines of the new members to the helper thread (PostgreSQL)."""
+        members, placements, history = zip(*lines, strict=True)
         self.pipeline.submit(
             [
-                (copy_sql(Member._meta.db_table, MEMBER_COLUMNS), members),
-                (copy_sql(Placement._meta.db_table, PLACEMENT_COLUMNS), placements),
-                (copy_sql(self.history_model._meta.db_table, HISTORY_COLUMNS), history),
+                (copy_sql(Member._meta.db_table, MEMBER_COLUMNS), io.StringIO("".join(members))),
+                (
+                    copy_sql(Placement._meta.db_table, PLACEMENT_COLUMNS),
+                    io.StringIO("".join(placements)),
+                ),
+                (
+                    copy_sql(self.history_model._meta.db_table, HISTORY_COLUMNS),
+                    io.StringIO("".join(history)),
+                ),
             ]
         )
 

@@ -33,7 +33,7 @@ from ...models import Gender, LeaveReason, Member, Placement
 from ...validators import check_admission_age, clean_cccd, clean_phone
 from ..base import Column, Processor
 from ..cells import CellError, code, day, digits_text, label_key, text
-from ..pgcopy import CopyPipeline, TableWriter, allocate_ids, is_postgresql
+from ..pgcopy import CopyPipeline, IdPool, TableWriter, allocate_ids, copy_text, is_postgresql
 from .member_writes import MemberWrites, columns_as_expected
 
 GENDERS = {label_key(label): value for value, label in Gender.choices}
@@ -64,6 +64,9 @@ OPTIONAL_COLUMNS = {
 class MemberImport(MemberWrites, Processor):
     kind = "members"
     title = "Đoàn viên"
+    # Larger than the other kinds': fewer, longer COPY rounds (100.000 rows: 0,45 s less than
+    # with 2.000), still a few MiB of COPY text in memory.
+    chunk_size = 5000
     columns = [
         Column(
             "full_name",
@@ -181,9 +184,20 @@ class MemberImport(MemberWrites, Processor):
             if not f.attname.startswith("history_")
         ]
         self.scope_hint = " trong đơn vị của bạn" if self.scope.is_district else ""
-        # PostgreSQL: COPY lines built here, sent by a helper thread (see pgcopy.CopyPipeline).
-        self.pipeline = CopyPipeline() if is_postgresql() else None
+        # PostgreSQL, when writing: COPY lines built here, sent by a helper thread
+        # (pgcopy.CopyPipeline), with keys reserved ahead (pgcopy.IdPool).
+        self.postgres = is_postgresql()
+        self.pipeline = CopyPipeline() if self.postgres and self.writing else None
         self.fast_copy = self.pipeline is not None and columns_as_expected(self.history_model)
+        if self.fast_copy:
+            self.id_pool = IdPool(Member, self.chunk_size)
+            self.id_pool.refill()
+            self.mostly_new = True
+            self._copy_constants = (
+                self.now.isoformat(),
+                str(self.user_id) if self.user_id else "\\N",
+                copy_text(self.change_reason),
+            )
         self.writing_started = False
         self._iso_cache: dict[date, str] = {}
         self.member_fields = [f.attname for f in Member._meta.concrete_fields]
@@ -420,33 +434,54 @@ class MemberImport(MemberWrites, Processor):
                 seen[key] = number
             if record is not None:
                 parsed.append((number, record))
-        plan = {"new": [], "members": [], "placements": [], "fields": set()}
+        plan = {"new": [], "lines": [], "members": [], "placements": [], "fields": set()}
         if not parsed:
             return plan
+        # COPY lines for every row as if new, built while the previous chunk's COPY is still
+        # running; rows found in the register below drop theirs. Unless the previous chunk was
+        # mostly known members (a re-import): then only the new rows get lines, afterwards.
+        ahead = self.fast_copy and self.mostly_new and not self.error_count
+        lines = ids = None
+        if ahead:
+            ids = self.id_pool.take(len(parsed))
+            lines = [
+                self.copy_lines(record, pk) for (_, record), pk in zip(parsed, ids, strict=True)
+            ]
         if self.pipeline is not None:
             self.pipeline.wait()  # the connection is ours again
         existing = self._existing([r["cccd"] for _, r in parsed])
         changed: list[tuple[int, dict, dict, dict]] = []
-        for number, record in parsed:
+        unused: list[int] = []
+        for position, (number, record) in enumerate(parsed):
             old = existing.get(record["cccd"])
             if old is None:
                 plan["new"].append(record)
+                if ahead:
+                    plan["lines"].append(lines[position])
                 self.counts.new += 1
                 self.samples.add("new", number, self._sample(record))
                 self._touch(record["grassroots_id"], record["joined_on"])
             else:
+                if ahead:
+                    unused.append(ids[position])
                 self._compare(number, record, old, changed)
         if changed:
             self._plan_updates(changed, plan)
-        if self.pipeline is not None and plan["new"] and not self.error_count:
-            # Keys for the new members, reserved now while no COPY is running.
+        if self.fast_copy:
+            if not ahead and plan["new"] and not self.error_count:
+                new_ids = self.id_pool.take(len(plan["new"]))
+                plan["lines"] = list(map(self.copy_lines, plan["new"], new_ids))
+            self.id_pool.give_back(unused)
+            self.id_pool.refill()  # while no COPY is running
+            self.mostly_new = 2 * len(plan["new"]) >= len(parsed)
+        elif self.pipeline is not None and plan["new"] and not self.error_count:
             plan["ids"] = allocate_ids(Member, len(plan["new"]))
         return plan
 
     def _existing(self, cccds: list[str]) -> dict[str, dict]:
         """Members already registered with these CCCDs: {cccd: {attname: value}}."""
         fields = self.member_fields
-        if self.pipeline is None:
+        if not self.postgres:
             rows = Member.objects.filter(cccd__in=cccds).values_list(*fields)
         else:
             # Plain SQL with one array parameter: the ORM prepares each of the 2.000 values
