@@ -146,6 +146,9 @@ class Processor:
     title: str = ""  # "Đoàn viên"
     columns: list[Column] = []
     chunk_size = 2000
+    # A smaller first chunk lets the writing start sooner (the member import's COPY runs while
+    # the next rows are read); None: chunk_size.
+    first_chunk_size: int | None = None
     sample_columns: list[str] = []  # keys shown in the preview
 
     def __init__(self, *, user, scope: Scope, source_name: str = ""):

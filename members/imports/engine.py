@@ -163,10 +163,11 @@ def _done(outcome: ImportOutcome, processor, started: float) -> ImportOutcome:
 
 
 def _run_chunks(processor, table, *, write: bool, progress: Progress | None) -> None:
-    size = processor.chunk_size
+    size = min(processor.first_chunk_size or processor.chunk_size, processor.chunk_size)
     chunk: list[tuple[int, list]] = []
 
     def flush() -> None:
+        nonlocal size
         processor.counts.rows += len(chunk)
         plan = processor.check_chunk(chunk)
         processor.close_chunk()
@@ -175,6 +176,7 @@ def _run_chunks(processor, table, *, write: bool, progress: Progress | None) -> 
         if write and not processor.error_count:
             processor.write_chunk(plan)
         chunk.clear()
+        size = processor.chunk_size
         if progress is not None:
             progress(processor.counts.rows, table.fraction())
 

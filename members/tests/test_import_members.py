@@ -544,6 +544,59 @@ def test_an_error_after_many_written_chunks_still_writes_nothing(tmp_path, code,
     assert not Member.objects.filter(cccd__startswith="0012").exists()
 
 
+def test_known_and_new_members_mixed_across_chunks_each_get_their_own_rows(
+    tmp_path, org, code, monkeypatch
+):
+    """Chunks of mostly known members, then of new ones, then mixed (on PostgreSQL the new
+    rows' keys and COPY lines are prepared before the known ones are found): every new member
+    gets exactly its own placement and history row, the known ones are updated, not doubled."""
+    from members.imports.kinds.members import MemberImport
+
+    monkeypatch.setattr(MemberImport, "chunk_size", 4)
+    monkeypatch.setattr(MemberImport, "first_chunk_size", 2)
+    known = [
+        MemberFactory(grassroots=org.grassroots_a, cccd=f"0014{i:08d}", full_name=f"Cũ {i}")
+        for i in range(6)
+    ]
+    rows, new_cccds = [], []
+    for i in range(6):  # chunks 1-2 (2 + 4 rows): all known, one renamed
+        name = "Cũ Đã Đổi Tên" if i == 3 else known[i].full_name
+        rows.append(
+            member_row(
+                name=name,
+                gender=known[i].get_gender_display(),
+                birth=known[i].birth_date,
+                cccd=known[i].cccd,
+                phone=known[i].phone,
+                code=code,
+                joined=known[i].joined_on,
+                card=known[i].card_number,
+                job=known[i].occupation,
+            )
+        )
+    for i in range(7):  # then only new members, the last chunk partly
+        new_cccds.append(f"0015{i:08d}")
+        rows.append(member_row(name=f"Mới Số {i}", cccd=new_cccds[-1], code=code))
+    outcome = run(xlsx(tmp_path, rows))
+    assert outcome.ok and outcome.committed, messages(outcome)
+    assert (outcome.counts.new, outcome.counts.updated, outcome.counts.unchanged) == (7, 1, 5)
+    assert Member.objects.get(cccd=known[3].cccd).full_name == "Cũ Đã Đổi Tên"
+    assert Member.objects.filter(cccd__startswith="0014").count() == 6
+    for i, cccd in enumerate(new_cccds):
+        member = Member.objects.get(cccd=cccd)
+        assert member.full_name == f"Mới Số {i}"
+        assert [(p.grassroots_id, p.start_kind) for p in member.placements.all()] == [
+            (org.grassroots_a.pk, "admission")
+        ]
+        assert [(h.history_type, h.full_name) for h in member.history.all()] == [
+            ("+", f"Mới Số {i}")
+        ]
+    for i, member in enumerate(known):
+        assert member.placements.count() == 1
+        imported = member.history.filter(history_change_reason="Nhập từ file dv")
+        assert [h.history_type for h in imported] == (["~"] if i == 3 else [])
+
+
 def test_check_without_commit_writes_nothing(tmp_path, code):
     outcome = run(xlsx(tmp_path, [member_row(cccd="001090000401", code=code)]), commit=False)
     assert outcome.ok and not outcome.committed and outcome.counts.new == 1

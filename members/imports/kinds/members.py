@@ -67,6 +67,7 @@ class MemberImport(MemberWrites, Processor):
     # Larger than the other kinds': fewer, longer COPY rounds (100.000 rows: 0,45 s less than
     # with 2.000), still a few MiB of COPY text in memory.
     chunk_size = 5000
+    first_chunk_size = 500  # PostgreSQL starts writing after 500 rows, not 5.000
     columns = [
         Column(
             "full_name",
