@@ -21,7 +21,10 @@ from grassroots.models import DistrictUnion
 
 
 class UnitDayStat(models.Model):
-    district_union = models.ForeignKey(DistrictUnion, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: unitdaystat_unique (district_union, day) starts with it.
+    district_union = models.ForeignKey(
+        DistrictUnion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
     # Member flows. Stock on a day = sum of (in - out) flows up to and including it.
     admitted = models.IntegerField(default=0)  # admissions and rejoins (rule 1)

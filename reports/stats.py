@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from grassroots.models import WORKERS_THRESHOLD, Affiliation, DistrictUnion, GrassrootsUnion
-from members.imports.pgcopy import TableWriter
+from members.imports.pgcopy import copy_lines, is_postgresql
 from members.models import Placement
 
 from .models import UnitDayStat, to_date_totals
@@ -183,34 +183,60 @@ def stats_refresh(unit_ids: Iterable[int] | None = None, since: date | None = No
         stale = stale.filter(day__gte=since)
     stale.delete()
     rows = _collect(units, since)
-    # Plain dicts and one COPY on PostgreSQL: an import rebuilds ~25.000 day rows, and model
-    # instances with bulk_create took 1,2 s of that.
-    TableWriter(UnitDayStat, with_pk=False).insert(_with_running_totals(rows, since))
+    _insert_day_rows(_with_running_totals(rows, since))
     return len(rows)
 
 
-def _with_running_totals(rows: dict[tuple[int, date], dict], since: date | None) -> list[dict]:
-    """Day rows (field -> value) in (unit, day) order with their running totals: the totals of
-    the unit's last row kept (the day before `since`) plus each day's changes. Every row from
-    `since` on was just rebuilt, so the totals of all of them are recomputed here."""
+DAY_ROW_FIELDS = ("district_union_id", "day", *UnitDayStat.FLOW_FIELDS, *UnitDayStat.TO_DATE_FIELDS)
+
+
+def _with_running_totals(rows: dict[tuple[int, date], dict], since: date | None) -> list[tuple]:
+    """Day rows as tuples in DAY_ROW_FIELDS order, in (unit, day) order, with their running
+    totals: the totals of the unit's last row kept (the day before `since`) plus each day's
+    changes. Every row from `since` on was just rebuilt, so the totals of all of them are
+    recomputed here."""
     touched = {unit for unit, _ in rows}
     base: dict[int, dict] = {}
     if since is not None and touched:
         day_before = since - timedelta(days=1)
         base = to_date_totals(touched, [day_before])[day_before]
-    zero_flows = dict.fromkeys(UnitDayStat.FLOW_FIELDS, 0)
-    running: dict[int, dict] = {}
+    flow_fields = UnitDayStat.FLOW_FIELDS
+    total_fields = UnitDayStat.TO_DATE_FIELDS
+    running: dict[int, list[int]] = {}
     result = []
     for (unit, day), flows in sorted(rows.items()):
         totals = running.get(unit)
         if totals is None:
-            totals = running[unit] = dict(
-                base.get(unit) or dict.fromkeys(UnitDayStat.TO_DATE_FIELDS, 0)
-            )
-        for field, change in UnitDayStat.day_changes(flows).items():
-            totals[field] += change
-        result.append({"district_union_id": unit, "day": day, **zero_flows, **flows, **totals})
+            kept = base.get(unit) or {}
+            totals = running[unit] = [kept.get(field, 0) for field in total_fields]
+        changes = UnitDayStat.day_changes(flows)
+        for position, field in enumerate(total_fields):
+            totals[position] += changes[field]
+        result.append((unit, day, *[flows.get(f, 0) for f in flow_fields], *totals))
     return result
+
+
+def _insert_day_rows(rows: list[tuple]) -> None:
+    """Write day rows (tuples in DAY_ROW_FIELDS order, integers but the day). One COPY of
+    preformatted lines on PostgreSQL: an import rebuilds ~25.000 day rows, and the generic
+    per-value formatting took 0,25 s of that (model instances with bulk_create 1,2 s)."""
+    if not rows:
+        return
+    if is_postgresql():
+        columns = [UnitDayStat._meta.get_field(name).column for name in DAY_ROW_FIELDS]
+        copy_lines(
+            UnitDayStat._meta.db_table,
+            columns,
+            (
+                f"{unit}\t{day.isoformat()}\t{'\t'.join(map(str, values))}\n"
+                for unit, day, *values in rows
+            ),
+        )
+    else:
+        UnitDayStat.objects.bulk_create(
+            [UnitDayStat(**dict(zip(DAY_ROW_FIELDS, row, strict=True))) for row in rows],
+            batch_size=500,
+        )
 
 
 def units_of(grassroots_ids: Iterable[int], since: date) -> set[int]:

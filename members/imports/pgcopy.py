@@ -105,18 +105,23 @@ class IdPool:
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """COPY `rows` (tuples in `columns` order, values already Python values) into `table`."""
+    return copy_lines(
+        table, columns, ("\t".join([copy_value(v) for v in row]) + "\n" for row in rows)
+    )
+
+
+def copy_lines(table: str, columns: Sequence[str], lines: Iterable[str]) -> int:
+    """COPY lines already in COPY text format (each ending with a newline) into `table`."""
     buffer = io.StringIO()
     count = 0
     write = buffer.write
-    for row in rows:
-        write("\t".join([copy_value(v) for v in row]))
-        write("\n")
+    for line in lines:
+        write(line)
         count += 1
     if not count:
         return 0
     buffer.seek(0)
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+    sql = copy_sql(table, columns)
     with connection.cursor() as cursor:
         raw = cursor.cursor
         if hasattr(raw, "copy_expert"):  # psycopg2
