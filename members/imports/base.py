@@ -117,6 +117,10 @@ class Samples:
     updated: list[list] = field(default_factory=list)
     unchanged: list[list] = field(default_factory=list)
 
+    def room(self, outcome: str) -> int:
+        """How many more rows of this outcome would be kept."""
+        return max(0, SAMPLE_ROWS - len(getattr(self, outcome)))
+
     def add(self, outcome: str, row: int, values: list, changes: str = "") -> None:
         bucket = getattr(self, outcome)
         if len(bucket) < SAMPLE_ROWS:
@@ -147,7 +151,7 @@ class Processor:
     columns: list[Column] = []
     chunk_size = 2000
     # A smaller first chunk lets the writing start sooner (the member import's COPY runs while
-    # the next rows are read); None: chunk_size.
+    # the next rows are read); the chunks then double up to chunk_size. None: chunk_size.
     first_chunk_size: int | None = None
     sample_columns: list[str] = []  # keys shown in the preview
 

@@ -176,7 +176,7 @@ def _run_chunks(processor, table, *, write: bool, progress: Progress | None) -> 
         if write and not processor.error_count:
             processor.write_chunk(plan)
         chunk.clear()
-        size = processor.chunk_size
+        size = min(processor.chunk_size, 2 * size)  # 500, 1.000, 2.000, ... chunk_size
         if progress is not None:
             progress(processor.counts.rows, table.fraction())
 

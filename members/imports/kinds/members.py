@@ -448,24 +448,43 @@ class MemberImport(MemberWrites, Processor):
             lines = [
                 self.copy_lines(record, pk) for (_, record), pk in zip(parsed, ids, strict=True)
             ]
+            # Also before the wait: the figures range of every row as if new (a known row
+            # among them only widens the refresh, which recounts from the registers).
+            for _, record in parsed:
+                self._touch(record["grassroots_id"], record["joined_on"])
+        cccds = [r["cccd"] for _, r in parsed]
         if self.pipeline is not None:
             self.pipeline.wait()  # the connection is ours again
-        existing = self._existing([r["cccd"] for _, r in parsed])
+        # From here to the next COPY the database waits for Python: keep this part short.
+        existing = self._existing(cccds)
         changed: list[tuple[int, dict, dict, dict]] = []
         unused: list[int] = []
-        for position, (number, record) in enumerate(parsed):
-            old = existing.get(record["cccd"])
-            if old is None:
-                plan["new"].append(record)
-                if ahead:
-                    plan["lines"].append(lines[position])
-                self.counts.new += 1
-                self.samples.add("new", number, self._sample(record))
-                self._touch(record["grassroots_id"], record["joined_on"])
+        if not existing:  # the usual first import: every row is new
+            plan["new"] = [record for _, record in parsed]
+            if ahead:
+                plan["lines"] = lines
             else:
-                if ahead:
-                    unused.append(ids[position])
-                self._compare(number, record, old, changed)
+                for record in plan["new"]:
+                    self._touch(record["grassroots_id"], record["joined_on"])
+            self.counts.new += len(parsed)
+            room = self.samples.room("new")
+            for number, record in parsed[:room]:
+                self.samples.add("new", number, self._sample(record))
+        else:
+            for position, (number, record) in enumerate(parsed):
+                old = existing.get(record["cccd"])
+                if old is None:
+                    plan["new"].append(record)
+                    if ahead:
+                        plan["lines"].append(lines[position])
+                    else:
+                        self._touch(record["grassroots_id"], record["joined_on"])
+                    self.counts.new += 1
+                    self.samples.add("new", number, self._sample(record))
+                else:
+                    if ahead:
+                        unused.append(ids[position])
+                    self._compare(number, record, old, changed)
         if changed:
             self._plan_updates(changed, plan)
         if self.fast_copy:
