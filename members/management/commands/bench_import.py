@@ -12,7 +12,8 @@ file of N rows, then runs in turn, each in its own process:
 - the project: `manage.py import_members FILE`, the real import path (reading, every rule,
   members + placements + history, figures refresh, one transaction).
 The members tables are emptied before each run. It prints wall time, rows per second and peak
-memory (ru_maxrss of the process) of each run and the medians, and the ratio project/floor.
+memory (ru_maxrss of the process, taken by the launcher members/imports/benchpeak.py) of each
+run and the medians, and the ratio project/floor.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -167,17 +169,15 @@ class Command(BaseCommand):
             raise CommandError(f"Lệnh con thất bại (mã {result.returncode}).")
 
     def _measure(self, command: list[str], env: dict) -> tuple[float, float]:
-        """Wall seconds and peak resident memory (MiB) of one process run to its end."""
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            raise CommandError(f"{' '.join(command[-3:])} thất bại (mã {process.returncode}).")
-        return elapsed, usage.ru_maxrss / 1024
+        """Wall seconds and peak resident memory (MiB) of one process run to its end, taken
+        by a small launcher (benchpeak.py: a child of this process would inherit its peak)."""
+        with tempfile.NamedTemporaryFile("r", suffix=".peak") as result:
+            launcher = [sys.executable, "-m", "members.imports.benchpeak", result.name]
+            code = subprocess.run([*launcher, *command], env=env, cwd=settings.BASE_DIR).returncode
+            if code != 0:
+                raise CommandError(f"{' '.join(command[-3:])} thất bại (mã {code}).")
+            elapsed, peak, _ = result.read().split()
+        return float(elapsed), float(peak)
 
     def _report(self, rows, path, name, floor_runs, same_runs, project_runs) -> None:
         def summary(runs):
