@@ -6,8 +6,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 
 MIN_AGE = 15
-_CCCD = re.compile(r"^\d{12}$")
-_PHONE = re.compile(r"^(\+84|0)\d{9,10}$")
+_CCCD = re.compile(r"[0-9]{12}")  # ASCII digits only: \d would also take other scripts' digits
+_PHONE = re.compile(r"(\+84|0)[0-9]{9,10}")
 
 
 def clean_cccd(value: object) -> str:
@@ -19,7 +19,7 @@ def clean_cccd(value: object) -> str:
             f"Số CCCD có {len(text)} chữ số: có thể Excel đã bỏ mất số 0 ở đầu. "
             "Hãy định dạng cột là Văn bản (Text) và nhập đủ 12 chữ số."
         )
-    if not _CCCD.match(text):
+    if not _CCCD.fullmatch(text):
         raise ValidationError("Số CCCD phải gồm đúng 12 chữ số.")
     return text
 
@@ -30,7 +30,7 @@ def clean_phone(value: object) -> str:
         return ""
     if text.isdigit() and len(text) in (9, 10) and not text.startswith("0"):
         text = "0" + text  # Excel drops the leading zero of phone numbers too
-    if not _PHONE.match(text):
+    if not _PHONE.fullmatch(text):
         raise ValidationError("Số điện thoại không hợp lệ (ví dụ 0912345678).")
     return text
 

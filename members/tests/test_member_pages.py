@@ -156,6 +156,9 @@ def test_cccd_of_another_units_member_reveals_nothing(org, users, login):
         ({"cccd": "01190000123"}, "cccd", "Excel đã bỏ mất số 0 ở đầu"),
         ({"cccd": "00119000012A"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
         ({"cccd": "0011900001234"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
+        # Digits of another script (here Arabic-Indic) are not the CCCD's ASCII digits.
+        ({"cccd": "٠٠١١٩٠٠٠٠١٢٣"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
+        ({"phone": "٠٩١٢٣٤٥٦٧٨"}, "phone", "Số điện thoại không hợp lệ"),
         ({"full_name": "   "}, "full_name", "Cần nhập họ và tên."),
         ({"gender": ""}, "gender", "Cần chọn giới tính."),
         ({"birth_date": "1990-13-45"}, "birth_date", "Ngày sinh phải có dạng dd/mm/yyyy"),
