@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from grassroots.access import Scope
 
-from .cells import CellError, header_key, text
+from .cells import CellError, day, header_key, text
 from .errors import RowError
 
 SAMPLE_ROWS = 5
@@ -135,6 +135,27 @@ class Samples:
         }
 
 
+def describe_changes(
+    old: dict, new: dict, labels: dict[str, str], choices: dict[str, dict] | None = None
+) -> str:
+    """The changes of an updated row as the preview lists them: 'Họ và tên: Nguyễn Văn An →
+    Nguyễn Văn Ân; Ngày sinh: (trống) → 05/03/1990' (`new`: the changed fields only; `labels`:
+    column names; `choices`: field -> {stored value: label})."""
+    choices = choices or {}
+
+    def show(name: str, value) -> str:
+        if value is None or value == "":
+            return "(trống)"
+        if isinstance(value, date):
+            return value.strftime("%d/%m/%Y")
+        return str(choices.get(name, {}).get(value, value))
+
+    return "; ".join(
+        f"{labels.get(name, name)}: {show(name, old[name])} → {show(name, value)}"
+        for name, value in new.items()
+    )
+
+
 def _display(value) -> str:
     if value is None:
         return ""
@@ -203,6 +224,21 @@ class Processor:
             if column.key == key:
                 return column.header
         return key
+
+    def past_day(self, number: int, key: str, raw, label: str) -> date | None:
+        """A required date cell, not in the future: the date, or None with the problem
+        reported (`label` is the column's name, e.g. 'Ngày sinh')."""
+        try:
+            value = day(raw, label)
+        except CellError as problem:
+            self.error(number, key, problem.message)
+            return None
+        if value is None:
+            self.error(number, key, f"Cần nhập {label.lower()}.")
+        elif value > self.today:
+            self.error(number, key, f"{label} không được ở tương lai.")
+            return None
+        return value
 
     def error(self, row: int | None, key: str, message: str) -> None:
         problem = RowError(row, self.header_of(key) if key else "", message)

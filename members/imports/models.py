@@ -1,7 +1,8 @@
 """ImportJob: one uploaded (or command-line) import, its check results and what it wrote.
 
 Lives in the `members` app (members/models.py imports it). The uploaded file is kept under
-MEDIA_ROOT/imports/; while a job runs, its progress is a small JSON file next to it (written
+MEDIA_ROOT/imports/ until it is imported (then deleted: it holds personal data) or, if it never
+is, for file_retention(); while a job runs, its progress is a small JSON file next to it (written
 outside the import's transaction, which other sessions cannot see into until it commits).
 """
 
@@ -25,6 +26,13 @@ from .errors import RowError
 # A running job whose progress has not moved for this long is shown as interrupted (the worker
 # was stopped or killed; its transaction was rolled back, nothing was written).
 STALE_AFTER = timedelta(minutes=3)
+
+
+def file_retention() -> timedelta:
+    """How long an uploaded file not yet imported is kept (for confirming or running again):
+    settings.IMPORT_FILE_RETENTION_DAYS, 7 by default. A file that was imported is deleted at
+    once; `manage.py imports_cleanup` deletes the others once they are this old."""
+    return timedelta(days=float(getattr(settings, "IMPORT_FILE_RETENTION_DAYS", 7)))
 
 
 class ImportJobQuerySet(models.QuerySet):
@@ -231,7 +239,20 @@ class ImportJob(models.Model):
 
     @property
     def can_confirm(self) -> bool:
-        return self.status == self.Status.CHECKED and self.source == self.Source.WEB
+        return (
+            self.status == self.Status.CHECKED
+            and self.source == self.Source.WEB
+            and bool(self.file)
+        )
+
+    # ----- the uploaded file ---------------------------------------------------------------
+    def file_discard(self) -> None:
+        """Delete the uploaded spreadsheet (it holds members' personal data) and forget it;
+        counts, errors and samples stay on the job."""
+        if not self.file:
+            return
+        self.file.delete(save=False)  # storage.delete: no error if already gone
+        ImportJob.objects.filter(pk=self.pk).update(file="")
 
     @property
     def can_rerun(self) -> bool:

@@ -21,7 +21,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from .engine import run_import
-from .models import ImportJob
+from .models import ImportJob, file_retention
 
 logger = logging.getLogger("unionportal.imports")
 
@@ -37,6 +37,12 @@ def sync_max_bytes() -> int:
 def job_run(job_id: int, phase: str) -> ImportJob:
     """Check or import the file of job `job_id`; record the outcome on the job."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if not job.file:
+        return _failed(
+            job,
+            "File đã tải lên không còn (file chưa nhập chỉ được giữ "
+            f"{file_retention().days} ngày). Không có gì được ghi: hãy tải file lên lại.",
+        )
     job.status = ImportJob.Status.CHECKING if phase == CHECK else ImportJob.Status.RUNNING
     job.phase = phase
     job.started_at = timezone.now()
@@ -79,7 +85,10 @@ def job_run(job_id: int, phase: str) -> ImportJob:
             "Gặp sự cố khi đọc file hoặc ghi cơ sở dữ liệu. Không có gì được ghi: hãy thử "
             "chạy lại sau ít phút.",
         )
-    if not outcome.committed:
+    if outcome.committed:
+        # Imported: the spreadsheet (members' personal data) is not needed any more.
+        transaction.on_commit(job.file_discard)
+    else:
         job.record_outcome(outcome, committed=False)
     return job
 

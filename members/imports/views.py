@@ -168,11 +168,20 @@ class ImportConfirmView(_JobActionView):
     def post(self, request, pk: int):
         job = self.get_job(pk)
         # Compare-and-set: a double click starts the import once.
-        claimed = ImportJob.objects.filter(
-            pk=job.pk, status=ImportJob.Status.CHECKED, source=ImportJob.Source.WEB
-        ).update(status=ImportJob.Status.QUEUED)
+        claimed = (
+            ImportJob.objects.filter(
+                pk=job.pk, status=ImportJob.Status.CHECKED, source=ImportJob.Source.WEB
+            )
+            .exclude(file="")
+            .update(status=ImportJob.Status.QUEUED)
+        )
         if not claimed:
-            messages.warning(request, "Lần nhập này không còn ở bước chờ xác nhận.")
+            messages.warning(
+                request,
+                "Lần nhập này không còn ở bước chờ xác nhận."
+                if job.file
+                else "File của lần nhập này đã được xoá (quá hạn lưu): hãy tải file lên lại.",
+            )
             return redirect("imports:import-detail", pk=job.pk)
         job.refresh_from_db()
         in_background = job_start(job, COMMIT)

@@ -184,6 +184,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Uploads: spreadsheets only, bounded in size.
 UPLOAD_MAX_BYTES = int(os.environ.get("UNIONPORTAL_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Uploaded spreadsheets (members' personal data) not imported are kept this long for confirming
+# or running again (an imported one is deleted at once); `manage.py imports_cleanup` deletes them.
+IMPORT_FILE_RETENTION_DAYS = float(os.environ.get("UNIONPORTAL_IMPORT_FILE_RETENTION_DAYS", "7"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -22,8 +22,8 @@ from grassroots.models import Affiliation, DistrictUnion, GrassrootsUnion, grass
 from grassroots.services import figures_touch
 from members.models import Placement
 
-from ..base import Column, Processor
-from ..cells import CellError, code, day, digits_text, label_key, text, whole_number
+from ..base import Column, Processor, describe_changes
+from ..cells import CellError, code, digits_text, label_key, text, whole_number
 from ..pgcopy import TableWriter, allocate_ids, is_postgresql
 
 SECTORS = {label_key(label): value for value, label in GrassrootsUnion.Sector.choices}
@@ -194,18 +194,9 @@ class GrassrootsImport(Processor):
             error(number, "workers", problem.message)
             ok = False
             workers = None
-        try:
-            founded = day(get("founded_on"), "Ngày thành lập")
-            if founded is None:
-                error(number, "founded_on", "Cần nhập ngày thành lập.")
-                ok = False
-            elif founded > self.today:
-                error(number, "founded_on", "Ngày thành lập không được ở tương lai.")
-                ok = False
-        except CellError as problem:
-            error(number, "founded_on", problem.message)
+        founded = self.past_day(number, "founded_on", get("founded_on"), "Ngày thành lập")
+        if founded is None:
             ok = False
-            founded = None
         if not ok:
             return None, key
         return {
@@ -277,10 +268,7 @@ class GrassrootsImport(Processor):
                 "updated",
                 number,
                 self._sample(record),
-                "; ".join(
-                    f"{FIELD_LABELS[n]}: {_show(old[n], n)} → {_show(v, n)}"
-                    for n, v in diff.items()
-                ),
+                describe_changes(old, diff, FIELD_LABELS, {"sector": SECTOR_LABELS}),
             )
             if "founded_on" in diff or "workers" in diff:
                 # The founding counts (and the 25+ indicator) of the founding day change.
@@ -413,13 +401,3 @@ class GrassrootsImport(Processor):
     def finish(self) -> None:
         if self.touched:
             figures_touch(self.touched.keys(), min(self.touched.values()))
-
-
-def _show(value, name: str) -> str:
-    if value is None or value == "":
-        return "(trống)"
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if name == "sector":
-        return SECTOR_LABELS.get(value, value)
-    return str(value)

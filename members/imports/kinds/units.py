@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from grassroots.models import DistrictUnion, Federation
 
-from ..base import Column, Processor
+from ..base import Column, Processor, describe_changes
 from ..cells import code, label_key, text
 
 KINDS = {label_key(label): value for value, label in DistrictUnion.Kind.choices}
@@ -189,8 +189,11 @@ class UnitImport(Processor):
             "updated",
             number,
             sample,
-            "; ".join(
-                f"{_label(n)}: {_show(getattr(old, n), n)} → {_show(v, n)}" for n, v in diff.items()
+            describe_changes(
+                {name: getattr(old, name) for name in diff},
+                diff,
+                {"name": "Tên đơn vị", "kind": "Loại"},
+                {"kind": KIND_LABELS},
             ),
         )
 
@@ -215,13 +218,3 @@ class UnitImport(Processor):
             union._history_user = self.user if self.user_id else None
             union._change_reason = self.change_reason
             union.save()
-
-
-def _label(name: str) -> str:
-    return {"name": "Tên đơn vị", "kind": "Loại"}.get(name, name)
-
-
-def _show(value, name: str) -> str:
-    if name == "kind":
-        return KIND_LABELS.get(value, value)
-    return str(value) if value else "(trống)"
