@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from grassroots.access import Scope
 
-from .cells import CellError, day, header_key, text
+from .cells import CellError, code, day, header_key, text
 from .errors import RowError
 
 SAMPLE_ROWS = 5
@@ -175,6 +175,7 @@ class Processor:
     # the next rows are read); the chunks then double up to chunk_size. None: chunk_size.
     first_chunk_size: int | None = None
     sample_columns: list[str] = []  # keys shown in the preview
+    scope_hint = ""  # " trong đơn vị của bạn": added to "not found" messages of scoped users
 
     def __init__(self, *, user, scope: Scope, source_name: str = ""):
         self.user = user
@@ -224,6 +225,19 @@ class Processor:
             if column.key == key:
                 return column.header
         return key
+
+    def lookup(self, number: int, key: str, raw, known: dict, what: str) -> tuple[str, object]:
+        """A required code cell that must be one of `known` (code -> value): (code, value), the
+        value None with the problem reported ('Cần nhập mã CĐCS.', "Không có CĐCS mã 'X'
+        trong đơn vị của bạn.": `what` names the thing, `scope_hint` the user's scope)."""
+        found_code = code(raw)
+        if not found_code:
+            self.error(number, key, f"Cần nhập mã {what}.")
+            return found_code, None
+        value = known.get(found_code)
+        if value is None:
+            self.error(number, key, f"Không có {what} mã '{found_code}'{self.scope_hint}.")
+        return found_code, value
 
     def past_day(self, number: int, key: str, raw, label: str) -> date | None:
         """A required date cell, not in the future: the date, or None with the problem

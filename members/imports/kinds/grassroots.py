@@ -136,28 +136,18 @@ class GrassrootsImport(Processor):
         elif len(name) > 255:
             error(number, "name", "Tên CĐCS dài quá 255 ký tự.")
             ok = False
-        unit_code = code(get("unit_code"))
-        unit = None
-        if not unit_code:
-            error(number, "unit_code", "Cần nhập mã công đoàn cấp trên.")
+        unit_code, unit = self.lookup(
+            number, "unit_code", get("unit_code"), self.units, "công đoàn cấp trên"
+        )
+        if unit is None:
             ok = False
-        else:
-            unit = self.units.get(unit_code)
-            if unit is None:
-                error(
-                    number,
-                    "unit_code",
-                    f"Không có công đoàn cấp trên mã '{unit_code}'{self.scope_hint}.",
-                )
-                ok = False
-            elif unit[1] is not None:
-                error(
-                    number,
-                    "unit_code",
-                    f"Công đoàn cấp trên '{unit_code}' đã giải thể/sáp nhập ngày "
-                    f"{unit[1]:%d/%m/%Y}.",
-                )
-                ok = False
+        elif unit[1] is not None:
+            error(
+                number,
+                "unit_code",
+                f"Công đoàn cấp trên '{unit_code}' đã giải thể/sáp nhập ngày {unit[1]:%d/%m/%Y}.",
+            )
+            ok = False
         raw_tax = digits_text(get("tax_code"))
         try:
             if raw_tax.isdigit() and len(raw_tax) == 9:

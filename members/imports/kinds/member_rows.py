@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from ...models import Gender, LeaveReason
 from ...validators import check_admission_age, clean_cccd, clean_phone
-from ..cells import CellError, code, day, digits_text, label_key, text
+from ..cells import CellError, day, digits_text, label_key, text
 
 GENDERS = {label_key(label): value for value, label in Gender.choices}
 GENDER_EXACT = {label: value for value, label in Gender.choices}  # "Nam", "Nữ" as typed
@@ -80,20 +80,11 @@ class MemberRows:
             ok = False
             phone = ""
 
-        grassroots_code = code(raw_code)
-        info = None
-        if not grassroots_code:
-            error(number, "grassroots_code", "Cần nhập mã CĐCS.")
+        grassroots_code, info = self.lookup(
+            number, "grassroots_code", raw_code, self.grassroots, "CĐCS"
+        )
+        if info is None:
             ok = False
-        else:
-            info = self.grassroots.get(grassroots_code)
-            if info is None:
-                error(
-                    number,
-                    "grassroots_code",
-                    f"Không có CĐCS mã '{grassroots_code}'{self.scope_hint}.",
-                )
-                ok = False
 
         joined = self.past_day(number, "joined_on", raw_joined, "Ngày kết nạp")
         if joined is None:
