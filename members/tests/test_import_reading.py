@@ -430,3 +430,57 @@ def test_a_giant_row_is_refused(tmp_path, monkeypatch):
     sheet = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{cells}</row></sheetData></worksheet>'
     path = raw_xlsx(tmp_path / "giant.xlsx", sheet)
     assert "quá lớn" in problem(path)
+
+
+# ----- shared strings read as the rows need them ------------------------------------------
+
+
+def _numbered_sst_file(tmp_path, order: list[int]):
+    """3.000 rows whose cell A is shared string i ('Tên số i'), the table written in `order`."""
+    count = len(order)
+    position = {index: at for at, index in enumerate(order)}
+    sst = (
+        f'<sst xmlns="{MAIN}" count="{count}" uniqueCount="{count}">'
+        + "".join(f"<si><t>Tên số {index}</t></si>" for index in order)
+        + "</sst>"
+    )
+    rows = "".join(
+        f'<row r="{i + 1}"><c r="A{i + 1}" t="s"><v>{position[i]}</v></c></row>'
+        for i in range(count)
+    )
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'
+    return raw_xlsx(tmp_path / "sst.xlsx", sheet, sst_xml=sst)
+
+
+@pytest.mark.parametrize("order", ["first use", "reversed"])
+def test_shared_strings_in_any_order_across_many_pieces(tmp_path, monkeypatch, order):
+    """Excel writes the table in order of first use, so the first rows need only its start;
+    a writer that puts the strings the other way round still reads right (the whole table is
+    then read before the first row)."""
+    monkeypatch.setattr(xlsx_module, "CHUNK", 4096)  # the table spans ~20 pieces
+    indexes = list(range(3000))
+    path = _numbered_sst_file(tmp_path, indexes if order == "first use" else indexes[::-1])
+    assert [values for _, values in ours(path)] == [[f"Tên số {i}"] for i in range(3000)]
+    same_as_calamine(path)
+
+
+def test_first_rows_come_before_the_whole_table_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx_module, "CHUNK", 4096)
+    path = _numbered_sst_file(tmp_path, list(range(3000)))
+    reader = xlsx_module.XlsxReader(path, max_uncompressed=1 << 30)
+    try:
+        number, values = next(reader.rows())
+        assert (number, values) == (1, ["Tên số 0"])
+        assert len(reader._sst_offsets) - 1 < 3000  # only the start of the table so far
+    finally:
+        reader.close()
+
+
+def test_a_shared_string_index_past_the_table_is_a_broken_file(tmp_path):
+    sheet = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+        '<c r="B1" t="s"><v>7</v></c></row></sheetData></worksheet>'
+    )
+    sst = f'<sst xmlns="{MAIN}"><si><t>Một</t></si></sst>'
+    path = raw_xlsx(tmp_path / "short-sst.xlsx", sheet, sst_xml=sst)
+    assert "bị hỏng" in problem(path)
