@@ -15,9 +15,11 @@ rolls everything back if any row turns out invalid.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain, islice
 
 from django.utils import timezone
 
@@ -88,6 +90,69 @@ def match_headers(headers: list, columns: Iterable[Column], header_row: int = 1)
                 RowError(header_row, column.header, f"Thiếu cột bắt buộc '{column.header}'{hint}.")
             )
     return HeaderMatch(index, notices, errors)
+
+
+# Registers kept in Excel often start with title rows ("LIÊN ĐOÀN LAO ĐỘNG QUẬN ...", "DANH SÁCH
+# ĐOÀN VIÊN ...") and put a row numbering the columns ("(1) (2) (3)" or "1 2 3") under the
+# headers. The header row is looked for among the first rows; those two kinds of rows are
+# skipped with a notice.
+HEADER_SEARCH_ROWS = 15
+_COLUMN_NUMBER = re.compile(r"[(\[]?\s*(\d{1,3})\s*[)\]]?")
+
+
+@dataclass
+class HeaderFound:
+    row: int  # the Excel / CSV row number of the headers
+    match: HeaderMatch
+    rows: Iterator[tuple[int, list]]  # the data rows after it
+
+
+def find_header(
+    first: tuple[int, list], rows: Iterator[tuple[int, list]], columns: Iterable[Column]
+) -> HeaderFound:
+    """The header row: the first of the file's first HEADER_SEARCH_ROWS non-empty rows that
+    has every required column (the rows above it are titles, skipped with a notice). When
+    none has, the row with the most known column names, so that the missing columns are
+    reported where the user put the headers. A column-numbering row just below the headers
+    is skipped too."""
+    columns = list(columns)
+    candidates = [first, *islice(rows, HEADER_SEARCH_ROWS - 1)]
+    matches = [match_headers(values, columns, number) for number, values in candidates]
+    chosen = next((i for i, m in enumerate(matches) if not m.errors), None)
+    if chosen is None:
+        known = [len(m.index) for m in matches]
+        chosen = known.index(max(known)) if max(known) >= 2 else 0
+    number, _ = candidates[chosen]
+    match = matches[chosen]
+    if chosen:
+        first_row = candidates[0][0]
+        match.notices.insert(
+            0,
+            f"Bỏ qua {chosen} dòng tiêu đề phía trên dòng tên cột (dòng {first_row}"
+            + (f"–{candidates[chosen - 1][0]}" if chosen > 1 else "")
+            + f"); tên cột ở dòng {number}.",
+        )
+    after = candidates[chosen + 1 :]
+    if after and not match.errors and _numbers_the_columns(after[0][1]):
+        match.notices.append(f"Bỏ qua dòng {after[0][0]}: dòng đánh số thứ tự các cột.")
+        after = after[1:]
+    return HeaderFound(number, match, chain(after, rows))
+
+
+def _numbers_the_columns(values: list) -> bool:
+    """'(1) (2) (3) ...' or '1 2 3 ...' (at least 3 cells, consecutive from 1)."""
+    numbers = []
+    for value in values:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, int) and not isinstance(value, bool):
+            numbers.append(value)
+            continue
+        found = _COLUMN_NUMBER.fullmatch(str(value).strip())
+        if found is None:
+            return False
+        numbers.append(int(found.group(1)))
+    return len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
 
 
 @dataclass

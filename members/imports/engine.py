@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 
 from grassroots.access import Scope, ScopeKind, scope_for
 
-from .base import Counts, match_headers
+from .base import Counts, find_header
 from .errors import FileProblem, RowError
 from .kinds import KINDS
 from .reading import open_table
@@ -109,7 +109,9 @@ def run_import(
             outcome.file_format = table.format
             processor = processor_class(user=user, scope=scope, source_name=source_name)
             processor.error_sink = error_sink
-            match = match_headers(table.headers, processor.columns, table.header_row)
+            found = find_header((table.header_row, table.headers), table.rows, processor.columns)
+            table = replace(table, header_row=found.row, rows=found.rows)
+            match = found.match
             outcome.notices.extend(match.notices)
             if match.errors:
                 outcome.file_errors.extend(match.errors)
