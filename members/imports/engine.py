@@ -59,10 +59,14 @@ class _Rollback(Exception):
     pass
 
 
-def _blank(values: list) -> bool:
-    for value in values:
-        if value is not None and not (isinstance(value, str) and not value.strip()):
-            return False
+def _blank(values: list, positions: list[int]) -> bool:
+    """Nothing in the import's columns (an unknown column such as STT may hold something)."""
+    size = len(values)
+    for position in positions:
+        if position < size:
+            value = values[position]
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                return False
     return True
 
 
@@ -126,7 +130,7 @@ def run_import(
                     with transaction.atomic():
                         try:
                             processor.prepare()
-                            _run_chunks(processor, table, write=True, progress=progress)
+                            _run_chunks(processor, table, outcome, write=True, progress=progress)
                             if processor.error_count:
                                 raise _Rollback
                             processor.finish()
@@ -142,7 +146,7 @@ def run_import(
                     outcome.committed = False
             else:
                 processor.prepare()
-                _run_chunks(processor, table, write=False, progress=progress)
+                _run_chunks(processor, table, outcome, write=False, progress=progress)
             return _done(outcome, processor, started)
     except FileProblem as problem:
         outcome.committed = False
@@ -164,7 +168,9 @@ def _done(outcome: ImportOutcome, processor, started: float) -> ImportOutcome:
     return outcome
 
 
-def _run_chunks(processor, table, *, write: bool, progress: Progress | None) -> None:
+def _run_chunks(
+    processor, table, outcome: ImportOutcome, *, write: bool, progress: Progress | None
+) -> None:
     size = min(processor.first_chunk_size or processor.chunk_size, processor.chunk_size)
     chunk: list[tuple[int, list]] = []
 
@@ -182,13 +188,28 @@ def _run_chunks(processor, table, *, write: bool, progress: Progress | None) -> 
         if progress is not None:
             progress(processor.counts.rows, table.fraction())
 
+    positions = sorted(set(processor.index.values()))
+    # Rows with something only in unknown columns: pre-numbered empty rows (STT 1, 2, 3 ...
+    # and nothing else) at the end of a register, notes beside it.
+    skipped = 0
+    skipped_rows: list[int] = []  # the first few, for the notice
     for number, values in table.rows:
-        if _blank(values):
+        if _blank(values, positions):
+            skipped += 1
+            if skipped <= 3:
+                skipped_rows.append(number)
             continue
         chunk.append((number, values))
         if len(chunk) >= size:
             flush()
     if chunk:
         flush()
+    if skipped:
+        outcome.notices.append(
+            f"Bỏ qua {skipped} dòng không có giá trị ở cột nào cần nhập (chỉ có số thứ tự "
+            f"hoặc cột không dùng): dòng {', '.join(map(str, skipped_rows))}"
+            + (f" và {skipped - 3} dòng khác" if skipped > 3 else "")
+            + "."
+        )
     if processor.counts.rows == 0:
         processor.error(None, "", "File chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")

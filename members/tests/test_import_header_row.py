@@ -123,3 +123,20 @@ def test_rows_that_are_not_numbering_rows(row):
     from members.imports.base import _numbers_the_columns
 
     assert not _numbers_the_columns(row)
+
+
+def test_pre_numbered_empty_rows_at_the_end_are_skipped_with_a_notice(tmp_path, org):
+    """Registers often number 100 rows (STT) and fill only some: the rest are not members."""
+    code = org.grassroots_a.code
+    headers = ["STT", *MEMBER_HEADERS]
+    rows = [[1, *member_row(cccd="001190000931", code=code)]]
+    rows += [[n] + [None] * len(MEMBER_HEADERS) for n in range(2, 7)]  # STT only
+    path = register_xlsx(tmp_path / "so.xlsx", rows, headers=headers, numbering=False)
+    outcome = run_import("members", path, commit=True)
+    assert outcome.committed, outcome.errors
+    assert outcome.counts.rows == 1 and outcome.counts.new == 1
+    assert "Các cột không dùng đến (bỏ qua): 'STT'." in outcome.notices
+    assert (
+        "Bỏ qua 5 dòng không có giá trị ở cột nào cần nhập (chỉ có số thứ tự hoặc cột không "
+        "dùng): dòng 6, 7, 8 và 2 dòng khác." in outcome.notices
+    )
