@@ -20,8 +20,11 @@ from unionportal.text import clean_text
 
 # Text needing more than NFC: white space other than single inner spaces.
 _NEEDS_CLEANING = re.compile(r"^\s|\s$|\s\s|[^\S ]")
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# A time after the date (CSV written by other programs: "15/07/2024 00:00:00",
+# "2024-07-15T00:00:00") says nothing more about the day: it is allowed and dropped.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _TIME)
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
 _SPACES = re.compile(r"\s+")
 
 
@@ -113,11 +116,11 @@ def day(value: object, what: str) -> date | None:
     raw = text(value)
     if not raw:
         return None
-    match = _DMY.match(raw)
+    match = _DMY.fullmatch(raw)
     if match:
         d, m, y = (int(part) for part in match.groups())
     else:
-        match = _YMD.match(raw)
+        match = _YMD.fullmatch(raw)
         if not match:
             raise CellError(f"{what} '{raw}' không đúng dạng dd/mm/yyyy (ví dụ 05/03/1990).")
         y, m, d = (int(part) for part in match.groups())

@@ -199,6 +199,9 @@ def test_dates_day_first_and_real_dates(tmp_path, code):
         member_row(cccd="001090000015", code=code, birth="1990-03-05"),
         member_row(cccd="001090000016", code=code, birth="5/3/90"),
         member_row(cccd="001090000017", code=code, birth="5-3-1990"),
+        member_row(cccd="001090000018", code=code, birth="05/03/1990 00:00:00"),
+        member_row(cccd="001090000019", code=code, birth="1990-03-05T00:00"),
+        member_row(cccd="001090000020", code=code, birth="05/03/1990 giờ"),
     ]
     outcome = run(xlsx(tmp_path, rows), commit=False)
     assert messages(outcome) == [
@@ -216,13 +219,16 @@ def test_dates_day_first_and_real_dates(tmp_path, code):
             "dd/mm/yyyy; ô này là số 32937.",
         ),
         (7, "Ngày sinh", "Ngày sinh '5/3/90' không đúng dạng dd/mm/yyyy (ví dụ 05/03/1990)."),
+        (
+            11,
+            "Ngày sinh",
+            "Ngày sinh '05/03/1990 giờ' không đúng dạng dd/mm/yyyy (ví dụ 05/03/1990).",
+        ),
     ]
-    run(xlsx(tmp_path, [rows[0], rows[4], rows[6]]))
-    assert set(
-        Member.objects.filter(
-            cccd__in=["001090000011", "001090000015", "001090000017"]
-        ).values_list("birth_date", flat=True)
-    ) == {date(1990, 3, 5)}
+    run(xlsx(tmp_path, [rows[0], rows[4], rows[6], rows[7], rows[8]]))
+    good = ["001090000011", "001090000015", "001090000017", "001090000018", "001090000019"]
+    birth_dates = Member.objects.filter(cccd__in=good).values_list("birth_date", flat=True)
+    assert len(birth_dates) == 5 and set(birth_dates) == {date(1990, 3, 5)}
 
 
 def test_february_31_in_a_csv(tmp_path, code):
