@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from members.imports.engine import run_import
 from members.models import AccessLog
+from tests.downloads import body
 from tests.factories import GrassrootsFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def export(client, fmt="xlsx", query=""):
 
 
 def sheet(response):
-    return load_workbook(io.BytesIO(response.content)).worksheets[0]
+    return load_workbook(io.BytesIO(body(response))).worksheets[0]
 
 
 def test_xlsx_columns_numbers_and_dates(login, users, org):

@@ -31,3 +31,16 @@ def test_search_benchmark_runs_on_a_small_database(org):
 def test_search_benchmark_on_an_empty_database(db):
     result = run_search_benchmark(io.StringIO(), repeat=1)
     assert result["cases"] == {} and result["ok"] is False
+
+
+def test_bench_export_tiny():
+    """bench_export at tiny scale: it runs and prints its figures (not a timed test)."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("bench_export", "--rows", "50", "--repeat", "1", stdout=out)
+    text = out.getvalue()
+    assert "Xuất 50 đoàn viên" in text and "dự án (workbook.py)" in text
+    assert "Nhanh hơn openpyxl:" in text

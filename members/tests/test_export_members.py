@@ -14,15 +14,18 @@ from openpyxl import load_workbook
 
 from members.imports.engine import run_import
 from members.models import AccessLog, Member, mask_cccd
+from tests.downloads import body
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def xlsx_rows(response) -> list[list]:
-    workbook = load_workbook(
-        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
-    )
+    return xlsx_sheet_rows(body(response))
+
+
+def xlsx_sheet_rows(data: bytes) -> list[list]:
+    workbook = load_workbook(io.BytesIO(data))
     sheet = workbook.worksheets[0]
     return [[c.value for c in row] for row in sheet.iter_rows()]
 
@@ -41,7 +44,8 @@ def test_xlsx_has_the_import_headers_real_dates_and_text_cccd(login, users, org)
     response = export(login(users.admin))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="doan-vien-')
-    rows = xlsx_rows(response)
+    data = body(response)
+    rows = xlsx_sheet_rows(data)
     assert rows[0] == [
         "Họ và tên",
         "Giới tính",
@@ -63,7 +67,7 @@ def test_xlsx_has_the_import_headers_real_dates_and_text_cccd(login, users, org)
     assert dat[2].date() == date(1990, 5, 3)
     assert dat[3] == org.member_a.cccd  # full for admins, with its leading zeros
     assert dat[5:8] == [org.grassroots_a.code, org.grassroots_a.name, org.unit_a.name]
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(data))
     assert workbook.worksheets[0]["D2"].number_format == "@"
     assert workbook.sheetnames == ["Đoàn viên", "Thông tin"]
 
@@ -161,7 +165,7 @@ def test_exported_list_imports_back_unchanged(login, users, org, tmp_path):
         occupation="=1+2",
     )
     path = tmp_path / "export.xlsx"
-    path.write_bytes(export(login(users.admin)).content)
+    path.write_bytes(body(export(login(users.admin))))
     outcome = run_import("members", path, user=users.admin, commit=True, source_name="export")
     assert outcome.ok, outcome.errors
     assert outcome.counts.unchanged == Member.objects.count()

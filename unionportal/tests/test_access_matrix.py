@@ -32,6 +32,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.downloads import text_of
+
 ROLES = ("anon", "A", "B", "other", "staff", "admin")
 
 
@@ -248,7 +250,7 @@ def _check_answer(problems, role, method, url, response, expected, row, org):
     # Unit A's personal data never reaches officer B or the other federation, whatever the
     # status (a list, a form's choices, an error page), nor anyone through a 404 page.
     if status == 404 or role in ("B", "other"):
-        body = response.content.decode(errors="replace")
+        body = text_of(response)
         for secret in (org.member_a.full_name, org.member_a.cccd, org.grassroots_a.name):
             if secret in body:
                 problems.append(f"{method} {url} as {role}: the {status} page shows {secret!r}")
