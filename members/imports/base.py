@@ -291,6 +291,17 @@ class Processor:
                 return column.header
         return key
 
+    def required_text(self, number: int, key: str, value: str, what: str, longest: int) -> bool:
+        """Is the cleaned `value` given and at most `longest` characters? Reports the problem
+        otherwise ('Cần nhập họ và tên.', 'Họ và tên dài quá 120 ký tự.')."""
+        if not value:
+            self.error(number, key, f"Cần nhập {what}.")
+            return False
+        if len(value) > longest:
+            self.error(number, key, f"{what[0].upper()}{what[1:]} dài quá {longest} ký tự.")
+            return False
+        return True
+
     def lookup(self, number: int, key: str, raw, known: dict, what: str) -> tuple[str, object]:
         """A required code cell that must be one of `known` (code -> value): (code, value), the
         value None with the problem reported ('Cần nhập mã CĐCS.', "Không có CĐCS mã 'X'

@@ -123,18 +123,10 @@ class GrassrootsImport(Processor):
         error = self.error
         ok = True
         key = code(get("code"))
-        if not key:
-            error(number, "code", "Cần nhập mã CĐCS.")
-            ok = False
-        elif len(key) > 30:
-            error(number, "code", "Mã CĐCS dài quá 30 ký tự.")
+        if not self.required_text(number, "code", key, "mã CĐCS", 30):
             ok = False
         name = text(get("name"))
-        if not name:
-            error(number, "name", "Cần nhập tên CĐCS.")
-            ok = False
-        elif len(name) > 255:
-            error(number, "name", "Tên CĐCS dài quá 255 ký tự.")
+        if not self.required_text(number, "name", name, "tên CĐCS", 255):
             ok = False
         unit_code, unit = self.lookup(
             number, "unit_code", get("unit_code"), self.units, "công đoàn cấp trên"

@@ -40,11 +40,7 @@ class MemberRows:
         ok = True
 
         name = text(raw_name)
-        if not name:
-            error(number, "full_name", "Cần nhập họ và tên.")
-            ok = False
-        elif len(name) > 120:
-            error(number, "full_name", "Họ và tên dài quá 120 ký tự.")
+        if not self.required_text(number, "full_name", name, "họ và tên", 120):
             ok = False
 
         gender = GENDER_EXACT.get(raw_gender)

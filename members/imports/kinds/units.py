@@ -74,22 +74,14 @@ class UnitImport(Processor):
             name = text(get("name"))
             parent = code(get("parent_code"))
             raw_kind = text(get("kind"))
-            if not key:
-                self.error(number, "code", "Cần nhập mã đơn vị.")
-                ok = False
-            elif len(key) > 20:
-                self.error(number, "code", "Mã đơn vị dài quá 20 ký tự.")
+            if not self.required_text(number, "code", key, "mã đơn vị", 20):
                 ok = False
             elif key in seen:
                 self.error(number, "code", f"Mã đơn vị {key} trùng với dòng {seen[key]}.")
                 continue
             else:
                 seen[key] = number
-            if not name:
-                self.error(number, "name", "Cần nhập tên đơn vị.")
-                ok = False
-            elif len(name) > 200:
-                self.error(number, "name", "Tên đơn vị dài quá 200 ký tự.")
+            if not self.required_text(number, "name", name, "tên đơn vị", 200):
                 ok = False
             kind = None
             if raw_kind:

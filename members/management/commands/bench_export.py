@@ -19,8 +19,10 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.formats import number_format
 
+from members.exports import member_export_columns
 from members.imports.bench import member_rows
 from members.models import mask_cccd
+from members.resources import MemberResource
 from unionportal.spreadsheets import (
     DATE_FORMAT_XLSX,
     TEXT_FORMAT_XLSX,
@@ -30,47 +32,42 @@ from unionportal.spreadsheets import (
     xlsx_write,
 )
 
-HEADERS = [
-    "Họ và tên",
-    "Giới tính",
-    "Ngày sinh",
-    "Số CCCD",
-    "Số điện thoại",
-    "Mã CĐCS",
-    "Tên CĐCS",
-    "Công đoàn cấp trên",
-    "Ngày kết nạp",
-    "Số thẻ đoàn viên",
-    "Nghề nghiệp",
-    "Ngày ra khỏi công đoàn",
-    "Lý do",
-]
-TEXT = ["Số CCCD", "Số điện thoại", "Số thẻ đoàn viên"]
-DATES = ["Ngày sinh", "Ngày kết nạp", "Ngày ra khỏi công đoàn"]
+
+def _columns() -> tuple[list[str], list[str], list[str]]:
+    """The member export's headers, text columns and date columns (members/exports.py)."""
+    columns = member_export_columns()
+    headers = [header for header, _ in columns]
+    text = [header for header, lookup in columns if lookup in MemberResource.text_columns]
+    dates = [header for header, lookup in columns if lookup in MemberResource.date_columns]
+    return headers, text, dates
+
+
+HEADERS, TEXT, DATES = _columns()
 
 
 def _rows(count: int) -> list[list]:
+    """Rows in the export's column order, from the import benchmark's generated members."""
+    lookups = [lookup for _, lookup in member_export_columns()]
     rows = []
     for name, gender, birth, cccd, phone, code, joined, card, job, left, reason in member_rows(
         count
     ):
-        rows.append(
-            [
-                name,
-                gender,
-                birth,
-                mask_cccd(cccd),
-                phone,
-                code,
-                f"Công đoàn Công ty {code}",
-                "LĐLĐ quận Thử",
-                joined,
-                card,
-                job,
-                left,
-                reason,
-            ]
-        )
+        values = {
+            "full_name": name,
+            "gender": gender,
+            "birth_date": birth,
+            "cccd": mask_cccd(cccd),  # as federation staff get it
+            "phone": phone,
+            "grassroots__code": code,
+            "grassroots__name": f"Công đoàn Công ty {code}",
+            "grassroots__district_union__name": "LĐLĐ quận Thử",
+            "joined_on": joined,
+            "card_number": card,
+            "occupation": job,
+            "left_on": left,
+            "leave_reason": reason,
+        }
+        rows.append([values[lookup] for lookup in lookups])
     return rows
 
 
