@@ -5,14 +5,19 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from unionportal.text import INVISIBLE
+
 MIN_AGE = 15
 _CCCD = re.compile(r"[0-9]{12}")  # ASCII digits only: \d would also take other scripts' digits
 _PHONE = re.compile(r"(\+84|0)[0-9]{9,10}")
+# What people put between the digits of a number (001 090 012 345, 0912.345.678, 001-090-...),
+# and characters that show nothing.
+_SEPARATORS = re.compile(f"[\\s.\\-{INVISIBLE}]")
 
 
 def clean_cccd(value: object) -> str:
     """Return a 12-digit CCCD as text, or raise with the reason users can act on."""
-    text = re.sub(r"[\s.]", "", str(value or ""))
+    text = _SEPARATORS.sub("", str(value or ""))
     # Province codes run 001-096: a number-formatted cell loses one or two leading zeros.
     if text.isdigit() and len(text) in (10, 11):
         raise ValidationError(
@@ -25,7 +30,7 @@ def clean_cccd(value: object) -> str:
 
 
 def clean_phone(value: object) -> str:
-    text = re.sub(r"[\s.\-()]", "", str(value or ""))
+    text = _SEPARATORS.sub("", str(value or "")).replace("(", "").replace(")", "")
     if not text:
         return ""
     if text.isdigit() and len(text) in (9, 10) and not text.startswith("0"):

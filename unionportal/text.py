@@ -4,13 +4,20 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Characters that show nothing (zero-width space and joiners, word joiner, byte-order mark,
+# soft hyphen): copied from web pages or Word they hide inside names and numbers, and "Lê Thị"
+# with one of them no longer equals "Lê Thị".
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 def clean_text(value: object) -> str:
-    """NFC-normalise, trim and collapse inner white space (what users type and Excel holds)."""
+    """NFC-normalise, drop invisible characters, trim and collapse inner white space (what
+    users type and Excel holds)."""
     if value is None:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", str(value)))
+    return _SPACES.sub(" ", text).strip()
 
 
 def fold(value: object) -> str:

@@ -16,10 +16,10 @@ import unicodedata
 from datetime import date, datetime
 
 from unionportal.spreadsheets import unescape_cell
-from unionportal.text import clean_text
+from unionportal.text import INVISIBLE, clean_text
 
 # Text needing more than NFC: white space other than single inner spaces.
-_NEEDS_CLEANING = re.compile(r"^\s|\s$|\s\s|[^\S ]")
+_NEEDS_CLEANING = re.compile(rf"^\s|\s$|\s\s|[^\S ]|[{INVISIBLE}]")
 # A time after the date (CSV written by other programs: "15/07/2024 00:00:00",
 # "2024-07-15T00:00:00") says nothing more about the day: it is allowed and dropped.
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"

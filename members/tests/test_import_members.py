@@ -658,3 +658,22 @@ def test_federation_staff_and_users_without_role_cannot_import_members(tmp_path,
 def test_only_header_row(tmp_path):
     outcome = run(xlsx(tmp_path, []))
     assert messages(outcome) == [(None, "", "File chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")]
+
+
+def test_separators_and_invisible_characters_copied_from_elsewhere(tmp_path, code):
+    """A register pasted from a web page or Word: non-breaking and zero-width spaces, a
+    soft hyphen, CCCD and phone written with separators. What is imported is what shows."""
+    rows = [
+        member_row(
+            name="Hoàng\u200b Thị\xa0Mai\u00ad",
+            cccd="001-190-000-951",
+            phone="0912\u200b.345.678",
+            code=code,
+        ),
+        member_row(name="Vũ Văn Khải", cccd="\ufeff001 090 000 952", code=code),
+    ]
+    outcome = run(xlsx(tmp_path, rows))
+    assert outcome.ok and outcome.committed, messages(outcome)
+    mai = Member.objects.get(cccd="001190000951")
+    assert (mai.full_name, mai.phone) == ("Hoàng Thị Mai", "0912345678")
+    assert Member.objects.filter(cccd="001090000952", full_name="Vũ Văn Khải").exists()
