@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 
 from django.db import transaction
@@ -26,7 +27,7 @@ from grassroots.access import Scope, ScopeKind, scope_for
 from .base import Counts, find_header
 from .errors import FileProblem, RowError
 from .kinds import KINDS
-from .reading import open_table
+from .reading import EmptySheet, open_table
 
 type Progress = Callable[[int, float], None]
 
@@ -109,11 +110,10 @@ def run_import(
             error_sink(outcome.file_errors[-1])
         return outcome
     try:
-        with open_table(path, max_bytes=max_bytes) as table:
+        with _open_sheet(path, processor_class.columns, max_bytes) as (table, found):
             outcome.file_format = table.format
             processor = processor_class(user=user, scope=scope, source_name=source_name)
             processor.error_sink = error_sink
-            found = find_header((table.header_row, table.headers), table.rows, processor.columns)
             table = replace(table, header_row=found.row, rows=found.rows)
             match = found.match
             outcome.notices.extend(match.notices)
@@ -157,6 +157,45 @@ def run_import(
             error_sink(outcome.file_errors[-1])
         outcome.seconds = time.monotonic() - started
         return outcome
+
+
+@contextmanager
+def _open_sheet(path, columns, max_bytes: int | None):
+    """The table holding the import's columns and its header row (base.find_header): the
+    first worksheet, or, when that one is empty or lacks the columns (a cover page, a guide,
+    Excel's empty "Sheet1"), the first other worksheet that has them, with a notice. When no
+    sheet has them, the first sheet's problems are reported."""
+    empty: EmptySheet | None = None
+    with ExitStack() as stack:
+        try:
+            table = stack.enter_context(open_table(path, max_bytes=max_bytes))
+        except EmptySheet as problem:
+            if len(problem.sheet_names) < 2:
+                raise
+            empty, names = problem, problem.sheet_names
+        else:
+            found = find_header((table.header_row, table.headers), table.rows, columns)
+            names = table.sheet_names
+            if not found.match.errors or len(names) < 2:
+                yield table, found
+                return
+    for index in range(1, len(names)):
+        with ExitStack() as stack:
+            try:
+                other = stack.enter_context(open_table(path, max_bytes=max_bytes, sheet=index))
+            except EmptySheet:
+                continue
+            other_found = find_header((other.header_row, other.headers), other.rows, columns)
+            if not other_found.match.errors:
+                why = "trống" if empty is not None else "không có các cột cần nhập"
+                other_found.match.notices.insert(
+                    0, f"Đọc trang tính '{names[index]}': trang tính đầu '{names[0]}' {why}."
+                )
+                yield other, other_found
+                return
+    if empty is not None:
+        raise empty
+    yield table, found  # closed, but only its header problems are used
 
 
 def _done(outcome: ImportOutcome, processor, started: float) -> ImportOutcome:

@@ -44,6 +44,7 @@ class Table:
     rows: Iterator[tuple[int, list]]
     sheet_name: str = ""
     fraction: Callable[[], float] = lambda: 0.0  # share of the file read so far (progress)
+    sheet_names: tuple[str, ...] = ()  # every worksheet of an .xlsx, in order
 
 
 def sniff(path) -> str:
@@ -142,15 +143,23 @@ def _csv_rows(handle) -> Iterator[tuple[int, list]]:
         raise FileProblem(f"File CSV sai định dạng ở dòng {number + 1}: {error}.") from None
 
 
+class EmptySheet(FileProblem):
+    """The worksheet (or CSV) has no row at all."""
+
+    sheet_names: tuple[str, ...] = ()
+
+
 def _first_row(rows: Iterator[tuple[int, list]]) -> tuple[int, list]:
     for number, values in rows:
         return number, values
-    raise FileProblem("File không có dòng tiêu đề nào (trang tính đầu tiên trống).")
+    raise EmptySheet("File không có dòng tiêu đề nào (trang tính đầu tiên trống).")
 
 
 @contextmanager
-def open_table(path, *, max_bytes: int | None = None):
-    """Open `path` (xlsx or csv, decided by content) as a Table; close it afterwards."""
+def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
+    """Open `path` (xlsx or csv, decided by content) as a Table; close it afterwards.
+    `sheet`: which worksheet of an .xlsx (0 = the first). An empty worksheet has no header
+    row: FileProblem (EmptySheet)."""
     size = os.path.getsize(path)
     if max_bytes is not None and size > max_bytes:
         raise FileProblem(
@@ -161,11 +170,23 @@ def open_table(path, *, max_bytes: int | None = None):
     if kind == FORMAT_XLSX:
         limit = max_uncompressed_bytes()
         check_zip(path, max_uncompressed=limit)
-        reader = XlsxReader(path, max_uncompressed=limit)
+        reader = XlsxReader(path, max_uncompressed=limit, sheet=sheet)
         try:
             rows = reader.rows()
-            header_row, headers = _first_row(rows)
-            yield Table(FORMAT_XLSX, header_row, headers, rows, reader.sheet_name, reader.fraction)
+            try:
+                header_row, headers = _first_row(rows)
+            except EmptySheet as problem:
+                problem.sheet_names = tuple(name for name, _ in reader.sheets)
+                raise
+            yield Table(
+                FORMAT_XLSX,
+                header_row,
+                headers,
+                rows,
+                reader.sheet_name,
+                reader.fraction,
+                tuple(name for name, _ in reader.sheets),
+            )
         finally:
             reader.close()
     else:
@@ -190,4 +211,4 @@ def read_all(path, **kwargs) -> tuple[list, list[tuple[int, list]]]:
         return table.headers, list(table.rows)
 
 
-__all__ = ["FileProblem", "Table", "open_table", "read_all", "sniff"]
+__all__ = ["EmptySheet", "FileProblem", "Table", "open_table", "read_all", "sniff"]

@@ -177,7 +177,8 @@ class XlsxReader:
 
     _sst_stream: _Stream | None = None
 
-    def __init__(self, path, *, max_uncompressed: int):
+    def __init__(self, path, *, max_uncompressed: int, sheet: int = 0):
+        self._sheet_index = sheet
         try:
             self.archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -238,8 +239,7 @@ class XlsxReader:
                     target.lstrip("/") if target.startswith("/") else base + target
                 )
         self.date1904 = False
-        sheet_path = None
-        self._sheet_name = ""
+        self.sheets: list[tuple[str, str]] = []  # (name, part) of every worksheet, in order
         self._styles_path = f"{base}styles.xml"
         self._sst_path = f"{base}sharedStrings.xml"
         for target in targets.values():
@@ -251,18 +251,19 @@ class XlsxReader:
             name = _local(element.tag)
             if name == "workbookPr":
                 self.date1904 = element.get("date1904", "0").lower() in ("1", "true")
-            elif name == "sheet" and sheet_path is None:
+            elif name == "sheet":
                 rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
                 target = targets.get(rid, "")
                 if target in self._names and "worksheets/" in target:
-                    sheet_path = target
-                    self._sheet_name = element.get("name", "")
-        if sheet_path is None:
+                    self.sheets.append((element.get("name", ""), target))
+        if not self.sheets:
             fallback = sorted(n for n in self._names if n.startswith("xl/worksheets/sheet"))
-            if not fallback:
-                raise FileProblem("File .xlsx không có trang tính nào.")
-            sheet_path = fallback[0]
-        self.sheet_path = sheet_path
+            self.sheets = [("", fallback[0])] if fallback else []
+        if not self.sheets:
+            raise FileProblem("File .xlsx không có trang tính nào.")
+        self._sheet_name, self.sheet_path = self.sheets[
+            min(self._sheet_index, len(self.sheets) - 1)
+        ]
 
     def _load_styles(self) -> None:
         self.date_styles: list[bool] = []

@@ -140,3 +140,54 @@ def test_pre_numbered_empty_rows_at_the_end_are_skipped_with_a_notice(tmp_path, 
         "Bỏ qua 5 dòng không có giá trị ở cột nào cần nhập (chỉ có số thứ tự hoặc cột không "
         "dùng): dòng 6, 7, 8 và 2 dòng khác." in outcome.notices
     )
+
+
+def _workbook(path, sheets: list[tuple[str, list[list]]]):
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, date):
+                    cell.number_format = "DD/MM/YYYY"
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("first", "why"),
+    [
+        ([], "trống"),  # Excel's empty Sheet1 left in front
+        ([["HƯỚNG DẪN NHẬP"], ["Điền mỗi đoàn viên một dòng."]], "không có các cột cần nhập"),
+    ],
+)
+def test_the_register_on_another_sheet_is_found(tmp_path, org, first, why):
+    code = org.grassroots_a.code
+    data = [MEMBER_HEADERS, member_row(name="Ngô Thị Thu", cccd="001190000961", code=code)]
+    path = _workbook(tmp_path / "so.xlsx", [("Sheet1", first), ("Danh sách", data)])
+    outcome = run_import("members", path, commit=True)
+    assert outcome.committed, outcome.errors
+    assert Member.objects.filter(cccd="001190000961", full_name="Ngô Thị Thu").exists()
+    assert outcome.notices[0] == f"Đọc trang tính 'Danh sách': trang tính đầu 'Sheet1' {why}."
+
+
+def test_no_sheet_with_the_columns_reports_the_first_sheets_problems(tmp_path, org):
+    path = _workbook(
+        tmp_path / "so.xlsx",
+        [("Ghi chú", [["Họ và tên", "Giới tính"]]), ("Khác", [["Một cột lạ"]])],
+    )
+    outcome = run_import("members", path, commit=True)
+    assert not outcome.committed
+    assert {e.row for e in outcome.errors} == {1}
+    assert "Thiếu cột bắt buộc 'Ngày sinh'." in [e.message for e in outcome.errors]
+
+
+def test_every_sheet_empty_is_one_clear_error(tmp_path, org):
+    path = _workbook(tmp_path / "so.xlsx", [("Sheet1", []), ("Sheet2", [])])
+    outcome = run_import("members", path, commit=True)
+    assert [e.message for e in outcome.errors] == [
+        "File không có dòng tiêu đề nào (trang tính đầu tiên trống)."
+    ]
