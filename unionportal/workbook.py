@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
@@ -63,14 +64,14 @@ def _text(value: str) -> str:
     return value.translate(_ESCAPES) if ("&" in value or "<" in value or ">" in value) else value
 
 
+@dataclass(frozen=True)
 class _SheetPlan:
     """One worksheet to write: its name, headers, formats, widths (rows come separately)."""
 
-    def __init__(self, name, headers, column_styles, widths):
-        self.name = name
-        self.headers = headers
-        self.column_styles = column_styles  # per column: STYLE_TEXT / STYLE_DATE / 0
-        self.widths = widths
+    name: str
+    headers: Sequence[str]
+    column_styles: list[int]  # per column: STYLE_TEXT / STYLE_DATE / 0
+    widths: list[float]
 
 
 def write_workbook(stream, sheets: Iterable) -> None:
