@@ -34,14 +34,19 @@ def register_xlsx(path, rows, *, headers=MEMBER_HEADERS, numbering=True, titles=
         sheet.append([f"({i})" for i in range(1, len(headers) + 1)])
     for row in rows:
         sheet.append(row)
+    _format_cells(sheet)
+    workbook.save(path)
+    return path
+
+
+def _format_cells(sheet) -> None:
+    """As a user would set them in Excel: dates as dd/mm/yyyy, digit strings as Text."""
     for row in sheet.iter_rows():
         for cell in row:
             if isinstance(cell.value, date):
                 cell.number_format = "DD/MM/YYYY"
             elif isinstance(cell.value, str) and cell.value.isdigit():
                 cell.number_format = "@"
-    workbook.save(path)
-    return path
 
 
 def test_title_rows_and_a_column_numbering_row_are_skipped(tmp_path, org):
@@ -149,10 +154,7 @@ def _workbook(path, sheets: list[tuple[str, list[list]]]):
         sheet = workbook.create_sheet(title)
         for row in rows:
             sheet.append(row)
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, date):
-                    cell.number_format = "DD/MM/YYYY"
+        _format_cells(sheet)
     workbook.save(path)
     return path
 
