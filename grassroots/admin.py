@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from unionportal.admin import ScopedAdmin
+from grassroots.access.admin import ScopedAdmin
 
 from .models import Affiliation, AnnualTarget, DistrictUnion, Federation, GrassrootsUnion, UserRole
 

@@ -11,15 +11,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from unionportal.views import (
-    RegisterWriterRequiredMixin,
-    ScopedQuerysetMixin,
-    ServiceFormMixin,
-    add_service_errors,
-)
+from unionportal.views import ServiceFormMixin, add_service_errors
 
 from . import services
 from .access import scope_for
+from .access.views import RegisterWriterRequiredMixin, ScopedQuerysetMixin
 from .filters import GrassrootsFilter
 from .forms import GrassrootsDissolveForm, GrassrootsForm, GrassrootsMoveForm
 from .history import history_entries

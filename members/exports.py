@@ -15,7 +15,7 @@ from django.views import View
 from grassroots.access import ScopeKind, scope_for
 from grassroots.exports import list_exported
 from grassroots.models import GrassrootsUnion
-from unionportal.spreadsheets import export_response
+from unionportal.spreadsheets.export import export_response
 
 from .filters import MemberFilter
 from .models import AccessLog, Gender, LeaveReason, Member, access_log_record, mask_cccd

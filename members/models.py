@@ -226,6 +226,3 @@ def access_log_record(
         row_count=row_count,
         ip_address=request.META.get("REMOTE_ADDR") or None,
     )
-
-
-from .imports.models import ImportJob  # noqa: E402, F401  (spreadsheet imports: members/imports)

@@ -16,15 +16,11 @@ from django.urls import reverse
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from grassroots.access import ScopeKind, scope_for
+from grassroots.access.views import RegisterWriterRequiredMixin, ScopedQuerysetMixin
 from grassroots.history import history_entries
 from grassroots.listing import CappedPaginator, ScopeRequiredMixin
 from grassroots.models import GrassrootsUnion
-from unionportal.views import (
-    RegisterWriterRequiredMixin,
-    ScopedQuerysetMixin,
-    ServiceFormMixin,
-    add_service_errors,
-)
+from unionportal.views import ServiceFormMixin, add_service_errors
 
 from . import services
 from .filters import MemberFilter

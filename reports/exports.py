@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from unionportal.spreadsheets import safe_cell
+from unionportal.spreadsheets.export import safe_cell
 
 from .periods import Period
 from .progress import Progress, format_int

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from grassroots.models import WORKERS_THRESHOLD, Affiliation, DistrictUnion, GrassrootsUnion
-from members.imports.pgcopy import copy_lines, is_postgresql
 from members.models import Placement
+from unionportal.bulk import copy_lines, is_postgresql
 
 from .models import UnitDayStat, to_date_totals
 

@@ -12,7 +12,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("cdcs/", include("grassroots.urls")),
     path("doan-vien/", include("members.urls")),
-    path("nhap-du-lieu/", include("members.imports.urls")),
+    path("nhap-du-lieu/", include("imports.urls")),
     path("", include("reports.urls")),
 ]
 

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "grassroots.apps.GrassrootsConfig",
     "members.apps.MembersConfig",
     "reports.apps.ReportsConfig",
+    "imports.apps.ImportsConfig",
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "unionportal.context_processors.user_scope",
+                "grassroots.access.context_processors.user_scope",
             ],
         },
     },

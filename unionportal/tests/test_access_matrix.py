@@ -64,7 +64,7 @@ def _import_job(org) -> dict:
     """A finished (invalid) member import made by officer A in unit A."""
     from django.contrib.auth import get_user_model
 
-    from members.imports.models import ImportJob
+    from imports.models import ImportJob
 
     job, _ = ImportJob.objects.get_or_create(
         original_name="doan-vien-A.xlsx",

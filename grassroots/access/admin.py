@@ -1,0 +1,36 @@
+"""Admin base class: the admin goes through the same door (`for_user`) as every view."""
+
+from django.contrib import admin
+
+from .scope import scope_for
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        return self.model._default_manager.for_user(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        manager = db_field.related_model._default_manager
+        if hasattr(manager, "for_user"):
+            kwargs["queryset"] = manager.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AdminsReadOnlyAdmin(admin.ModelAdmin):
+    """Records only admins (scope ALL) may read and nobody may add, change or delete here:
+    logs and import records, which name members and officers."""
+
+    def has_view_permission(self, request, obj=None):
+        return scope_for(request.user).is_admin
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

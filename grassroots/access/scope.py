@@ -1,0 +1,78 @@
+"""Who may see what. The one door every queryset's `for_user`/`editable_by` goes through."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.apps import apps
+
+
+class ScopeKind(StrEnum):
+    NONE = "none"
+    DISTRICT = "district"
+    FEDERATION = "federation"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the organisation a user works in.
+
+    - ALL: admins (superusers or users with the admin role) see and change everything;
+    - FEDERATION: federation staff read everything of one federation and set its targets;
+    - DISTRICT: a district-union officer reads and writes the registers of one unit;
+    - NONE: anonymous users and users with no role see nothing.
+    """
+
+    kind: ScopeKind
+    federation_id: int | None = None
+    district_union_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind is ScopeKind.ALL
+
+    @property
+    def is_federation(self) -> bool:
+        return self.kind is ScopeKind.FEDERATION
+
+    @property
+    def is_district(self) -> bool:
+        return self.kind is ScopeKind.DISTRICT
+
+    @property
+    def can_write_registers(self) -> bool:
+        """Officers (own unit) and admins enter CĐCS and members; federation staff only read."""
+        return self.kind in (ScopeKind.DISTRICT, ScopeKind.ALL)
+
+
+NO_SCOPE = Scope(ScopeKind.NONE)
+
+
+def scope_for(user) -> Scope:
+    """Return (and cache on the user object) the scope of `user`; anonymous -> NO_SCOPE."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_union_scope", None)
+    if cached is not None:
+        return cached
+    # By name, not by import: the models import the querysets, which import this module.
+    UserRole = apps.get_model("grassroots", "UserRole")
+
+    if user.is_superuser:
+        scope = Scope(ScopeKind.ALL)
+    else:
+        role = UserRole.objects.filter(user=user).select_related("district_union").first()
+        if role is None:
+            scope = NO_SCOPE
+        elif role.role == UserRole.Role.ADMIN:
+            scope = Scope(ScopeKind.ALL)
+        elif role.role == UserRole.Role.FEDERATION_STAFF:
+            scope = Scope(ScopeKind.FEDERATION, federation_id=role.federation_id)
+        else:
+            scope = Scope(
+                ScopeKind.DISTRICT,
+                federation_id=role.district_union.federation_id,
+                district_union_id=role.district_union_id,
+            )
+    user._union_scope = scope
+    return scope
