@@ -24,6 +24,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
+from demo import names
 from grassroots.models import (
     WORKERS_THRESHOLD,
     Affiliation,
@@ -32,7 +33,6 @@ from grassroots.models import (
     Federation,
     GrassrootsUnion,
 )
-from demo import names
 from members.models import Member, Placement
 from reports.stats import stats_refresh
 

@@ -30,9 +30,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from benchmarks import dashboard_data as bench
 from grassroots.models import DistrictUnion, Federation, UserRole
 from members.models import Member, Placement
-from benchmarks import dashboard_data as bench
 from reports.models import UnitDayStat
 from reports.periods import Period
 from reports.selectors import federation_dashboard
