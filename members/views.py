@@ -17,9 +17,11 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 
 from grassroots.access import ScopeKind, scope_for
 from grassroots.access.views import RegisterWriterRequiredMixin, ScopedQuerysetMixin
+from grassroots.forms import GrassrootsDissolveForm
 from grassroots.history import history_entries
 from grassroots.listing import CappedPaginator, ScopeRequiredMixin
 from grassroots.models import GrassrootsUnion
+from grassroots.views import GrassrootsActionView
 from unionportal.views import ServiceFormMixin, add_service_errors
 
 from . import services
@@ -331,3 +333,28 @@ class AuditListView(ScopeRequiredMixin, ListView):
             entries=history_entries(context["object_list"], masked={"cccd": mask_cccd}),
         )
         return context
+
+
+class GrassrootsDissolveView(GrassrootsActionView):
+    """Dissolve a CĐCS (its page, /cdcs/<id>/giai-the/): here, not in grassroots, because the
+    members still in it leave with it (members.services.grassroots_dissolve_with_members)."""
+
+    form_class = GrassrootsDissolveForm
+    template_name = "grassroots/grassrootsunion_dissolve.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["members_now_count"] = self.grassroots.members.filter(left_on__isnull=True).count()
+        return context
+
+    def act(self, data):
+        services.grassroots_dissolve_with_members(
+            user=self.request.user,
+            grassroots=self.grassroots,
+            on=data["on"],
+            reason=data["reason"],
+        )
+        messages.success(
+            self.request,
+            f"Đã ghi nhận giải thể {self.grassroots.name} từ ngày {data['on']:%d/%m/%Y}.",
+        )

@@ -60,7 +60,7 @@ URLS = {
     "rejoin": ("members:member-rejoin", "member"),
     "g-detail": ("grassroots:grassroots-detail", "grassroots"),
     "g-edit": ("grassroots:grassroots-update", "grassroots"),
-    "g-dissolve": ("grassroots:grassroots-dissolve", "grassroots"),
+    "g-dissolve": ("dissolution:grassroots-dissolve", "grassroots"),
     "g-move": ("grassroots:grassroots-move", "grassroots"),
 }
 

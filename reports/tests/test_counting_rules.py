@@ -4,8 +4,13 @@ from datetime import date
 
 import pytest
 
-from grassroots.services import grassroots_dissolve, grassroots_move
-from members.services import member_leave, member_rejoin, member_transfer
+from grassroots.services import grassroots_move
+from members.services import (
+    grassroots_dissolve_with_members,
+    member_leave,
+    member_rejoin,
+    member_transfer,
+)
 from reports.selectors import figures_by_unit
 from reports.stats import stats_refresh
 from tests.factories import (
@@ -118,7 +123,9 @@ def test_rejoin_is_an_admission_and_dissolution_ends_stock(two_units):
     member_rejoin(user=None, member=member, grassroots=g, on=date(2024, 5, 1))
     assert year(a, 2024).new_members == 1
 
-    grassroots_dissolve(grassroots=g, on=date(2025, 3, 1), reason="Doanh nghiệp giải thể")
+    grassroots_dissolve_with_members(
+        user=None, grassroots=g, on=date(2025, 3, 1), reason="Doanh nghiệp giải thể"
+    )
     after = period(a, date(2025, 3, 1), date(2025, 3, 1))
     assert (after.members_total, after.grassroots_total, after.left_members) == (0, 0, 1)
     assert period(a, date(2025, 2, 28), date(2025, 2, 28)).grassroots_total == 1
