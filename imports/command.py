@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from grassroots.access import SYSTEM
+
 from .engine import run_import
 from .kinds import KINDS
 
@@ -48,7 +50,7 @@ class ImportCommand(BaseCommand):
         path = options["file"]
         if not os.path.isfile(path):
             raise CommandError(f"Không tìm thấy file {path}.")
-        user = None
+        user = SYSTEM
         if options["user"]:
             try:
                 user = get_user_model().objects.get(username=options["user"])

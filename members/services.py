@@ -29,10 +29,7 @@ FORM_TOKEN_REASON = "Kết nạp qua biểu mẫu #"
 
 def _check_writable(user, grassroots: GrassrootsUnion) -> None:
     """Raise Http404 when `user` may not write in `grassroots` (services are a door too)."""
-    if (
-        user is not None
-        and not GrassrootsUnion.objects.editable_by(user).filter(pk=grassroots.pk).exists()
-    ):
+    if not GrassrootsUnion.objects.editable_by(user).filter(pk=grassroots.pk).exists():
         raise Http404("CĐCS không thuộc phạm vi của bạn.")
 
 
@@ -70,7 +67,7 @@ def cccd_taken_message(cccd: str, user) -> str | None:
     existing = Member.objects.filter(cccd=cccd).first()
     if existing is None:
         return None
-    if user is not None and not Member.objects.for_user(user).filter(pk=existing.pk).exists():
+    if not Member.objects.for_user(user).filter(pk=existing.pk).exists():
         return "Số CCCD này đã có trong hệ thống (đoàn viên thuộc đơn vị khác)."
     if existing.left_on:
         return (
@@ -211,10 +208,7 @@ def member_transfer(
         raise ValidationError("Đoàn viên đã ra khỏi công đoàn: không thể chuyển sinh hoạt.")
     if to_grassroots.pk == member.grassroots_id:
         raise ValidationError({"to_grassroots": "Đoàn viên đang sinh hoạt tại CĐCS này."})
-    if (
-        user is not None
-        and not GrassrootsUnion.objects.for_user(user).filter(pk=to_grassroots.pk).exists()
-    ):
+    if not GrassrootsUnion.objects.for_user(user).filter(pk=to_grassroots.pk).exists():
         raise Http404("CĐCS không thuộc phạm vi của bạn.")
     current = _open_placement(member)
     if on <= current.start_on:
@@ -248,8 +242,7 @@ def member_leave(
 ) -> Member:
     """Record that a member left the union on `on` for `reason` (one of LeaveReason)."""
     member = _lock(member)
-    if user is not None:
-        _check_writable(user, member.grassroots)
+    _check_writable(user, member.grassroots)
     _check_version(member, expected_version)
     if member.left_on:
         raise ValidationError("Đoàn viên đã ra khỏi công đoàn.")

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.access import SYSTEM
 from grassroots.filters import filter_grassroots
 from grassroots.models import Affiliation, GrassrootsUnion
 from members.models import Member
@@ -322,9 +323,9 @@ def test_detail_members_now_and_admissions_by_year(org, users, login):
     MemberFactory(grassroots=g, joined_on=date(2024, 2, 1))
     MemberFactory(grassroots=g, joined_on=date(2024, 3, 1))
     leaver = MemberFactory(grassroots=g, joined_on=date(2023, 3, 1))
-    member_leave(user=None, member=leaver, on=date(2024, 4, 1), reason="retirement")
+    member_leave(user=SYSTEM, member=leaver, on=date(2024, 4, 1), reason="retirement")
     target = GrassrootsFactory(district_union=org.unit_a)
-    member_transfer(user=None, member=org.member_a, to_grassroots=target, on=date(2024, 5, 1))
+    member_transfer(user=SYSTEM, member=org.member_a, to_grassroots=target, on=date(2024, 5, 1))
     response = login(users.staff).get(reverse("grassroots:grassroots-detail", args=[g.pk]))
     html = response.content.decode()
     assert re.search(r'id="members-now-count">2<', html)
