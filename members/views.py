@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from grassroots.access import ScopeKind, scope_for
 from grassroots.access.views import RegisterWriterRequiredMixin, ScopedQuerysetMixin
 from grassroots.forms import GrassrootsDissolveForm
 from grassroots.history import history_entries
 from grassroots.listing import CappedPaginator, ScopeRequiredMixin
 from grassroots.models import GrassrootsUnion
+from grassroots.querysets import scoped
 from grassroots.views import GrassrootsActionView
 from unionportal.views import ServiceFormMixin, add_service_errors
 
@@ -286,7 +285,6 @@ def audit_records(user, kind: str):
     upper-level union at that time) is in scope now, so an officer sees the edits made while a
     member was in one of their CĐCS; federation staff see their federation; admins everything.
     """
-    scope = scope_for(user)
     if kind == "grassroots":
         records = GrassrootsUnion.history.all()
         unit, federation = "district_union_id", "district_union__federation_id"
@@ -296,14 +294,7 @@ def audit_records(user, kind: str):
             "grassroots__district_union_id",
             "grassroots__district_union__federation_id",
         )
-    if scope.kind is ScopeKind.ALL:
-        pass
-    elif scope.kind is ScopeKind.FEDERATION:
-        records = records.filter(Q(**{federation: scope.federation_id}))
-    elif scope.kind is ScopeKind.DISTRICT:
-        records = records.filter(Q(**{unit: scope.district_union_id}))
-    else:
-        records = records.none()
+    records = scoped(records, user, federation=federation, district=unit, write=False)
     return records.select_related("history_user").order_by("-history_date", "-history_id")
 
 

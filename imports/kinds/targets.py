@@ -67,11 +67,8 @@ class TargetImport(Processor):
         return scope.is_admin or scope.is_federation
 
     def prepare(self) -> None:
-        federations = Federation.objects.all()
-        unions = DistrictUnion.objects.all()
-        if self.scope.is_federation:
-            federations = federations.filter(pk=self.scope.federation_id)
-            unions = unions.filter(federation_id=self.scope.federation_id)
+        federations = Federation.objects.where_targets_set_by(self.user)
+        unions = DistrictUnion.objects.where_targets_set_by(self.user)
         self.federations = {c.upper(): pk for pk, c in federations.values_list("pk", "code")}
         self.unions = {c.upper(): pk for pk, c in unions.values_list("pk", "code")}
         self.seen: dict[tuple, int] = {}
