@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from grassroots.models import AnnualTarget, DistrictUnion, Federation, GrassrootsUnion, UserRole
 from members.models import Member
@@ -75,7 +76,7 @@ def test_shape_of_the_demo(demo):
     assert Member.objects.count() > 20000
     assert len(set(GrassrootsUnion.objects.values_list("sector", flat=True))) == 7
     # Alive on the day someone tries it: admissions this year, targets for every unit and year.
-    this_year = date.today().year
+    this_year = timezone.localdate().year
     assert Member.objects.filter(joined_on__year=this_year).exists()
     for year in range(2019, this_year + 1):
         units = DistrictUnion.objects.exclude(code="PTX") if year < 2025 else DistrictUnion.objects
