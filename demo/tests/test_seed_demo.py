@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from grassroots.models import AnnualTarget, DistrictUnion, Federation, GrassrootsUnion, UserRole
@@ -13,16 +12,6 @@ from members.models import Member
 from reports.selectors import figures_by_unit
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    # One outer transaction for the whole module, rolled back at the end, so later tests find
-    # the test database empty (each test's own transaction nests inside as a savepoint).
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo")
-        yield
-        transaction.set_rollback(True)
 
 
 def unit(code: str) -> DistrictUnion:
