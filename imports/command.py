@@ -72,7 +72,7 @@ class ImportCommand(BaseCommand):
 
             job = ImportJob.objects.create(
                 kind=self.kind,
-                user=user,
+                user=None if user is SYSTEM else user,  # no person behind the command line
                 original_name=name,
                 size=os.path.getsize(path),
                 source=ImportJob.Source.COMMAND,
