@@ -16,7 +16,7 @@ class FederationAdmin(ScopedAdmin):
 
 @admin.register(DistrictUnion)
 class DistrictUnionAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ["code", "name", "kind", "federation", "dissolved_on"]
+    list_display = ["code", "name", "kind", "federation", "founded_on", "ended_on"]
     list_filter = ["kind", "federation"]
     search_fields = ["code", "name"]
 

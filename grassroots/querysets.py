@@ -61,9 +61,11 @@ def _scoped(qs: models.QuerySet, user, *, federation: str, district: str, write:
     scope = scope_for(user)
     if scope.kind is ScopeKind.ALL:
         return qs
+    if scope.kind is ScopeKind.NATIONAL and federation and not write:
+        return qs
     if scope.kind is ScopeKind.FEDERATION and federation and not write:
         return qs.filter(**{federation: scope.federation_id})
-    if scope.kind is ScopeKind.DISTRICT and district:
+    if scope.kind is ScopeKind.DISTRICT and district and not (write and scope.read_only):
         return qs.filter(**{district: scope.district_union_id})
     return qs.none()
 
@@ -145,6 +147,8 @@ class AnnualTargetQuerySet(models.QuerySet):
                 Q(federation_id=scope.federation_id)
                 | Q(district_union__federation_id=scope.federation_id)
             )
+        if scope.kind is ScopeKind.NATIONAL:
+            return self
         return _scoped(self, user, federation="", district="district_union_id", write=False)
 
     def editable_by(self, user) -> Self:
@@ -153,3 +157,11 @@ class AnnualTargetQuerySet(models.QuerySet):
         if scope.kind is ScopeKind.FEDERATION:
             return self.for_user(user)
         return _scoped(self, user, federation="", district="", write=True)
+
+
+class UnitMembershipQuerySet(models.QuerySet):
+    def overlapping(self, start: date, end: date) -> Self:
+        """Memberships with at least one day in start..end (inclusive)."""
+        return self.filter(valid_from__lte=end).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=start)
+        )
