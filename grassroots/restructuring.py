@@ -367,8 +367,8 @@ def plan_check(plan: Plan, user=None) -> Checked:
         end_plans.append((end, unit))
 
     def unit_exists_on(target, day: date, row, column, what: str) -> bool:
-        if isinstance(target, Federation):
-            return True
+        if isinstance(target, Federation) or target.kind == DistrictUnion.Kind.DIRECT:
+            return True  # the direct unit exists whenever it is needed
         key = target.code.upper()
         founded = target.founded_on
         if founded and day < founded:
@@ -581,20 +581,30 @@ class PlanRefused(Exception):
 
 
 def _direct_unit(federation: Federation, on: date, changes: dict) -> DistrictUnion:
+    """The federation's direct unit, existing from `on` at the latest (created on demand, so
+    that earlier periods show no empty row for it)."""
     unit = DistrictUnion.objects.filter(
         federation=federation, kind=DistrictUnion.Kind.DIRECT
     ).first()
-    if unit is not None:
-        return unit
-    unit = DistrictUnion(
-        code=f"{federation.code}-TT",
-        name=direct_unit_name(federation),
-        kind=DistrictUnion.Kind.DIRECT,
-        federation=federation,
-        founded_on=None,
-    )
-    unit.save()
-    changes["units_created"].append(unit.pk)
+    if unit is None:
+        unit = DistrictUnion(
+            code=f"{federation.code}-TT",
+            name=direct_unit_name(federation),
+            kind=DistrictUnion.Kind.DIRECT,
+            federation=federation,
+            founded_on=on,
+        )
+        unit.save()
+        changes["units_created"].append(unit.pk)
+    elif unit.founded_on is not None and unit.founded_on > on:
+        first = unit.memberships.order_by("valid_from").first()
+        changes["direct_earlier"].append(
+            [unit.pk, unit.founded_on.isoformat(), first.pk, first.valid_from.isoformat()]
+        )
+        unit.founded_on = on
+        unit.save(update_fields=["founded_on"])
+        first.valid_from = on
+        first.save(update_fields=["valid_from"])
     return unit
 
 
@@ -685,7 +695,7 @@ def plan_apply(plan: Plan, user=None) -> Restructuring | None:
                 else None
             )
         elif end.to_federation:
-            successor = _direct_unit(unit.federation, end.last_day, changes)
+            successor = _direct_unit(unit.federation, end.last_day + ONE_DAY, changes)
         if successor is not None:
             unit.successors.add(successor)
             changes["successors_added"].append([unit.pk, successor.pk])
@@ -863,6 +873,11 @@ def restructuring_undo(record: Restructuring, user=None) -> Restructuring:
         DistrictUnion.successors.through.objects.filter(
             from_districtunion_id=unit_id, to_districtunion_id=successor_id
         ).delete()
+    for unit_id, founded, membership_id, valid_from in changes.get("direct_earlier", []):
+        DistrictUnion.objects.filter(pk=unit_id).update(founded_on=date.fromisoformat(founded))
+        UnitMembership.objects.filter(pk=membership_id).update(
+            valid_from=date.fromisoformat(valid_from)
+        )
     for unit_id, ended in changes.get("units_ended", []):
         DistrictUnion.objects.filter(pk=unit_id).update(
             ended_on=date.fromisoformat(ended) if ended else None
