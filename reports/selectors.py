@@ -138,6 +138,7 @@ class ProgressRow:
     unit_id: int | None = None  # None on total rows
     note: str = ""  # "kết thúc 30/06/2025", "từ 01/10/2025": a unit with part of the period
     is_direct: bool = False  # the CĐCS the federation manages directly
+    last_day: date | None = None  # for a unit that left before the period's end: its stock day
 
     @cached_property
     def new_members(self) -> Progress:
@@ -342,6 +343,7 @@ def federation_dashboard(
             pk,
             note=_window_note(windows[pk], units[pk]),
             is_direct=units[pk].kind == DistrictUnion.Kind.DIRECT,
+            last_day=windows[pk][-1].last if windows[pk][-1].ends_early else None,
         )
         for pk in ids
     ]
