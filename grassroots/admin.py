@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from unionportal.admin import AdminsReadOnlyAdmin, ScopedAdmin

@@ -276,3 +276,93 @@ def test_an_ended_unit_keeps_its_targets_and_new_units_get_part_year_ones(counte
 @pytest.mark.django_db
 def test_units_are_never_counted_twice_across_memberships(counted):
     assert UnitMembership.objects.count() == 3
+
+
+# --- query counts across a reform -------------------------------------------------------------
+
+
+def _reformed_federation(units: int, code: str = "F"):
+    """`units` district units ended on 30/06/2024 (CĐCS directly under the federation), and as
+    many ward unions taking them over on 01/10/2024."""
+    from tests.factories import (
+        DistrictUnionFactory,
+        FederationFactory,
+        GrassrootsFactory,
+        MemberFactory,
+        TargetFactory,
+    )
+
+    federation = FederationFactory(code=code)
+    TargetFactory(federation=federation, year=2024)
+    olds = []
+    for n in range(units):
+        unit = DistrictUnionFactory(federation=federation, code=f"{code}D{n}")
+        TargetFactory(district_union=unit, year=2024)
+        g = GrassrootsFactory(district_union=unit, founded_on=date(2024, 2, 1), code=f"{code}G{n}")
+        MemberFactory(grassroots=g, joined_on=date(2024, 3, 1 + n % 28))
+        MemberFactory(grassroots=g, joined_on=date(2024, 11, 1 + n % 28))
+        olds.append(unit)
+    plan_apply(Plan(end=[EndUnit(u.code, date(2024, 6, 30), to_federation=True) for u in olds]))
+    plan_apply(
+        Plan(
+            found=[
+                NewUnit(f"{code}W{n}", f"Công đoàn phường {n}", code, date(2024, 10, 1))
+                for n in range(units)
+            ],
+            moves=[Move(f"{code}G{n}", f"{code}W{n}", date(2024, 10, 1)) for n in range(units)],
+        )
+    )
+    return federation
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("units", [1, 25])
+def test_federation_dashboard_across_a_reform_reads_four_queries(units, django_assert_num_queries):
+    federation = _reformed_federation(units)
+    # 1. the memberships overlapping the year, with their units; 2. targets (units' and the
+    # federation's own); 3. each unit's last day row on or before each window boundary;
+    # 4. those rows.
+    with django_assert_num_queries(4):
+        dashboard = federation_dashboard(federation, Period(2024, "nam"), TODAY)
+    assert len(dashboard.rows) == 2 * units + 1  # ended units, the direct row, the wards
+    total = dashboard.units_total.figures
+    assert (total.new_members, total.members_total, total.grassroots_total) == (
+        2 * units,
+        2 * units,
+        units,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("federations", [1, 25])
+def test_national_dashboard_reads_four_queries(federations, django_assert_num_queries):
+    for n in range(federations):
+        _reformed_federation(1, code=f"F{n}")
+    chosen = list(Federation.objects.all())
+    # 1. memberships with their units; 2. every target of the year; 3-4. to_date_totals.
+    with django_assert_num_queries(4):
+        dashboard = national_dashboard(chosen, Period(2024, "nam"), TODAY)
+    assert len(dashboard.rows) == federations
+    assert dashboard.total.figures.new_members == 2 * federations
+    assert all(row.figures.members_total == 2 for row in dashboard.rows)
+
+
+def test_national_staff_see_every_federation_and_drill_down(counted, login):
+    from grassroots.models import UserRole
+    from tests.factories import make_user
+
+    national = make_user("toanquoc", UserRole.Role.NATIONAL_STAFF)
+    client = login(national)
+    html = client.get("/?year=2024").content.decode()
+    assert "toàn quốc" in html
+    assert counted.federation.name in html and counted.other_federation.name in html
+    link = f'href="/?year=2024&amp;period=nam&amp;federation={counted.federation.pk}"'
+    assert link in html
+    federation_page = client.get(f"/?year=2024&federation={counted.federation.pk}")
+    assert counted.a.name in federation_page.content.decode()
+    assert "← Toàn quốc" in federation_page.content.decode()
+    assert client.get(f"/tien-do/don-vi/{counted.a.pk}/?year=2024").status_code == 200
+    # Reads only: no CĐCS form, no targets page.
+    from django.urls import reverse
+
+    assert client.get(reverse("grassroots:grassroots-create")).status_code == 404
