@@ -14,11 +14,14 @@ from .models import Affiliation, DistrictUnion, GrassrootsUnion
 from .signals import figures_changed
 
 
-def figures_touch(grassroots_ids: Iterable[int], since: date) -> None:
-    """Tell derived-figure keepers that the events of these CĐCS changed from `since` on."""
-    ids = set(grassroots_ids)
-    if ids:
-        figures_changed.send(sender=GrassrootsUnion, grassroots_ids=ids, since=since)
+def figures_touch(grassroots_ids: Iterable[int], since: date, unit_ids: Iterable[int] = ()) -> None:
+    """Tell derived-figure keepers that the events of these CĐCS changed from `since` on
+    (`unit_ids`: units to refresh besides those the CĐCS belong to now, e.g. after an undo)."""
+    ids, units = set(grassroots_ids), set(unit_ids)
+    if ids or units:
+        figures_changed.send(
+            sender=GrassrootsUnion, grassroots_ids=ids, since=since, unit_ids=units
+        )
 
 
 def _today() -> date:

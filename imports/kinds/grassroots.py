@@ -106,10 +106,10 @@ class GrassrootsImport(Processor):
             units = DistrictUnion.objects.filter(pk=self.scope.district_union_id)
         else:
             units = DistrictUnion.objects.all()
-        # code -> (id, dissolved_on)
+        # code -> (id, ended_on)
         self.units = {
             c.upper(): (pk, dissolved)
-            for pk, c, dissolved in units.values_list("pk", "code", "dissolved_on")
+            for pk, c, dissolved in units.values_list("pk", "code", "ended_on")
         }
         self.unit_code = {pk: c for c, (pk, _) in self.units.items()}
         self.seen: dict[str, int] = {}

@@ -15,8 +15,15 @@ from unionportal.spreadsheets.cells import code, label_key, text
 
 from ..base import Column, Processor, describe_changes
 
-KINDS = {label_key(label): value for value, label in DistrictUnion.Kind.choices}
+# The "directly under the federation" unit is made by the restructuring, never imported.
+_IMPORTED_KINDS = [
+    (value, label)
+    for value, label in DistrictUnion.Kind.choices
+    if value != DistrictUnion.Kind.DIRECT
+]
+KINDS = {label_key(label): value for value, label in _IMPORTED_KINDS}
 KIND_LABELS = dict(DistrictUnion.Kind.choices)
+IMPORTED_LABELS = dict(_IMPORTED_KINDS)
 
 
 class UnitImport(Processor):
@@ -91,7 +98,7 @@ class UnitImport(Processor):
                         number,
                         "kind",
                         f"Loại '{raw_kind}' không có trong danh sách: "
-                        + "; ".join(KIND_LABELS.values())
+                        + "; ".join(IMPORTED_LABELS.values())
                         + ".",
                     )
                     ok = False
