@@ -10,52 +10,21 @@ Units files are small (tens to hundreds of rows): they are checked in one chunk.
 
 from __future__ import annotations
 
+from grassroots.bulk import units_save_many
 from grassroots.models import DistrictUnion, Federation
+from grassroots.resources import KIND_LABELS, UNIT_COLUMNS
 from unionportal.spreadsheets.cells import code, label_key, text
 
-from ..base import Column, Processor, describe_changes
+from ..base import Processor, describe_changes
 
 KINDS = {label_key(label): value for value, label in DistrictUnion.Kind.choices}
-KIND_LABELS = dict(DistrictUnion.Kind.choices)
 
 
 class UnitImport(Processor):
     kind = "units"
     title = "Đơn vị (LĐLĐ, công đoàn cấp trên)"
     chunk_size = 1_000_000
-    columns = [
-        Column(
-            "code",
-            "Mã đơn vị",
-            help="Mã riêng của đơn vị (là khoá: mã đã có thì dòng này cập nhật đơn vị đó).",
-            example="TX",
-            width=12,
-        ),
-        Column(
-            "name",
-            "Tên đơn vị",
-            help="Tên đầy đủ, có dấu.",
-            example="LĐLĐ quận Thanh Xuân",
-            width=32,
-        ),
-        Column(
-            "parent_code",
-            "Mã đơn vị cấp trên",
-            help="Để trống nếu là LĐLĐ tỉnh/thành phố; với công đoàn cấp trên trực tiếp cơ sở, "
-            "ghi mã LĐLĐ tỉnh/thành phố.",
-            example="HN",
-            width=14,
-        ),
-        Column(
-            "kind",
-            "Loại",
-            required=False,
-            help="Không bắt buộc (mặc định LĐLĐ quận/huyện); chỉ cho công đoàn cấp trên trực tiếp "
-            "cơ sở: " + "; ".join(KIND_LABELS.values()) + ".",
-            example=KIND_LABELS["district"],
-            width=24,
-        ),
-    ]
+    columns = UNIT_COLUMNS.imported()
     sample_columns = ["code", "name", "parent_code", "kind"]
 
     def prepare(self) -> None:
@@ -184,29 +153,17 @@ class UnitImport(Processor):
             describe_changes(
                 {name: getattr(old, name) for name in diff},
                 diff,
-                {"name": "Tên đơn vị", "kind": "Loại"},
-                {"kind": KIND_LABELS},
+                UNIT_COLUMNS.labels(),
+                UNIT_COLUMNS.choice_labels(),
             ),
         )
 
     def write_chunk(self, plan) -> None:
-        created: dict[str, Federation] = {}
-        for old, fields, extra in plan["federations"]:
-            if old is None:
-                federation = Federation.objects.create(code=extra["key"], **fields)
-                created[federation.code.upper()] = federation
-            else:
-                for name, value in fields.items():
-                    setattr(old, name, value)
-                old.save()
-        for old, fields, extra in plan["unions"]:
-            if old is None:
-                parent = created.get(extra["parent"]) or self.federations[extra["parent"]]
-                union = DistrictUnion(code=extra["key"], federation=parent, **fields)
-            else:
-                union = old
-                for name, value in fields.items():
-                    setattr(union, name, value)
-            union._history_user = self.user if self.user_id else None
-            union._change_reason = self.change_reason
-            union.save()
+        """Hand the checked units to the grassroots app's bulk service."""
+        units_save_many(
+            federations=plan["federations"],
+            unions=plan["unions"],
+            known_federations=self.federations,
+            user=self.user,
+            reason=self.change_reason,
+        )
