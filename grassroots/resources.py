@@ -13,10 +13,21 @@ Resources serve the admin's import and export of the reference tables (grassroot
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from import_export import resources, widgets
+
+from unionportal.spreadsheets.cells import code, label_key, text
 from unionportal.spreadsheets.columns import Column, Columns, resource_class
 
-from .models import DistrictUnion, GrassrootsUnion
-from .rules import MAX_YEAR, MIN_YEAR, TARGET_LABELS
+from .models import DistrictUnion, Federation, GrassrootsUnion
+from .rules import (
+    MAX_YEAR,
+    MIN_YEAR,
+    TARGET_LABELS,
+    unit_kind_problem,
+    unit_parent_problem,
+    unit_restructure_problem,
+)
 
 SECTOR_LABELS = dict(GrassrootsUnion.Sector.choices)
 KIND_LABELS = dict(DistrictUnion.Kind.choices)
@@ -152,4 +163,144 @@ TARGET_COLUMNS = Columns(
 
 GrassrootsResource = resource_class(
     GrassrootsUnion, GRASSROOTS_COLUMNS, name="GrassrootsResource", import_id_fields=["code"]
+)
+
+
+# ----- the admin's import and export of the reference tables (grassroots/admin.py) -------------
+# Federations and upper-level unions, with the units import's columns and rules: the kind of a
+# union written as its label, its federation by code, and no restructuring by file
+# (grassroots.rules). All or nothing: one invalid row and nothing is written.
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice written as its label ('Công đoàn ngành'), read as the units import reads it
+    (case, spacing and Unicode form do not matter); blank keeps the current value."""
+
+    def __init__(self, choices, **kwargs):
+        self.labels = dict(choices)
+        self.values = {label_key(label): value for value, label in choices}
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        shown = text(value)
+        if not shown:
+            return None
+        problem = unit_kind_problem(shown, known=self.values, has_parent=True)
+        if problem:
+            raise ValueError(problem)
+        return self.values[label_key(shown)]
+
+    def render(self, value, obj=None, **kwargs):
+        return self.labels.get(value, value or "")
+
+
+class FederationCodeWidget(widgets.ForeignKeyWidget):
+    """The federation of a union, by its code, with the units import's message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Federation, field="code", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        parent = code(value)
+        federations = {c.upper(): pk for pk, c in Federation.objects.values_list("pk", "code")}
+        problem = unit_parent_problem(parent, federation_codes=federations.keys())
+        if problem:
+            raise ValueError(problem)
+        return Federation.objects.get(pk=federations[parent])
+
+
+class UnitRulesResource(resources.ModelResource):
+    """The admin's unit import: the units import's restructuring rule, history kept."""
+
+    def before_import_row(self, row, **kwargs):
+        for column in self.columns:
+            if column.key == "code" and column.header in row:
+                row[column.header] = code(row[column.header])
+
+    rule_field = "code"  # where the restructuring problem is shown
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        problem = self.restructure_problem(instance)
+        if problem:
+            errors.setdefault(self.rule_field, ValidationError(problem))
+        super().validate_instance(instance, errors, validate_unique)
+
+    def restructure_problem(self, instance) -> str | None:
+        raise NotImplementedError
+
+    def before_save_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user")
+        if getattr(user, "pk", None):
+            instance._history_user = user
+        instance._change_reason = "Nhập từ trang quản trị"
+
+
+class _FederationRules(UnitRulesResource):
+    def restructure_problem(self, instance) -> str | None:
+        union = (
+            DistrictUnion.objects.filter(code__iexact=instance.code)
+            .select_related("federation")
+            .first()
+        )
+        return unit_restructure_problem(
+            instance.code,
+            "",
+            current_parent=union.federation.code if union else None,
+            is_federation=True,
+            is_union=union is not None,
+        )
+
+
+class _DistrictUnionRules(UnitRulesResource):
+    rule_field = "federation"
+
+    def restructure_problem(self, instance) -> str | None:
+        if instance.federation_id is None:
+            return None  # reported by the federation column
+        parent = Federation.objects.get(pk=instance.federation_id).code.upper()
+        current = (
+            DistrictUnion.objects.filter(pk=instance.pk).values_list("federation__code", flat=True)
+            if instance.pk
+            else []
+        )
+        return unit_restructure_problem(
+            instance.code,
+            parent,
+            current_parent=current[0] if current else None,
+            is_federation=Federation.objects.filter(code__iexact=instance.code).exists(),
+            is_union=bool(current),
+        )
+
+
+ADMIN_IMPORT_META = {
+    "use_transactions": True,
+    "rollback_on_validation_errors": True,  # STACK.md trap 3: all or nothing
+    "skip_unchanged": True,
+    "report_skipped": True,
+    "clean_model_instances": True,
+}
+
+FederationResource = resource_class(
+    Federation,
+    Columns(UNIT_COLUMNS.get("code"), UNIT_COLUMNS.get("name")),
+    name="FederationResource",
+    import_id_fields=["code"],
+    base=_FederationRules,
+    meta=ADMIN_IMPORT_META,
+)
+
+DistrictUnionResource = resource_class(
+    DistrictUnion,
+    UNIT_COLUMNS,
+    name="DistrictUnionResource",
+    import_id_fields=["code"],
+    base=_DistrictUnionRules,
+    widgets={
+        "parent_code": FederationCodeWidget(),
+        "kind": ChoiceLabelWidget(DistrictUnion.Kind.choices),
+    },
+    attributes={"parent_code": "federation"},
+    keep_on_blank=["kind"],
+    meta=ADMIN_IMPORT_META,
 )

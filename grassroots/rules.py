@@ -109,3 +109,63 @@ def clean_target_value(name: str, value: object) -> int | None:
     if number is not None and number > MAX_TARGET:
         raise ValidationError(f"{label} quá lớn.")
     return number
+
+
+# ----- units (federations and upper-level unions) ----------------------------------------------
+
+
+def unit_kind_problem(kind_label: str, *, known: dict[str, str], has_parent: bool) -> str | None:
+    """The kind (loại) of a unit, as written (`known`: label key -> kind): one of the list, and
+    only for an upper-level union (a federation has none)."""
+    from unionportal.spreadsheets.cells import label_key
+
+    if not kind_label:
+        return None
+    if label_key(kind_label) not in known:
+        labels = "; ".join(_kind_labels())
+        return f"Loại '{kind_label}' không có trong danh sách: {labels}."
+    if not has_parent:
+        return "LĐLĐ tỉnh/thành phố (không có đơn vị cấp trên) không có loại."
+    return None
+
+
+def _kind_labels() -> list[str]:
+    from .models import DistrictUnion
+
+    return [label for _, label in DistrictUnion.Kind.choices]
+
+
+def unit_parent_problem(parent_code: str, *, federation_codes) -> str | None:
+    """An upper-level union names a federation that exists (in the register or the same file)."""
+    if parent_code not in federation_codes:
+        return f"Không có LĐLĐ tỉnh/thành phố mã '{parent_code}'."
+    return None
+
+
+def unit_restructure_problem(
+    code: str,
+    parent_code: str,
+    *,
+    current_parent: str | None,
+    is_federation: bool,
+    is_union: bool,
+) -> str | None:
+    """A file (or the admin's import) corrects units; it never restructures the tree, which has
+    its own dated actions: a union stays in its federation, a federation stays a federation and
+    a union a union. `current_parent`: the federation code of the existing union, if any."""
+    if not parent_code and is_union:
+        return (
+            f"Mã {code} là công đoàn cấp trên thuộc '{current_parent}': không đổi thành LĐLĐ "
+            "bằng nhập file."
+        )
+    if parent_code and is_federation:
+        return (
+            f"Mã {code} là một LĐLĐ tỉnh/thành phố: không đổi thành công đoàn cấp trên bằng "
+            "nhập file."
+        )
+    if parent_code and current_parent is not None and current_parent.upper() != parent_code:
+        return (
+            f"Đơn vị {code} đang thuộc '{current_parent}': nhập file không chuyển đơn vị sang "
+            "LĐLĐ khác."
+        )
+    return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 from grassroots.bulk import units_save_many
 from grassroots.models import DistrictUnion, Federation
 from grassroots.resources import KIND_LABELS, UNIT_COLUMNS
+from grassroots.rules import unit_kind_problem, unit_parent_problem, unit_restructure_problem
 from unionportal.spreadsheets.cells import code, label_key, text
 
 from ..base import Processor, describe_changes
@@ -54,23 +55,12 @@ class UnitImport(Processor):
                 ok = False
             kind = None
             if raw_kind:
-                kind = KINDS.get(label_key(raw_kind))
-                if kind is None:
-                    self.error(
-                        number,
-                        "kind",
-                        f"Loại '{raw_kind}' không có trong danh sách: "
-                        + "; ".join(KIND_LABELS.values())
-                        + ".",
-                    )
+                problem = unit_kind_problem(raw_kind, known=KINDS, has_parent=bool(parent))
+                if problem:
+                    self.error(number, "kind", problem)
                     ok = False
-                elif not parent:
-                    self.error(
-                        number,
-                        "kind",
-                        "LĐLĐ tỉnh/thành phố (không có đơn vị cấp trên) không có loại.",
-                    )
-                    ok = False
+                else:
+                    kind = KINDS[label_key(raw_kind)]
             if ok:
                 parsed.append((number, key, name, parent, kind))
         file_federations = {key for _, key, _, parent, _ in parsed if not parent}
@@ -81,39 +71,36 @@ class UnitImport(Processor):
                     number, "code", f"Mã {key} đang dùng cho cả một LĐLĐ và một công đoàn cấp trên."
                 )
                 continue
+            union = self.unions.get(key)
             if not parent:
-                if key in self.unions:
-                    self.error(
-                        number,
-                        "parent_code",
-                        f"Mã {key} là công đoàn cấp trên thuộc "
-                        f"'{self.unions[key].federation.code}': không đổi thành LĐLĐ bằng nhập file.",
-                    )
+                problem = unit_restructure_problem(
+                    key,
+                    "",
+                    current_parent=union.federation.code if union else None,
+                    is_federation=key in self.federations,
+                    is_union=union is not None,
+                )
+                if problem:
+                    self.error(number, "parent_code", problem)
                     continue
                 old = self.federations.get(key)
                 self._classify(
                     number, plan["federations"], old, {"name": name}, [key, name, "", ""]
                 )
                 continue
-            if parent not in self.federations and parent not in file_federations:
-                self.error(number, "parent_code", f"Không có LĐLĐ tỉnh/thành phố mã '{parent}'.")
+            problem = unit_parent_problem(
+                parent, federation_codes=self.federations.keys() | file_federations
+            ) or unit_restructure_problem(
+                key,
+                parent,
+                current_parent=union.federation.code if union else None,
+                is_federation=key in self.federations,
+                is_union=union is not None,
+            )
+            if problem:
+                self.error(number, "parent_code", problem)
                 continue
-            if key in self.federations:
-                self.error(
-                    number,
-                    "parent_code",
-                    f"Mã {key} là một LĐLĐ tỉnh/thành phố: không đổi thành công đoàn cấp trên bằng nhập file.",
-                )
-                continue
-            old = self.unions.get(key)
-            if old is not None and old.federation.code.upper() != parent:
-                self.error(
-                    number,
-                    "parent_code",
-                    f"Đơn vị {key} đang thuộc '{old.federation.code}': nhập file không chuyển "
-                    "đơn vị sang LĐLĐ khác.",
-                )
-                continue
+            old = union
             fields = {"name": name}
             if kind is not None or old is None:
                 fields["kind"] = kind or DistrictUnion.Kind.DISTRICT

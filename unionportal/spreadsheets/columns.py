@@ -96,15 +96,36 @@ class Columns(Sequence[Column]):
         return {c.header: c.width for c in (columns or self._columns)}
 
 
-def resource_class(model, columns: Columns, *, name: str, import_id_fields: Sequence[str]):
+def resource_class(
+    model,
+    columns: Columns,
+    *,
+    name: str,
+    import_id_fields: Sequence[str],
+    base: type | None = None,
+    widgets: dict | None = None,
+    attributes: dict[str, str] | None = None,
+    keep_on_blank: Sequence[str] = (),
+    meta: dict | None = None,
+):
     """The django-import-export ModelResource of `columns`' exported columns: one field per
-    column, named by its key, with the column's header and ORM lookup; `columns` stays on the
-    class (`Resource.columns`)."""
+    column, named by its key, with the column's header and ORM lookup (`attributes` overrides
+    it, e.g. a foreign key that `widgets` reads by code); a blank cell of a `keep_on_blank` column
+    keeps the current value (or the model's default); `base` may add the rules of an import;
+    `columns` stays on the class (`Resource.columns`)."""
     from import_export import fields, resources
 
+    widgets = widgets or {}
+    attributes = attributes or {}
     exported = columns.exported()
     attrs: dict[str, object] = {
-        c.key: fields.Field(attribute=c.lookup, column_name=c.header) for c in exported
+        c.key: fields.Field(
+            attribute=attributes.get(c.key, c.lookup),
+            column_name=c.header,
+            widget=widgets.get(c.key),
+            saves_null_values=c.key not in keep_on_blank,
+        )
+        for c in exported
     }
     keys = tuple(c.key for c in exported)
     attrs["Meta"] = type(
@@ -115,9 +136,10 @@ def resource_class(model, columns: Columns, *, name: str, import_id_fields: Sequ
             "fields": keys,
             "export_order": keys,
             "import_id_fields": tuple(import_id_fields),
+            **(meta or {}),
         },
     )
     attrs["columns"] = columns
     attrs["__module__"] = model.__module__
     attrs["__doc__"] = f"The {model.__name__} columns as declared once (their `columns`)."
-    return type(name, (resources.ModelResource,), attrs)
+    return type(name, (base or resources.ModelResource,), attrs)
