@@ -53,6 +53,17 @@ def day_in_grassroots_problem(
     return None
 
 
+def admission_checked_here(joined_on: date, *, registered_joined_on: date | None) -> bool:
+    """Is an admission day to be checked against the CĐCS a row names? The day is checked in the
+    CĐCS of the admission. For a new member (`registered_joined_on` None) or a corrected
+    admission day, that is the row's CĐCS (an import never moves a member, and a stay that began
+    with a transfer cannot have its admission corrected). A registered member's unchanged day
+    was checked in the CĐCS of the admission when they were admitted; they may have moved since,
+    and a re-imported export names the CĐCS they are in now, which may be younger than their
+    admission."""
+    return registered_joined_on is None or registered_joined_on != joined_on
+
+
 def leaving_day_problem(left_on: date, *, start_on: date, today: date) -> str | None:
     """A member leaves on a day that has come, not before their current stay began (the
     admission, for a member who never moved)."""

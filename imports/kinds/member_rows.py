@@ -201,7 +201,12 @@ class MemberRowReader:
                 code=grassroots_code,
                 today=self.today,
             )
-            if problem:
+            if problem and ok:
+                # Reported once the register is read (MemberImport.check_chunk): a registered
+                # member's unchanged admission day is not checked against the CĐCS they are in
+                # now (members.rules.admission_checked_here).
+                record["_admission_problem"] = problem
+            elif problem:
                 error(number, "joined_on", problem)
                 ok = False
             elif dissolved is not None:

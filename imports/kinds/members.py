@@ -33,6 +33,7 @@ from grassroots.models import GrassrootsUnion
 from members.bulk import MemberBatch
 from members.models import Member
 from members.resources import MEMBER_COLUMNS
+from members.rules import admission_checked_here
 from unionportal.bulk import is_postgresql
 
 from ..base import Processor, RowChecks
@@ -118,6 +119,7 @@ class MemberImport(Processor):
     # ----- a chunk -----------------------------------------------------------------------
     def check_chunk(self, rows: list[tuple[int, list]]):
         seen = self.seen
+        first_error = len(self.errors)
         parsed: list[tuple[int, dict]] = []
         for number, values in rows:
             record, cccd = self.reader.parse(number, values)
@@ -150,6 +152,14 @@ class MemberImport(Processor):
         existing = self._existing(cccds)
         changed: list[tuple[int, dict, dict, dict]] = []
         unused: list[int] = []
+        if any("_admission_problem" in record for _, record in parsed):  # rare
+            kept = self._admission_checks(parsed, existing)
+            # The chunk's errors in row order, as every other error is reported.
+            self.errors[first_error:] = sorted(self.errors[first_error:], key=_row_of)
+            if ahead:
+                unused.extend(pk for i, pk in enumerate(ids) if i not in kept)
+                lines = [line for i, line in enumerate(lines) if i in kept]
+            parsed = [row for i, row in enumerate(parsed) if i in kept]
         if not existing:  # the usual first import: every row is new
             plan["new"] = [record for _, record in parsed]
             if ahead:
@@ -198,6 +208,21 @@ class MemberImport(Processor):
         if getattr(self, "batch", None) is not None:
             self.batch.close()
 
+    def _admission_checks(self, parsed: list[tuple[int, dict]], existing: dict) -> set[int]:
+        """Report the admission-day problems parse() left pending where the rule applies
+        (members.rules.admission_checked_here); the positions of the rows still valid."""
+        kept = set()
+        for position, (number, record) in enumerate(parsed):
+            problem = record.pop("_admission_problem", None)
+            old = existing.get(record["cccd"])
+            if problem and admission_checked_here(
+                record["joined_on"], registered_joined_on=old["joined_on"] if old else None
+            ):
+                self.error(number, "joined_on", problem)
+            else:
+                kept.add(position)
+        return kept
+
     def _existing(self, cccds: list[str]) -> dict[str, dict]:
         """Members already registered with these CCCDs: {cccd: {attname: value}}."""
         fields = self.member_fields
@@ -221,3 +246,7 @@ class MemberImport(Processor):
             record["joined_on"],
             record.get("left_on"),
         ]
+
+
+def _row_of(problem) -> int:
+    return problem.row or 0

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.services import grassroots_dissolve
@@ -14,12 +15,13 @@ from imports.engine import run_import
 from imports.tests.importfiles import MEMBER_HEADERS, member_row, write_xlsx
 from members.forms import MemberForm, MemberLeaveForm
 from members.rules import (
+    admission_checked_here,
     admission_age_problem,
     day_in_grassroots_problem,
     leaving_day_problem,
     unknown_reason_message,
 )
-from members.services import member_admit, member_leave
+from members.services import member_admit, member_leave, member_transfer
 from tests.factories import GrassrootsFactory
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +240,32 @@ def test_phone(org, users, tmp_path, phone):
     assert form.errors["phone"] == [expected]
     assert service == expected
     assert imported == ("Số điện thoại", expected)
+
+
+def test_a_moved_members_admission_is_checked_in_the_cdcs_of_the_admission(
+    org, users, client, tmp_path
+):
+    """Re-importing the portal's own export: a member admitted on 01/06/2020 who moved to a CĐCS
+    founded in 2022 is unchanged, not "admitted before the founding" (members.rules.
+    admission_checked_here); a new member on that day in that CĐCS still is."""
+    younger = GrassrootsFactory(district_union=org.unit_a, founded_on=date(2022, 1, 1))
+    member_transfer(
+        user=users.officer_a, member=org.member_a, to_grassroots=younger, on=date(2022, 6, 1)
+    )
+    client.force_login(users.officer_a)
+    export = client.get(reverse("members:member-export", args=["xlsx"]))
+    path = tmp_path / "doan-vien.xlsx"
+    path.write_bytes(b"".join(export.streaming_content))
+    outcome = run_import("members", path, user=users.officer_a, commit=False)
+    assert outcome.ok, outcome.errors
+    assert outcome.counts.unchanged == 1 and outcome.counts.new == 0
+
+    new = import_error(
+        tmp_path, users, code=younger.code, joined=date(2020, 6, 1), cccd="001090000778"
+    )
+    assert new == (
+        "Ngày kết nạp",
+        "Ngày kết nạp (01/06/2020) trước ngày thành lập CĐCS (01/01/2022).",
+    )
+    assert admission_checked_here(date(2020, 6, 1), registered_joined_on=None)
+    assert not admission_checked_here(date(2020, 6, 1), registered_joined_on=date(2020, 6, 1))
