@@ -12,6 +12,8 @@ import zipfile
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
+
 from members.resources import MEMBER_COLUMNS
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
@@ -62,7 +64,7 @@ def seed_organisation() -> None:
 def member_rows(count: int, *, seed: int = 20261125):
     rnd = random.Random(seed)
     codes = grassroots_codes()
-    today = date.today()
+    today = timezone.localdate()
     span = (today - FOUNDED).days - 400
     for i in range(count):
         joined = FOUNDED + timedelta(days=rnd.randrange(span))

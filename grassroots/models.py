@@ -4,11 +4,10 @@ A CĐCS belongs to a district union through dated `Affiliation` rows, so that mo
 another unit from a date never changes a figure of an earlier period (DOMAIN.md, rule 1-2).
 """
 
-from datetime import date
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from unionportal.text import fold
@@ -131,7 +130,7 @@ class GrassrootsUnion(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.dissolved_on is None or self.dissolved_on > date.today()
+        return self.dissolved_on is None or self.dissolved_on > timezone.localdate()
 
     @property
     def has_25_plus(self) -> bool:

@@ -53,15 +53,24 @@ def like_pattern(query: str) -> str | None:
     return "%" + " ".join(words) + "%"
 
 
-def _scoped(qs: models.QuerySet, user, *, federation: str, district: str, write: bool):
+def _scoped(
+    qs: models.QuerySet,
+    user,
+    *,
+    federation: str,
+    district: str,
+    write: bool,
+    staff_write: bool = False,
+):
     """Filter `qs` by the user's scope, given the lookups that reach the federation and unit.
 
-    An empty lookup string means "this role sees nothing of this model".
+    An empty lookup string means "this role sees nothing of this model". `staff_write`: the
+    only write federation staff make (targets) is scoped like their reads.
     """
     scope = scope_for(user)
     if scope.kind is ScopeKind.ALL:
         return qs
-    if scope.kind is ScopeKind.FEDERATION and federation and not write:
+    if scope.kind is ScopeKind.FEDERATION and federation and (staff_write or not write):
         return qs.filter(**{federation: scope.federation_id})
     if scope.kind is ScopeKind.DISTRICT and district:
         return qs.filter(**{district: scope.district_union_id})
@@ -73,6 +82,10 @@ class FederationQuerySet(models.QuerySet):
         """Admins: all; federation staff: their own; officers: their unit's federation."""
         return _scoped(self, user, federation="id", district="district_unions", write=False)
 
+    def where_targets_set_by(self, user) -> Self:
+        """Federations whose targets `user` sets: admins all, federation staff their own."""
+        return _scoped(self, user, federation="id", district="", write=False, staff_write=True)
+
 
 class DistrictUnionQuerySet(models.QuerySet):
     def for_user(self, user) -> Self:
@@ -82,6 +95,12 @@ class DistrictUnionQuerySet(models.QuerySet):
     def editable_by(self, user) -> Self:
         """Only admins change the organisation tree."""
         return _scoped(self, user, federation="", district="", write=True)
+
+    def where_targets_set_by(self, user) -> Self:
+        """Units whose targets `user` sets: admins all, federation staff their federation's."""
+        return _scoped(
+            self, user, federation="federation_id", district="", write=False, staff_write=True
+        )
 
 
 class GrassrootsUnionQuerySet(models.QuerySet):
@@ -153,3 +172,8 @@ class AnnualTargetQuerySet(models.QuerySet):
         if scope.kind is ScopeKind.FEDERATION:
             return self.for_user(user)
         return _scoped(self, user, federation="", district="", write=True)
+
+
+# The door for querysets of other apps' records that reach a CĐCS or unit through lookups
+# (history records, logs): the same rule as every `for_user`.
+scoped = _scoped

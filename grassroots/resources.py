@@ -185,7 +185,9 @@ class ChoiceLabelWidget(widgets.Widget):
         shown = text(value)
         if not shown:
             return None
-        problem = unit_kind_problem(shown, known=self.values, has_parent=True)
+        problem = unit_kind_problem(
+            shown, known=self.values, labels=self.labels.values(), has_parent=True
+        )
         if problem:
             raise ValueError(problem)
         return self.values[label_key(shown)]

@@ -114,25 +114,21 @@ def clean_target_value(name: str, value: object) -> int | None:
 # ----- units (federations and upper-level unions) ----------------------------------------------
 
 
-def unit_kind_problem(kind_label: str, *, known: dict[str, str], has_parent: bool) -> str | None:
-    """The kind (loại) of a unit, as written (`known`: label key -> kind): one of the list, and
-    only for an upper-level union (a federation has none)."""
+def unit_kind_problem(
+    kind_label: str, *, known: dict[str, str], labels, has_parent: bool
+) -> str | None:
+    """The kind (loại) of a unit, as written (`known`: label key -> kind; `labels`: the kinds'
+    labels, DistrictUnion.Kind): one of the list, and only for an upper-level union (a
+    federation has none)."""
     from unionportal.spreadsheets.cells import label_key
 
     if not kind_label:
         return None
     if label_key(kind_label) not in known:
-        labels = "; ".join(_kind_labels())
-        return f"Loại '{kind_label}' không có trong danh sách: {labels}."
+        return f"Loại '{kind_label}' không có trong danh sách: {'; '.join(labels)}."
     if not has_parent:
         return "LĐLĐ tỉnh/thành phố (không có đơn vị cấp trên) không có loại."
     return None
-
-
-def _kind_labels() -> list[str]:
-    from .models import DistrictUnion
-
-    return [label for _, label in DistrictUnion.Kind.choices]
 
 
 def unit_parent_problem(parent_code: str, *, federation_codes) -> str | None:

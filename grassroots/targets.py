@@ -18,7 +18,6 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from .access import Scope, scope_for
 from .models import AnnualTarget, DistrictUnion, Federation
 from .rules import MAX_TARGET, MAX_YEAR, MIN_YEAR, TARGET_FIELDS, clean_target_value, year_problem
 
@@ -128,20 +127,18 @@ def targets_save(
     federation: Federation,
     year: int,
     values: dict,
-    scope: Scope | None = None,
     reason: str = "",
 ) -> int:
     """Create, update or remove the targets of `federation` and its units for `year`.
 
-    Refuses (404) a federation or unit the user may not set targets for (`scope`: the user's
-    unless given, the import passes its own). Returns the number of targets changed. Each change
+    Refuses (404) a federation or unit the user may not set targets for. Returns the number of targets changed. Each change
     is kept in the targets' history (who, when and, from an import, `reason`). The targets page
     and the targets import both write through here.
     """
     problem = year_problem(year)
     if problem:
         raise ValidationError(problem)
-    if not _federations_for(user, scope).filter(pk=federation.pk).exists():
+    if not Federation.objects.where_targets_set_by(user).filter(pk=federation.pk).exists():
         raise Http404
     changed = 0
     existing = targets_for(federation, year)
@@ -174,22 +171,11 @@ def targets_save(
     return changed
 
 
-def _federations_for(user, scope: Scope | None = None):
-    """Federations whose targets `user` (or `scope`) sets: admins all, federation staff their
-    own."""
-    scope = scope or scope_for(user)
-    if scope.is_admin:
-        return Federation.objects.all()
-    if scope.is_federation:
-        return Federation.objects.filter(pk=scope.federation_id)
-    return Federation.objects.none()
-
-
 class TargetsView(TemplateView):
     template_name = "grassroots/targets_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        federations = _federations_for(request.user)
+        federations = Federation.objects.where_targets_set_by(request.user)
         if not federations.exists():
             raise Http404
         code = request.GET.get("lien_doan") or request.POST.get("lien_doan")

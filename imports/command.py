@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from grassroots.access import SYSTEM
+
 from .engine import run_import
 from .kinds import KINDS
 
@@ -48,7 +50,7 @@ class ImportCommand(BaseCommand):
         path = options["file"]
         if not os.path.isfile(path):
             raise CommandError(f"Không tìm thấy file {path}.")
-        user = None
+        user = SYSTEM
         if options["user"]:
             try:
                 user = get_user_model().objects.get(username=options["user"])
@@ -70,7 +72,7 @@ class ImportCommand(BaseCommand):
 
             job = ImportJob.objects.create(
                 kind=self.kind,
-                user=user,
+                user=None if user is SYSTEM else user,  # no person behind the command line
                 original_name=name,
                 size=os.path.getsize(path),
                 source=ImportJob.Source.COMMAND,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 
-from grassroots.access import Scope, ScopeKind, scope_for
+from grassroots.access import Scope, scope_for
 from unionportal.spreadsheets.errors import FileProblem, RowError
 from unionportal.spreadsheets.sniff import EmptySheet, open_table
 
@@ -72,11 +72,11 @@ def _blank(values: list, positions: list[int]) -> bool:
 
 
 def _scope(user) -> Scope:
-    return Scope(ScopeKind.ALL) if user is None else scope_for(user)
+    return scope_for(user)
 
 
 def kind_allowed(kind: str, user) -> bool:
-    """May `user` import files of `kind`? (None = the command line, which may do anything.)"""
+    """May `user` import files of `kind`? (`SYSTEM`: the command line without --user.)"""
     processor = KINDS.get(kind)
     return processor is not None and processor.allowed(_scope(user))
 
@@ -85,7 +85,7 @@ def run_import(
     kind: str,
     path,
     *,
-    user=None,
+    user,
     commit: bool = False,
     source_name: str = "",
     max_bytes: int | None = None,
@@ -95,7 +95,8 @@ def run_import(
 ) -> ImportOutcome:
     """Check (and with `commit`, write) the file at `path` as an import of `kind`.
 
-    `user` scopes the rows (None: the command line, unrestricted). `progress(rows, fraction)`
+    `user` scopes the rows (`SYSTEM`: the command line without --user, unrestricted;
+    None: nothing is in scope). `progress(rows, fraction)`
     is called after every chunk; `error_sink(error)` with every error as it is found;
     `before_commit(outcome)` inside the transaction just before it commits (to mark the job
     done atomically with the data).

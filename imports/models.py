@@ -31,9 +31,9 @@ STALE_AFTER = timedelta(minutes=3)
 
 def file_retention() -> timedelta:
     """How long an uploaded file not yet imported is kept (for confirming or running again):
-    settings.IMPORT_FILE_RETENTION_DAYS, 7 by default. A file that was imported is deleted at
+    settings.IMPORT_FILE_RETENTION_DAYS (7 days by default). A file that was imported is deleted at
     once; `manage.py imports_cleanup` deletes the others once they are this old."""
-    return timedelta(days=float(getattr(settings, "IMPORT_FILE_RETENTION_DAYS", 7)))
+    return timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
 
 
 class ImportJobQuerySet(models.QuerySet):

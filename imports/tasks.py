@@ -31,7 +31,7 @@ COMMIT = "commit"
 
 def sync_max_bytes() -> int:
     """Files up to this size are checked and imported during the request (a few seconds)."""
-    return int(getattr(settings, "IMPORT_SYNC_MAX_BYTES", 512 * 1024))
+    return settings.IMPORT_SYNC_MAX_BYTES
 
 
 def job_run(job_id: int, phase: str) -> ImportJob:

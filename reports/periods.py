@@ -45,7 +45,7 @@ def parse_date(text: str) -> date:
     value = text.strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(value, fmt).date()
+            return datetime.strptime(value, fmt).date()  # noqa: DTZ007 (only the date is kept)
         except ValueError:
             continue
     raise PeriodError(

@@ -21,7 +21,7 @@ class FakeConnection:
 
 def test_refuses_sqlite(monkeypatch):
     monkeypatch.setattr(
-        "reports.management.commands.bench_dashboard.connection", FakeConnection("sqlite")
+        "benchmarks.management.commands.bench_dashboard.connection", FakeConnection("sqlite")
     )
     with pytest.raises(CommandError, match="chỉ chạy trên PostgreSQL"):
         call_command("bench_dashboard", "--members", "10")
@@ -29,7 +29,7 @@ def test_refuses_sqlite(monkeypatch):
 
 def test_refuses_a_database_without_bench_in_its_name(monkeypatch):
     monkeypatch.setattr(
-        "reports.management.commands.bench_dashboard.connection", FakeConnection("postgresql")
+        "benchmarks.management.commands.bench_dashboard.connection", FakeConnection("postgresql")
     )
     with pytest.raises(CommandError, match="không có chữ 'bench'"):
         call_command("bench_dashboard", "--db-name", "unionportal")

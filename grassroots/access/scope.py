@@ -48,8 +48,35 @@ class Scope:
 NO_SCOPE = Scope(ScopeKind.NONE)
 
 
+class SystemActor:
+    """The portal acting on its own: the command line without --user, the demo, maintenance.
+
+    Its scope is everything. It is named (`SYSTEM`) so that a missing user (`None`) never means
+    "everything": `scope_for(None)` is NO_SCOPE, and every door fails closed.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_staff = False
+    pk = None
+    id = None
+    username = "hệ thống"
+
+    def __str__(self) -> str:
+        return "hệ thống"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
 def scope_for(user) -> Scope:
     """Return (and cache on the user object) the scope of `user`; anonymous -> NO_SCOPE."""
+    if user is SYSTEM:
+        return Scope(ScopeKind.ALL)
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_SCOPE
     cached = getattr(user, "_union_scope", None)

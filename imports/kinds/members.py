@@ -64,11 +64,7 @@ class MemberImport(Processor):
         return scope.can_write_registers
 
     def prepare(self) -> None:
-        queryset = (
-            GrassrootsUnion.objects.editable_by(self.user)
-            if self.user is not None
-            else GrassrootsUnion.objects.all()
-        )
+        queryset = GrassrootsUnion.objects.editable_by(self.user)
         # code -> (id, founded_on, dissolved_on); every CĐCS the user may write in.
         self.grassroots: dict[str, tuple[int, date, date | None]] = {
             c.upper(): (pk, founded, dissolved)

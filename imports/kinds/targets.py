@@ -39,11 +39,8 @@ class TargetImport(Processor):
         return scope.is_admin or scope.is_federation
 
     def prepare(self) -> None:
-        federations = Federation.objects.all()
-        unions = DistrictUnion.objects.all()
-        if self.scope.is_federation:
-            federations = federations.filter(pk=self.scope.federation_id)
-            unions = unions.filter(federation_id=self.scope.federation_id)
+        federations = Federation.objects.where_targets_set_by(self.user)
+        unions = DistrictUnion.objects.where_targets_set_by(self.user)
         self.federations = {f.code.upper(): f for f in federations}
         self.federation_by_id = {f.pk: f for f in Federation.objects.all()}
         self.unions = {u.code.upper(): u for u in unions}
@@ -157,7 +154,6 @@ class TargetImport(Processor):
                 federation=self.federation_by_id[federation_id],
                 year=year,
                 values=values,
-                scope=self.scope,
                 reason=self.change_reason,
             )
 

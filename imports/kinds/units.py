@@ -55,7 +55,9 @@ class UnitImport(Processor):
                 ok = False
             kind = None
             if raw_kind:
-                problem = unit_kind_problem(raw_kind, known=KINDS, has_parent=bool(parent))
+                problem = unit_kind_problem(
+                    raw_kind, known=KINDS, labels=KIND_LABELS.values(), has_parent=bool(parent)
+                )
                 if problem:
                     self.error(number, "kind", problem)
                     ok = False

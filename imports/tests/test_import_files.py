@@ -127,12 +127,12 @@ def test_the_admin_lists_imports_read_only_for_admins_only(
 ):
     job = ImportJob.objects.create(kind="members", user=users.admin, original_name="dv.xlsx")
     client.force_login(getattr(users, who))
-    listing = client.get(reverse("admin:members_importjob_changelist"))
+    listing = client.get(reverse("admin:imports_importjob_changelist"))
     assert listing.status_code == status
     if status == 200:
         assert "dv.xlsx" in listing.content.decode()
-        page = client.get(reverse("admin:members_importjob_change", args=[job.pk]))
+        page = client.get(reverse("admin:imports_importjob_change", args=[job.pk]))
         assert page.status_code == 200
         assert 'name="_save"' not in page.content.decode()  # nothing to change
-        deleted = client.post(reverse("admin:members_importjob_delete", args=[job.pk]))
+        deleted = client.post(reverse("admin:imports_importjob_delete", args=[job.pk]))
         assert deleted.status_code == 403 and ImportJob.objects.filter(pk=job.pk).exists()

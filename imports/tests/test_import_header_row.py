@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
+from grassroots.access import SYSTEM
 from imports.engine import run_import
 from members.models import Member
 
@@ -55,7 +56,9 @@ def test_title_rows_and_a_column_numbering_row_are_skipped(tmp_path, org):
         member_row(name="Phạm Thị Hoa", gender="Nữ", cccd="001190000901", code=code),
         member_row(name="Đỗ Văn Minh", cccd="001090000902", code=code),
     ]
-    outcome = run_import("members", register_xlsx(tmp_path / "so.xlsx", rows), commit=True)
+    outcome = run_import(
+        "members", register_xlsx(tmp_path / "so.xlsx", rows), user=SYSTEM, commit=True
+    )
     assert outcome.ok and outcome.committed, outcome.errors
     assert outcome.counts.new == 2
     assert Member.objects.get(cccd="001190000901").full_name == "Phạm Thị Hoa"
@@ -72,7 +75,9 @@ def test_errors_keep_excels_row_numbers_below_the_titles(tmp_path, org):
         member_row(cccd="001190000911", code=code),
         member_row(cccd="12345", code=code),  # Excel row 7
     ]
-    outcome = run_import("members", register_xlsx(tmp_path / "so.xlsx", rows), commit=True)
+    outcome = run_import(
+        "members", register_xlsx(tmp_path / "so.xlsx", rows), user=SYSTEM, commit=True
+    )
     assert not outcome.committed
     assert [(e.row, e.column) for e in outcome.errors] == [(7, "Số CCCD")]
     assert not Member.objects.filter(cccd="001190000911").exists()
@@ -81,7 +86,7 @@ def test_errors_keep_excels_row_numbers_below_the_titles(tmp_path, org):
 def test_a_missing_column_is_reported_on_the_row_of_the_column_names(tmp_path, org):
     headers = [h for h in MEMBER_HEADERS if h != "Ngày kết nạp"]
     path = register_xlsx(tmp_path / "so.xlsx", [], headers=headers, numbering=False)
-    outcome = run_import("members", path, commit=True)
+    outcome = run_import("members", path, user=SYSTEM, commit=True)
     assert [(e.row, e.message) for e in outcome.errors] == [
         (4, "Thiếu cột bắt buộc 'Ngày kết nạp'.")
     ]
@@ -96,7 +101,7 @@ def test_a_csv_with_a_title_line(tmp_path, org):
     )
     data = path.read_bytes()
     path.write_bytes(data[:3] + "DANH SÁCH ĐOÀN VIÊN,,,\r\n".encode() + data[3:])
-    outcome = run_import("members", path, commit=True)
+    outcome = run_import("members", path, user=SYSTEM, commit=True)
     assert outcome.committed and outcome.counts.new == 1
     assert outcome.notices[0].startswith("Bỏ qua 1 dòng tiêu đề phía trên dòng tên cột (dòng 1)")
 
@@ -137,7 +142,7 @@ def test_pre_numbered_empty_rows_at_the_end_are_skipped_with_a_notice(tmp_path, 
     rows = [[1, *member_row(cccd="001190000931", code=code)]]
     rows += [[n] + [None] * len(MEMBER_HEADERS) for n in range(2, 7)]  # STT only
     path = register_xlsx(tmp_path / "so.xlsx", rows, headers=headers, numbering=False)
-    outcome = run_import("members", path, commit=True)
+    outcome = run_import("members", path, user=SYSTEM, commit=True)
     assert outcome.committed, outcome.errors
     assert outcome.counts.rows == 1 and outcome.counts.new == 1
     assert "Các cột không dùng đến (bỏ qua): 'STT'." in outcome.notices
@@ -170,7 +175,7 @@ def test_the_register_on_another_sheet_is_found(tmp_path, org, first, why):
     code = org.grassroots_a.code
     data = [MEMBER_HEADERS, member_row(name="Ngô Thị Thu", cccd="001190000961", code=code)]
     path = _workbook(tmp_path / "so.xlsx", [("Sheet1", first), ("Danh sách", data)])
-    outcome = run_import("members", path, commit=True)
+    outcome = run_import("members", path, user=SYSTEM, commit=True)
     assert outcome.committed, outcome.errors
     assert Member.objects.filter(cccd="001190000961", full_name="Ngô Thị Thu").exists()
     assert outcome.notices[0] == f"Đọc trang tính 'Danh sách': trang tính đầu 'Sheet1' {why}."
@@ -181,7 +186,7 @@ def test_no_sheet_with_the_columns_reports_the_first_sheets_problems(tmp_path, o
         tmp_path / "so.xlsx",
         [("Ghi chú", [["Họ và tên", "Giới tính"]]), ("Khác", [["Một cột lạ"]])],
     )
-    outcome = run_import("members", path, commit=True)
+    outcome = run_import("members", path, user=SYSTEM, commit=True)
     assert not outcome.committed
     assert {e.row for e in outcome.errors} == {1}
     assert "Thiếu cột bắt buộc 'Ngày sinh'." in [e.message for e in outcome.errors]
@@ -189,7 +194,7 @@ def test_no_sheet_with_the_columns_reports_the_first_sheets_problems(tmp_path, o
 
 def test_every_sheet_empty_is_one_clear_error(tmp_path, org):
     path = _workbook(tmp_path / "so.xlsx", [("Sheet1", []), ("Sheet2", [])])
-    outcome = run_import("members", path, commit=True)
+    outcome = run_import("members", path, user=SYSTEM, commit=True)
     assert [e.message for e in outcome.errors] == [
         "File không có dòng tiêu đề nào (trang tính đầu tiên trống)."
     ]

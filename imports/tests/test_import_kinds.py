@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from grassroots.access import SYSTEM
 from grassroots.models import AnnualTarget, DistrictUnion, Federation, GrassrootsUnion
 from imports.engine import run_import
 from reports.models import UnitDayStat
@@ -24,7 +25,7 @@ def messages(outcome) -> list[tuple]:
 # ----- units -------------------------------------------------------------------------------------
 
 
-def units(tmp_path, rows, user=None, commit=True):
+def units(tmp_path, rows, user=SYSTEM, commit=True):
     path = write_xlsx(tmp_path / "units.xlsx", UNIT_HEADERS, rows)
     return run_import("units", path, user=user, commit=commit, source_name="units.xlsx")
 
@@ -116,7 +117,7 @@ def test_units_only_admins(tmp_path, users):
 # ----- CĐCS -------------------------------------------------------------------------------------
 
 
-def grassroots(tmp_path, rows, user=None, commit=True, csv=False):
+def grassroots(tmp_path, rows, user=SYSTEM, commit=True, csv=False):
     if csv:
         path = write_csv(tmp_path / "cs.csv", GRASSROOTS_HEADERS, rows)
     else:
@@ -290,7 +291,7 @@ def test_cdcs_new_founding_date_moves_the_first_affiliation(tmp_path, org):
 # ----- targets ----------------------------------------------------------------------------------
 
 
-def targets(tmp_path, rows, user=None, commit=True):
+def targets(tmp_path, rows, user=SYSTEM, commit=True):
     path = write_xlsx(tmp_path / "ct.xlsx", TARGET_HEADERS, rows)
     return run_import("targets", path, user=user, commit=commit, source_name="ct.xlsx")
 

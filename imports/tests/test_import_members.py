@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from grassroots.access import SYSTEM
 from grassroots.services import grassroots_dissolve
 from imports.engine import run_import
 from members.models import Member, Placement
@@ -27,7 +28,7 @@ def csv_file(tmp_path, rows, headers=MEMBER_HEADERS, **kwargs):
     return write_csv(tmp_path / "dv.csv", headers, rows, **kwargs)
 
 
-def run(path, user=None, commit=True, **kwargs):
+def run(path, user=SYSTEM, commit=True, **kwargs):
     return run_import("members", path, user=user, commit=commit, source_name="dv", **kwargs)
 
 
@@ -499,7 +500,7 @@ def test_admission_date_of_a_transferred_member_cannot_change(tmp_path, org):
 
     other = GrassrootsFactory(district_union=org.unit_a, founded_on=date(2019, 1, 1))
     member = MemberFactory(grassroots=org.grassroots_a, joined_on=date(2020, 6, 1))
-    member_transfer(user=None, member=member, to_grassroots=other, on=date(2022, 1, 1))
+    member_transfer(user=SYSTEM, member=member, to_grassroots=other, on=date(2022, 1, 1))
     row = member_row(
         cccd=member.cccd,
         code=other.code,

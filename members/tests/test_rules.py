@@ -15,8 +15,8 @@ from imports.engine import run_import
 from imports.tests.importfiles import MEMBER_HEADERS, member_row, write_xlsx
 from members.forms import MemberForm, MemberLeaveForm
 from members.rules import (
-    admission_checked_here,
     admission_age_problem,
+    admission_checked_here,
     day_in_grassroots_problem,
     leaving_day_problem,
     unknown_reason_message,
@@ -128,7 +128,11 @@ def test_admission_in_the_future(org, users, tmp_path):
     assert service == expected
     assert imported == ("Ngày kết nạp", expected)
     assert expected == day_in_grassroots_problem(
-        tomorrow, founded_on=date(2019, 3, 1), dissolved_on=None, code="X", today=date.today()
+        tomorrow,
+        founded_on=date(2019, 3, 1),
+        dissolved_on=None,
+        code="X",
+        today=timezone.localdate(),
     )
 
 
@@ -150,7 +154,9 @@ def test_leaving_before_the_stay_began(org, users, tmp_path):
         left=date(2020, 1, 1),
         reason="Nghỉ hưu",
     )
-    expected = leaving_day_problem(date(2020, 1, 1), start_on=date(2020, 6, 1), today=date.today())
+    expected = leaving_day_problem(
+        date(2020, 1, 1), start_on=date(2020, 6, 1), today=timezone.localdate()
+    )
     assert service == expected
     assert imported == ("Ngày ra khỏi công đoàn", expected)
     assert expected == (

@@ -189,6 +189,12 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UNIONPORTAL_UPLOAD_MAX_BYTES", str(20 * 1
 # Uploaded spreadsheets (members' personal data) not imported are kept this long for confirming
 # or running again (an imported one is deleted at once); `manage.py imports_cleanup` deletes them.
 IMPORT_FILE_RETENTION_DAYS = float(os.environ.get("UNIONPORTAL_IMPORT_FILE_RETENTION_DAYS", "7"))
+# Files up to this size are checked and written in the request; larger ones by the task worker.
+IMPORT_SYNC_MAX_BYTES = int(os.environ.get("UNIONPORTAL_IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
+# An .xlsx whose parts unpack to more than this is refused (zip bombs).
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("UNIONPORTAL_IMPORT_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

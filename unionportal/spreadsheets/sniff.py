@@ -33,7 +33,7 @@ FORMAT_CSV = "csv"
 
 
 def max_uncompressed_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024))
+    return settings.IMPORT_MAX_UNCOMPRESSED_BYTES
 
 
 @dataclass

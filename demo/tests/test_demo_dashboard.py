@@ -7,22 +7,12 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from grassroots.models import DistrictUnion
 from reports.tests.conftest import table_rows
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    # One transaction for the module, rolled back at the end (the demo takes ~25 s to build).
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def client_for(username: str) -> Client:
