@@ -70,7 +70,11 @@ def test_founding_in_the_future(org, users, tmp_path):
             founded_on=tomorrow,
         )
     imported = one_error(
-        tmp_path, "grassroots", GRASSROOTS_HEADERS, grassroots_row(org, founded=tomorrow), None
+        tmp_path,
+        "grassroots",
+        GRASSROOTS_HEADERS,
+        grassroots_row(org, founded=tomorrow),
+        users.admin,
     )
     expected = "Ngày thành lập không được ở tương lai."
     assert form.errors["founded_on"] == [expected]
@@ -134,7 +138,7 @@ def test_tax_code(org, users, tmp_path, tax):
     )
     assert not form.is_valid()
     imported = one_error(
-        tmp_path, "grassroots", GRASSROOTS_HEADERS, grassroots_row(org, tax=tax), None
+        tmp_path, "grassroots", GRASSROOTS_HEADERS, grassroots_row(org, tax=tax), users.admin
     )
     assert imported == ("Mã số thuế", form.errors["tax_code"][0])
     if len(tax) == 9:  # the Excel hint, in the form too now
