@@ -4,8 +4,10 @@ from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from grassroots.access import scope_for
 from grassroots.access.admin import AdminsReadOnlyAdmin, ScopedAdmin
 
 from .models import (
@@ -18,17 +20,30 @@ from .models import (
     UnitMembership,
     UserRole,
 )
+from .resources import DistrictUnionResource, FederationResource
 from .restructuring import officers_move
 
 
+class ReferenceImportExport(ImportExportMixin):
+    """The admin's import and export of a reference table (django-import-export), with the
+    columns and rules of the units import (grassroots/resources.py). Import: admins only, as
+    the units import (their permission code, settings IMPORT_EXPORT_IMPORT_PERMISSION_CODE,
+    and scope ALL); export: the view permission, over the rows the user sees (for_user)."""
+
+    def has_import_permission(self, request):
+        return super().has_import_permission(request) and scope_for(request.user).is_admin
+
+
 @admin.register(Federation)
-class FederationAdmin(ScopedAdmin):
+class FederationAdmin(ReferenceImportExport, ScopedAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
+    resource_classes = [FederationResource]
 
 
 @admin.register(DistrictUnion)
-class DistrictUnionAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class DistrictUnionAdmin(ReferenceImportExport, ScopedAdmin, SimpleHistoryAdmin):
+    resource_classes = [DistrictUnionResource]
     list_display = ["code", "name", "kind", "federation", "founded_on", "ended_on"]
     list_filter = ["kind", "federation"]
     search_fields = ["code", "name"]

@@ -1,27 +1,15 @@
-import re
-
 from django import forms
 from django.utils import timezone
 
 from unionportal.text import clean_text
 
 from .models import DistrictUnion, GrassrootsUnion
-
-TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+from .rules import clean_tax_code
 
 # dd/mm/yyyy first (the project formats module); "05031990" typed without slashes also works,
 # which saves keystrokes when copying from paper forms.
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
 DATE_PLACEHOLDER = "dd/mm/yyyy"
-
-
-def clean_tax_code(value: str) -> str:
-    value = clean_text(value).replace(" ", "")
-    if value and not TAX_CODE.match(value):
-        raise forms.ValidationError(
-            "Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu '-' và 3 chữ số (ví dụ 0101234567-001)."
-        )
-    return value
 
 
 class VNDateInput(forms.DateInput):

@@ -22,6 +22,7 @@ from .querysets import (
     GrassrootsUnionQuerySet,
     UnitMembershipQuerySet,
 )
+from .rules import MAX_YEAR, MIN_YEAR
 
 WORKERS_THRESHOLD = 25  # "CĐCS có từ 25 lao động trở lên" is a tracked indicator
 
@@ -343,7 +344,7 @@ class AnnualTarget(models.Model):
                 name="target_values_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100), name="target_year_range"
+                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="target_year_range"
             ),
         ]
 
