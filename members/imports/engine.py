@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from django.db import transaction
 
 from grassroots.access import Scope, ScopeKind, scope_for
+from unionportal.db import ANALYZE_AFTER_ROWS, planner_statistics_refresh
 
 from .base import Counts, find_header
 from .errors import FileProblem, RowError
@@ -144,6 +145,9 @@ def run_import(
                             before_commit(outcome)
                 except _Rollback:
                     outcome.committed = False
+                else:
+                    if outcome.counts.new + outcome.counts.updated >= ANALYZE_AFTER_ROWS:
+                        planner_statistics_refresh()
             else:
                 processor.prepare()
                 _run_chunks(processor, table, outcome, write=False, progress=progress)
