@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from .access import scope_for
+from .collation import vi_order
 from .models import AnnualTarget, DistrictUnion, Federation
 
 FIELDS = [
@@ -50,14 +51,22 @@ class TargetsForm(forms.Form):
         for unit in self.units:
             current = targets.get(_row_key(unit))
             for name, label in FIELDS:
+                # Localised: shown "21.710" and read back with or without the dots. Each input
+                # is named for screen readers (the table's headers are not its <label>).
                 self.fields[f"{_row_key(unit)}-{name}"] = forms.IntegerField(
                     label=f"{unit.name}: {label}",
                     required=False,
                     min_value=0,
                     max_value=10_000_000,
+                    localize=True,
                     initial=getattr(current, name) if current else None,
-                    widget=forms.NumberInput(
-                        attrs={"class": "form-control form-control-sm", "min": 0}
+                    widget=forms.TextInput(
+                        attrs={
+                            "class": "form-control form-control-sm table-num",
+                            "inputmode": "numeric",
+                            "autocomplete": "off",
+                            "aria-label": f"{unit.name}: {label}",
+                        }
                     ),
                     error_messages={
                         "invalid": f"{unit.name} – {label}: phải là số nguyên.",
@@ -171,7 +180,11 @@ class TargetsView(TemplateView):
             if raw_year:
                 messages.error(request, f"Năm “{raw_year[:10]}” không hợp lệ: hiển thị năm nay.")
             self.year = timezone.localdate().year
-        self.units = list(DistrictUnion.objects.filter(federation=self.federation).order_by("name"))
+        self.units = list(
+            DistrictUnion.objects.filter(federation=self.federation).order_by(
+                vi_order("name"), "pk"
+            )
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data=None) -> TargetsForm:

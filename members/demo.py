@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from grassroots.models import (
     WORKERS_THRESHOLD,
@@ -519,6 +520,11 @@ class DemoBuilder:
     # -- writing ------------------------------------------------------------------------------
     def write(self) -> dict[str, int]:
         GrassrootsUnion.objects.bulk_create(self.grassroots.values(), batch_size=2000)
+        # The CĐCS carry their own ids: move PostgreSQL's id sequence past them, or founding
+        # the next CĐCS after `seed_demo` fails on a duplicate key.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [GrassrootsUnion]):
+                cursor.execute(sql)
         for pool_code, pool in self.pools.items():
             for entry in pool.entries:
                 self.affiliations.append(

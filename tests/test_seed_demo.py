@@ -133,3 +133,12 @@ def test_bench_pages_times_every_page_and_save_on_the_demo(demo, settings, tmp_p
     assert len(saves) == 5 and all("ms  302" in line for line in saves), saves
     assert "không chuyển trang" not in out.getvalue()
     assert lines[-1].startswith("Giới hạn: trang < 500 ms, thao tác ghi < 1000 ms")
+
+
+@pytest.mark.django_db
+def test_a_cdcs_can_be_founded_after_the_demo(demo):
+    """The demo's CĐCS carry explicit ids: PostgreSQL's sequence must have moved past them."""
+    from tests.factories import GrassrootsFactory
+
+    created = GrassrootsFactory(district_union=unit("TX"))
+    assert created.pk > GrassrootsUnion.objects.exclude(pk=created.pk).order_by("-pk")[0].pk

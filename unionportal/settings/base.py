@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "unionportal.context_processors.user_scope",
+                "unionportal.context_processors.menu_section",
             ],
         },
     },

@@ -89,6 +89,8 @@ MATRIX: dict[str, Row] = {
                  note="logged-in users are sent on to the home page"),
     "logout": Row(get="302 405 405 405 405 405", post="302 302 302 302 302 302", public=True,
                   note="POST only; everyone ends on the login page"),
+    "favicon": Row(get="301 301 301 301 301 301", public=True,
+                   note="the icon, for pages that name none (the admin's)"),
     # --- progress (home) -----------------------------------------------------------------
     "home": Row(get="302 200 200 200 200 200"),
     # Unit A's dashboard and the list behind its new-members figure: officer A, staff, admin.
