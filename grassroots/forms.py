@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from unionportal.text import clean_text
 
+from .collation import vi_order
 from .models import DistrictUnion, GrassrootsUnion
 
 TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -167,6 +168,7 @@ class GrassrootsMoveForm(forms.Form):
 
     district_union = forms.ModelChoiceField(
         label="Chuyển sang công đoàn cấp trên",
+        empty_label="– Chọn công đoàn cấp trên –",
         queryset=DistrictUnion.objects.none(),
         error_messages={
             "required": "Cần chọn công đoàn cấp trên mới.",
@@ -184,6 +186,6 @@ class GrassrootsMoveForm(forms.Form):
                 dissolved_on__isnull=True,
             )
             .exclude(pk=grassroots.district_union_id)
-            .order_by("name")
+            .order_by(vi_order("name"), "pk")
         )
         self.fields["district_union"].widget.attrs["autofocus"] = True
