@@ -18,6 +18,7 @@ urlpatterns = [
         login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
         name="favicon",
     ),
+    path("huong-dan/", include("unionportal.guide_urls")),
     path("quan-tri/", admin.site.urls),
     path("cdcs/", include("grassroots.urls")),
     path("doan-vien/", include("members.urls")),

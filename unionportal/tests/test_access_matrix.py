@@ -91,6 +91,10 @@ MATRIX: dict[str, Row] = {
                   note="POST only; everyone ends on the login page"),
     "favicon": Row(get="301 301 301 301 301 301", public=True,
                    note="the icon, for pages that name none (the admin's)"),
+    # --- user guide: public (no data), for everyone -------------------------------------------
+    "guide:guide-index": Row(get="200 200 200 200 200 200", public=True),
+    "guide:guide-topic": Row(lambda org: {"slug": "ket-nap"}, get="200 200 200 200 200 200",
+                             public=True),
     # --- progress (home) -----------------------------------------------------------------
     "home": Row(get="302 200 200 200 200 200"),
     # Unit A's dashboard and the list behind its new-members figure: officer A, staff, admin.
