@@ -5,6 +5,15 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+
+class FaviconView(RedirectView):
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        # Per request: with the manifest storage the hashed name exists only after collectstatic.
+        return static("img/favicon.svg")
+
+
 urlpatterns = [
     path(
         "dang-nhap/",
@@ -15,7 +24,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's): no 404 in the logs.
     path(
         "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+        login_not_required(FaviconView.as_view()),
         name="favicon",
     ),
     path("huong-dan/", include("unionportal.guide_urls")),
