@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from grassroots.models import (
     WORKERS_THRESHOLD,
@@ -650,6 +651,11 @@ class DemoBuilder:
                     )
                 self.grassroots[entry.gid].district_union = timeline[-1][0]
         GrassrootsUnion.objects.bulk_create(self.grassroots.values(), batch_size=2000)
+        # The CĐCS carry their own ids: move PostgreSQL's id sequence past them, or founding
+        # the next CĐCS after `seed_demo` fails on a duplicate key.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [GrassrootsUnion]):
+                cursor.execute(sql)
         Affiliation.objects.bulk_create(self.affiliations, batch_size=5000)
         first_member = (
             Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from unionportal.filters import ListFilter
 
+from .collation import vi_order
 from .models import WORKERS_THRESHOLD, DistrictUnion, GrassrootsUnion
 
 STATUS_CHOICES = [("", "Tất cả"), ("active", "Đang hoạt động"), ("dissolved", "Đã giải thể")]
@@ -65,7 +66,7 @@ class GrassrootsFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = DistrictUnion.objects.for_user(user)
-        self.fields["district_union"].queryset = units.order_by("name")
+        self.fields["district_union"].queryset = units.order_by(vi_order("name"), "pk")
 
 
 def _apply(queryset, data: dict, today: date):

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from unionportal.text import clean_text
 
+from .collation import vi_order
 from .models import DistrictUnion, GrassrootsUnion
 from .rules import clean_tax_code
 
@@ -155,6 +156,7 @@ class GrassrootsMoveForm(forms.Form):
 
     district_union = forms.ModelChoiceField(
         label="Chuyển sang công đoàn cấp trên",
+        empty_label="– Chọn công đoàn cấp trên –",
         queryset=DistrictUnion.objects.none(),
         error_messages={
             "required": "Cần chọn công đoàn cấp trên mới.",
@@ -172,6 +174,6 @@ class GrassrootsMoveForm(forms.Form):
                 ended_on__isnull=True,
             )
             .exclude(pk=grassroots.district_union_id)
-            .order_by("name")
+            .order_by(vi_order("name"), "pk")
         )
         self.fields["district_union"].widget.attrs["autofocus"] = True

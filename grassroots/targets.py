@@ -18,8 +18,9 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from .collation import vi_order
 from .models import AnnualTarget, DistrictUnion, Federation
-from .rules import MAX_TARGET, MAX_YEAR, MIN_YEAR, TARGET_FIELDS, clean_target_value, year_problem
+from .rules import MAX_YEAR, MIN_YEAR, TARGET_FIELDS, clean_target_value, year_problem
 
 FIELDS = list(TARGET_FIELDS)
 __all__ = ["FIELDS", "MAX_YEAR", "MIN_YEAR", "TargetsForm", "TargetsView", "targets_save"]
@@ -68,17 +69,21 @@ class TargetsForm(forms.Form):
         for unit in self.units:
             current = targets.get(_row_key(unit))
             for name, label in FIELDS:
+                # Shown "21.710" (localised) and read back with or without the dots by the rule
+                # the import uses. Each input is named for screen readers (aria-label).
                 self.fields[f"{_row_key(unit)}-{name}"] = TargetField(
                     name=name,
                     unit_name=unit.name,
                     label=f"{unit.name}: {label}",
                     required=False,
+                    localize=True,
                     initial=getattr(current, name) if current else None,
-                    widget=forms.NumberInput(
+                    widget=forms.TextInput(
                         attrs={
-                            "class": "form-control form-control-sm",
-                            "min": 0,
-                            "max": MAX_TARGET,
+                            "class": "form-control form-control-sm table-num",
+                            "inputmode": "numeric",
+                            "autocomplete": "off",
+                            "aria-label": f"{unit.name}: {label}",
                         }
                     ),
                 )
@@ -191,7 +196,11 @@ class TargetsView(TemplateView):
             if raw_year:
                 messages.error(request, f"Năm “{raw_year[:10]}” không hợp lệ: hiển thị năm nay.")
             self.year = timezone.localdate().year
-        self.units = list(DistrictUnion.objects.filter(federation=self.federation).order_by("name"))
+        self.units = list(
+            DistrictUnion.objects.filter(federation=self.federation).order_by(
+                vi_order("name"), "pk"
+            )
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data=None) -> TargetsForm:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from django.db import transaction
 
 from grassroots.access import Scope, scope_for
+from unionportal.bulk import ANALYZE_AFTER_ROWS, planner_statistics_refresh
 from unionportal.spreadsheets.errors import FileProblem, RowError
 from unionportal.spreadsheets.sniff import EmptySheet, open_table
 
@@ -145,6 +146,9 @@ def run_import(
                             before_commit(outcome)
                 except _Rollback:
                     outcome.committed = False
+                else:
+                    if outcome.counts.new + outcome.counts.updated >= ANALYZE_AFTER_ROWS:
+                        planner_statistics_refresh()
             else:
                 processor.prepare()
                 _run_chunks(processor, table, outcome, write=False, progress=progress)

@@ -10,6 +10,7 @@ from django import forms
 from django.http import QueryDict
 
 from grassroots.access import scope_for
+from grassroots.collation import vi_order
 from grassroots.forms import VNDateField
 from grassroots.models import DistrictUnion, GrassrootsUnion
 from unionportal.filters import ListFilter
@@ -75,7 +76,7 @@ class MemberFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         units = DistrictUnion.objects.for_user(user)
         grassroots = GrassrootsUnion.objects.for_user(user)
-        self.fields["district_union"].queryset = units.order_by("name")
+        self.fields["district_union"].queryset = units.order_by(vi_order("name"), "pk")
         grassroots_field = self.fields["grassroots"]
         if scope_for(user).is_district:
             del self.fields["district_union"]  # an officer has one unit

@@ -1,6 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+
+class FaviconView(RedirectView):
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        # Per request: with the manifest storage the hashed name exists only after collectstatic.
+        return static("img/favicon.svg")
+
 
 urlpatterns = [
     path(
@@ -9,6 +21,13 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's): no 404 in the logs.
+    path(
+        "favicon.ico",
+        login_not_required(FaviconView.as_view()),
+        name="favicon",
+    ),
+    path("huong-dan/", include("unionportal.guide_urls")),
     path("quan-tri/", admin.site.urls),
     path("cdcs/", include("grassroots.urls")),
     path("cdcs/", include("members.grassroots_urls")),  # dissolving a CĐCS ends its stays

@@ -166,3 +166,35 @@ def test_if_empty_leaves_existing_data_alone(demo, capsys):
     call_command("seed_demo", "--if-empty")
     assert Member.objects.count() == before
     assert "bỏ qua" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_demo_is_analysed_so_saves_are_fast(demo):
+    from unionportal.bulk import planner_statistics_missing
+
+    assert not planner_statistics_missing()
+
+
+@pytest.mark.django_db
+def test_bench_pages_times_every_page_and_save_on_the_demo(demo, settings, tmp_path):
+    import io
+
+    settings.MEDIA_ROOT = tmp_path
+    out = io.StringIO()
+    call_command("bench_pages", "--repeat", "1", stdout=out)
+    lines = out.getvalue().splitlines()
+    pages = [line for line in lines if line.startswith("page")]
+    saves = [line for line in lines if line.startswith("save")]
+    assert len(pages) >= 25 and all("ms  200" in line for line in pages), pages
+    assert len(saves) == 5 and all("ms  302" in line for line in saves), saves
+    assert "không chuyển trang" not in out.getvalue()
+    assert lines[-1].startswith("Giới hạn: trang < 500 ms, thao tác ghi < 1000 ms")
+
+
+@pytest.mark.django_db
+def test_a_cdcs_can_be_founded_after_the_demo(demo):
+    """The demo's CĐCS carry explicit ids: PostgreSQL's sequence must have moved past them."""
+    from tests.factories import GrassrootsFactory
+
+    created = GrassrootsFactory(district_union=unit("TX"))
+    assert created.pk > GrassrootsUnion.objects.exclude(pk=created.pk).order_by("-pk")[0].pk

@@ -350,3 +350,15 @@ def test_detail_for_the_officer_offers_the_actions(org, users, login):
     for button in ("btn-member-admit", "btn-grassroots-edit", "btn-grassroots-dissolve"):
         assert f'id="{button}"' in html
     assert 'id="btn-grassroots-move"' not in html  # admins only
+
+
+def test_move_form_lists_units_in_vietnamese_order_with_a_vietnamese_prompt(org, users, login):
+    from tests.factories import DistrictUnionFactory
+
+    for name in ("LĐLĐ quận Đống Đa", "LĐLĐ quận Ba Đình", "LĐLĐ quận Zeta", "LĐLĐ quận Ánh"):
+        DistrictUnionFactory(federation=org.federation, name=name)
+    url = reverse("grassroots:grassroots-move", args=[org.grassroots_a.pk])
+    html = login(users.admin).get(url).content.decode()
+    order = [html.index(n) for n in ("quận Ánh", "quận Ba Đình", "quận Đống Đa", "quận Zeta")]
+    assert order == sorted(order)
+    assert "– Chọn công đoàn cấp trên –" in html and "Select" not in html

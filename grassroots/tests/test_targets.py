@@ -138,3 +138,39 @@ def test_bad_year_is_a_message_not_a_crash(org, users, login):
     response = login(users.staff).get(URL + "?year=20x5", follow=True)
     assert response.status_code == 200
     assert "không hợp lệ" in response.text
+
+
+def test_targets_show_thousands_separators_and_read_them_back(org, users, login):
+    TargetFactory(district_union=org.unit_a, year=2025, new_members=21710)
+    client = login(users.staff)
+    page = client.get(URL + "?year=2025")
+    assert 'value="21.710"' in page.text and "21710" not in page.text
+    a = f"u{org.unit_a.pk}"
+    data = post_data(
+        org,
+        **{
+            f"{a}-new_members": "32.500",
+            f"{a}-new_grassroots": "20",
+            f"{a}-new_grassroots_25plus": "1.015",
+        },
+    )
+    assert client.post(URL, data).status_code == 302
+    target = AnnualTarget.objects.get(district_union=org.unit_a, year=2025)
+    assert (target.new_members, target.new_grassroots_25plus) == (32500, 1015)
+
+
+def test_every_target_input_is_named_for_screen_readers(org, users, login):
+    page = login(users.staff).get(URL + "?year=2025").text
+    key = f"u{org.unit_a.pk}-new_members"
+    assert f'aria-label="{org.unit_a.name}: Kết nạp đoàn viên"' in page
+    assert page.count("aria-label=") >= 3 * 3 and f'name="{key}"' in page
+
+
+def test_units_are_listed_in_vietnamese_order(org, users, login):
+    from tests.factories import DistrictUnionFactory
+
+    for name in ("LĐLĐ quận Đống Đa", "LĐLĐ quận Ba Đình", "LĐLĐ quận Zeta", "LĐLĐ quận Ánh"):
+        DistrictUnionFactory(federation=org.federation, name=name)
+    page = login(users.staff).get(URL + "?year=2025").text
+    order = [page.index(n) for n in ("quận Ánh", "quận Ba Đình", "quận Đống Đa", "quận Zeta")]
+    assert order == sorted(order)

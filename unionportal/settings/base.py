@@ -44,8 +44,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_htmx",
-    "django_tasks_db",
-    "axes",
+    "unionportal.third_party_apps.TasksDbConfig",
+    "unionportal.third_party_apps.AxesConfig",
     "grassroots.apps.GrassrootsConfig",
     "members.apps.MembersConfig",
     "reports.apps.ReportsConfig",
@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "grassroots.access.context_processors.user_scope",
+                "grassroots.access.context_processors.menu_section",
             ],
         },
     },
@@ -143,6 +144,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "vi"
+# Vietnamese for what Django and the apps leave in English (locale/vi/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

@@ -95,6 +95,12 @@ MATRIX: dict[str, Row] = {
                  note="logged-in users are sent on to the home page"),
     "logout": Row(get="302 405 405 405 405 405  405 405 405", post="302 302 302 302 302 302  302 302 302", public=True,
                   note="POST only; everyone ends on the login page"),
+    "favicon": Row(get="301 301 301 301 301 301  301 301 301", public=True,
+                   note="the icon, for pages that name none (the admin's)"),
+    # --- user guide: public (no data), for everyone -------------------------------------------
+    "guide:guide-index": Row(get="200 200 200 200 200 200  200 200 200", public=True),
+    "guide:guide-topic": Row(lambda org: {"slug": "ket-nap"}, get="200 200 200 200 200 200  200 200 200",
+                             public=True),
     # --- progress (home) -----------------------------------------------------------------
     "home": Row(get="302 200 200 200 200 200  200 200 200"),
     # The national dashboard: national staff (their home) and admins.
@@ -138,7 +144,7 @@ MATRIX: dict[str, Row] = {
     # --- list downloads: everyone with a role, their own scope's rows (members/exports.py) ----
     "members:member-export": Row(lambda org: {"fmt": "xlsx"}, get="302 200 200 200 200 200  200 200 200"),
     "grassroots:grassroots-export": Row(lambda org: {"fmt": "xlsx"}, get="302 200 200 200 200 200  200 200 200"),
-    # --- spreadsheet imports (members/imports) ------------------------------------------------
+    # --- spreadsheet imports (imports/) ------------------------------------------------
     # Officers import members/CĐCS of their unit, federation staff targets, admins anything:
     # everyone with a role has the upload page (an empty POST shows the form again).
     "imports:import-start": Row(get="302 200 200 200 200 200  404 404 200", post="302 200 200 200 200 200  404 404 200"),

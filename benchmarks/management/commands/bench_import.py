@@ -12,7 +12,7 @@ file of N rows, then runs in turn, each in its own process:
 - the project: `manage.py import_members FILE`, the real import path (reading, every rule,
   members + placements + history, figures refresh, one transaction).
 The members tables are emptied before each run. It prints wall time, rows per second and peak
-memory (ru_maxrss of the process, taken by the launcher members/imports/benchpeak.py) of each
+memory (ru_maxrss of the process, taken by the launcher benchmarks/peak.py) of each
 run and the medians, and the ratio project/floor.
 """
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from demo.demo import DEMO_PASSWORD, demo_build
 from grassroots.models import Federation
+from unionportal.bulk import planner_statistics_refresh
 
 
 def vn(number: int) -> str:
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             raise SystemExit(1)
         started = time.perf_counter()
         counts = demo_build(timezone.localdate())
+        # Without statistics SQLite picks plans that make every save take seconds.
+        planner_statistics_refresh()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {counts['units']} đơn vị, {vn(counts['grassroots'])} CĐCS, "

@@ -1,4 +1,4 @@
-"""python manage.py import_units FILE [--dry-run] [--user USERNAME]: see members/imports/command.py."""
+"""python manage.py import_units FILE [--dry-run] [--user USERNAME]: see imports/command.py."""
 
 from imports.command import ImportCommand
 
