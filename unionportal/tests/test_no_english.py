@@ -12,7 +12,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from .test_access_matrix import MATRIX, ROLES, _clients, reform  # noqa: F401 (fixture)
+from .test_access_matrix import MATRIX, ROLES, _clients
 
 pytestmark = pytest.mark.django_db
 

@@ -22,12 +22,12 @@ DOWNLOADS = {"members:member-export", "grassroots:grassroots-export", "imports:i
 
 
 @pytest.mark.parametrize("name", sorted(set(MATRIX) - FULL_CCCD_PAGES - DOWNLOADS - {"logout"}))
-def test_no_list_shows_a_full_cccd(name, org, users):
+def test_no_list_shows_a_full_cccd(name, org, users, reform):
     """Every other page of the project, as every role: the CCCD of unit A's member appears at
     most masked."""
     row = MATRIX[name]
     url = reverse(name, kwargs=row.kwargs(org)) + row.query(org)
-    clients = _clients(users)
+    clients = _clients(users, reform)
     shown = []
     for role in ROLES:
         body = clients[role].get(url).content.decode(errors="replace")
