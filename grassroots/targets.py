@@ -18,6 +18,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from unionportal.text import parse_id
+
 from .access import scope_for
 from .models import AnnualTarget, DistrictUnion, Federation
 
@@ -164,9 +166,8 @@ class TargetsView(TemplateView):
         ) or federations.first()
         self.federations = federations
         raw_year = request.GET.get("year") or request.POST.get("year") or ""
-        self.year = (
-            int(raw_year) if raw_year.isdigit() and MIN_YEAR <= int(raw_year) <= MAX_YEAR else None
-        )
+        year = parse_id(raw_year)
+        self.year = year if year is not None and MIN_YEAR <= year <= MAX_YEAR else None
         if self.year is None:
             if raw_year:
                 messages.error(request, f"Năm “{raw_year[:10]}” không hợp lệ: hiển thị năm nay.")

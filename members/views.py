@@ -19,6 +19,7 @@ from grassroots.access import ScopeKind, scope_for
 from grassroots.history import history_entries
 from grassroots.listing import CappedPaginator, ScopeRequiredMixin
 from grassroots.models import GrassrootsUnion
+from unionportal.text import parse_id
 from unionportal.views import (
     RegisterWriterRequiredMixin,
     ScopedQuerysetMixin,
@@ -108,10 +109,10 @@ class MemberCreateView(RegisterWriterRequiredMixin, CreateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        after = self.request.GET.get("after", "")
-        if after.isdigit():
+        after = parse_id(self.request.GET.get("after"))
+        if after is not None:
             context["previous"] = (
-                Member.objects.for_user(self.request.user).filter(pk=int(after)).first()
+                Member.objects.for_user(self.request.user).filter(pk=after).first()
             )
         return context
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from unionportal.text import parse_id
+
 YEAR_MIN, YEAR_MAX = 2000, 2100
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -43,9 +45,15 @@ def parse_date(text: str) -> date:
     value = text.strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(value, fmt).date()
+            day = datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        if not YEAR_MIN <= day.year <= YEAR_MAX:
+            # 01/01/0001 or 31/12/9999: the period's arithmetic would leave the calendar.
+            raise PeriodError(
+                f"Ngày số liệu «{value}» nằm ngoài các năm có số liệu ({YEAR_MIN}-{YEAR_MAX})."
+            )
+        return day
     raise PeriodError(
         f"Ngày số liệu «{value}» không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 04/04/2021."
     )
@@ -53,11 +61,12 @@ def parse_date(text: str) -> date:
 
 def parse_year(text: str) -> int:
     value = text.strip()
-    if not value.isdigit() or not YEAR_MIN <= int(value) <= YEAR_MAX:
+    year = parse_id(value)
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         raise PeriodError(
             f"Năm «{value}» không hợp lệ: nhập năm có 4 chữ số, từ {YEAR_MIN} đến {YEAR_MAX}."
         )
-    return int(value)
+    return year
 
 
 @dataclass(frozen=True)
