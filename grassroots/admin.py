@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from unionportal.admin import ScopedAdmin
+from unionportal.admin import ScopedAdmin, ServiceOwnedAdmin
 
 from .models import Affiliation, AnnualTarget, DistrictUnion, Federation, GrassrootsUnion, UserRole
 
@@ -29,7 +29,10 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(GrassrootsUnion)
-class GrassrootsUnionAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class GrassrootsUnionAdmin(ServiceOwnedAdmin):
+    """Read-only: CĐCS are founded, edited, moved and dissolved on the portal's pages
+    (grassroots.services keep the dated affiliations and the figures right)."""
+
     list_display = [
         "code",
         "name",
@@ -47,7 +50,7 @@ class GrassrootsUnionAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(ScopedAdmin):
+class AffiliationAdmin(ServiceOwnedAdmin):
     """Which upper-level union a CĐCS belonged to, from when to when (moves are a service)."""
 
     list_display = ["grassroots", "district_union", "valid_from", "valid_to"]
@@ -55,9 +58,6 @@ class AffiliationAdmin(ScopedAdmin):
     search_fields = ["grassroots__code", "grassroots__name"]
     list_select_related = ["grassroots", "district_union"]
     readonly_fields = ["grassroots", "district_union", "valid_from", "valid_to"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(AnnualTarget)

@@ -177,6 +177,17 @@ class MemberUpdateView(ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_context_data(self, **kwargs):
+        # The edit form shows the full CCCD in its input: opening it is an access like the
+        # member's page (Law 91/2025/QH15).
+        access_log_record(
+            self.request,
+            AccessLog.Action.VIEW_MEMBER,
+            member=self.object,
+            what=f"Sửa hồ sơ: {self.object.full_name}",
+        )
+        return super().get_context_data(**kwargs)
+
     def save_with_service(self, form):
         # form.instance holds the typed values already; the service re-reads and locks the row
         # and refuses the save when someone else saved since this form was rendered.
