@@ -31,6 +31,8 @@ class MemberUpdates:
 
     def _compare(self, number: int, record: dict, old: dict, changed: list) -> None:
         if old["grassroots_id"] not in self.grassroots_code:
+            # An existence oracle across units: logged by the engine (issue 14, finding 16).
+            self.__dict__.setdefault("elsewhere_cccds", []).append(record["cccd"])
             self.error(
                 number,
                 "cccd",
