@@ -2,6 +2,7 @@
 #   make run    - install, migrate, seed demo data, start task worker + dev server
 #   make test   - install, then pytest (extra args: make test PYTEST_ARGS="-k members -x")
 #   make lint   - ruff check + ruff format --check
+#   make typecheck - mypy with django-stubs over the product code (tests and migrations excepted)
 #   make format - ruff check --fix + ruff format
 # A fresh machine needs nothing but `make run` / `make test`.
 
@@ -34,10 +35,10 @@ for c in $(PYTHON) python3.13 python3.12 \
 done; exit 1
 endef
 
-.PHONY: help install run test lint format clean
+.PHONY: help install run test lint typecheck format clean
 
 help:
-	@echo "Targets: install run test lint format clean"
+	@echo "Targets: install run test lint typecheck format clean"
 	@echo "  make test PYTEST_ARGS='-m \"not browser\" -x'    (arguments passed to pytest)"
 
 install:
@@ -78,6 +79,9 @@ lint: install
 	$(RUFF) check . || rc=1; \
 	$(RUFF) format --check . || rc=1; \
 	exit $$rc
+
+typecheck: install
+	$(VENV)/bin/mypy
 
 format: install
 	$(RUFF) check --fix .

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views import View
 
 from unionportal.filters import export_refused
-from unionportal.spreadsheets import export_response
+from unionportal.spreadsheets.export import export_response
 
 from .access import ScopeKind, scope_for
 from .filters import GrassrootsFilter

@@ -62,11 +62,9 @@ class GrassrootsFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label="Sắp xếp", required=False, choices=SORT_CHOICES)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = (
-            DistrictUnion.objects.all() if user is None else DistrictUnion.objects.for_user(user)
-        )
+        units = DistrictUnion.objects.for_user(user)
         self.fields["district_union"].queryset = units.order_by("name")
 
 
@@ -101,7 +99,7 @@ class GrassrootsFilter(ListFilter):
         return _apply(queryset, data, timezone.localdate())
 
 
-def filter_grassroots(queryset, params: QueryDict, *, user=None):
+def filter_grassroots(queryset, params: QueryDict, *, user):
     """Apply the CĐCS list's search and filters from `params` (a GET QueryDict) to `queryset`.
 
     Returns (queryset, cleaned_filters) where cleaned_filters holds only the valid filters in

@@ -114,7 +114,7 @@ class GrassrootsForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = DistrictUnion.objects.for_user(user).filter(dissolved_on__isnull=True)
+        units = DistrictUnion.objects.for_user(user).filter(ended_on__isnull=True)
         self.fields["district_union"].queryset = units
         self.fields["name"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
         self.fields["code"].widget.attrs.update({"autocomplete": "off"})
@@ -181,7 +181,7 @@ class GrassrootsMoveForm(forms.Form):
             DistrictUnion.objects.editable_by(user)
             .filter(
                 federation_id=grassroots.district_union.federation_id,
-                dissolved_on__isnull=True,
+                ended_on__isnull=True,
             )
             .exclude(pk=grassroots.district_union_id)
             .order_by("name")

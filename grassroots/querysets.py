@@ -53,17 +53,28 @@ def like_pattern(query: str) -> str | None:
     return "%" + " ".join(words) + "%"
 
 
-def _scoped(qs: models.QuerySet, user, *, federation: str, district: str, write: bool):
+def _scoped(
+    qs: models.QuerySet,
+    user,
+    *,
+    federation: str,
+    district: str,
+    write: bool,
+    staff_write: bool = False,
+):
     """Filter `qs` by the user's scope, given the lookups that reach the federation and unit.
 
-    An empty lookup string means "this role sees nothing of this model".
+    An empty lookup string means "this role sees nothing of this model". `staff_write`: the
+    only write federation staff make (targets) is scoped like their reads.
     """
     scope = scope_for(user)
     if scope.kind is ScopeKind.ALL:
         return qs
-    if scope.kind is ScopeKind.FEDERATION and federation and not write:
+    if scope.kind is ScopeKind.NATIONAL and federation and not write:
+        return qs
+    if scope.kind is ScopeKind.FEDERATION and federation and (staff_write or not write):
         return qs.filter(**{federation: scope.federation_id})
-    if scope.kind is ScopeKind.DISTRICT and district:
+    if scope.kind is ScopeKind.DISTRICT and district and not (write and scope.read_only):
         return qs.filter(**{district: scope.district_union_id})
     return qs.none()
 
@@ -72,6 +83,10 @@ class FederationQuerySet(models.QuerySet):
     def for_user(self, user) -> Self:
         """Admins: all; federation staff: their own; officers: their unit's federation."""
         return _scoped(self, user, federation="id", district="district_unions", write=False)
+
+    def where_targets_set_by(self, user) -> Self:
+        """Federations whose targets `user` sets: admins all, federation staff their own."""
+        return _scoped(self, user, federation="id", district="", write=True, staff_write=True)
 
 
 class DistrictUnionQuerySet(models.QuerySet):
@@ -82,6 +97,12 @@ class DistrictUnionQuerySet(models.QuerySet):
     def editable_by(self, user) -> Self:
         """Only admins change the organisation tree."""
         return _scoped(self, user, federation="", district="", write=True)
+
+    def where_targets_set_by(self, user) -> Self:
+        """Units whose targets `user` sets: admins all, federation staff their federation's."""
+        return _scoped(
+            self, user, federation="federation_id", district="", write=True, staff_write=True
+        )
 
 
 class GrassrootsUnionQuerySet(models.QuerySet):
@@ -145,6 +166,8 @@ class AnnualTargetQuerySet(models.QuerySet):
                 Q(federation_id=scope.federation_id)
                 | Q(district_union__federation_id=scope.federation_id)
             )
+        if scope.kind is ScopeKind.NATIONAL:
+            return self
         return _scoped(self, user, federation="", district="district_union_id", write=False)
 
     def editable_by(self, user) -> Self:
@@ -153,3 +176,16 @@ class AnnualTargetQuerySet(models.QuerySet):
         if scope.kind is ScopeKind.FEDERATION:
             return self.for_user(user)
         return _scoped(self, user, federation="", district="", write=True)
+
+
+class UnitMembershipQuerySet(models.QuerySet):
+    def overlapping(self, start: date, end: date) -> Self:
+        """Memberships with at least one day in start..end (inclusive)."""
+        return self.filter(valid_from__lte=end).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=start)
+        )
+
+
+# The door for querysets of other apps' records that reach a CĐCS or unit through lookups
+# (history records, logs): the same rule as every `for_user`.
+scoped = _scoped

@@ -1,7 +1,7 @@
 """django-import-export declarations of the CĐCS columns (headers and attributes only).
 
 Used by the CĐCS list export (grassroots/exports.py), which reads the values straight from the
-database and writes them with unionportal.spreadsheets (formula escaping, numbers kept numeric).
+database and writes them with unionportal.spreadsheets.export (formula escaping, numbers kept numeric).
 The headers are the import's, so an exported list can be edited and imported back (the extra
 columns are ignored with a notice). The import itself has its own engine (members/imports):
 import-export's import commits partial files by default (STACK.md trap 3).

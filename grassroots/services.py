@@ -11,14 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Affiliation, DistrictUnion, GrassrootsUnion
-from .signals import figures_changed, grassroots_dissolved
+from .signals import figures_changed
 
 
-def figures_touch(grassroots_ids: Iterable[int], since: date) -> None:
-    """Tell derived-figure keepers that the events of these CĐCS changed from `since` on."""
-    ids = set(grassroots_ids)
-    if ids:
-        figures_changed.send(sender=GrassrootsUnion, grassroots_ids=ids, since=since)
+def figures_touch(grassroots_ids: Iterable[int], since: date, unit_ids: Iterable[int] = ()) -> None:
+    """Tell derived-figure keepers that the events of these CĐCS changed from `since` on
+    (`unit_ids`: units to refresh besides those the CĐCS belong to now, e.g. after an undo)."""
+    ids, units = set(grassroots_ids), set(unit_ids)
+    if ids or units:
+        figures_changed.send(
+            sender=GrassrootsUnion, grassroots_ids=ids, since=since, unit_ids=units
+        )
 
 
 def _today() -> date:
@@ -99,21 +102,19 @@ def grassroots_move(
     return new
 
 
-@transaction.atomic
-def grassroots_dissolve(
-    *, grassroots: GrassrootsUnion, on: date, reason: str, user=None
-) -> GrassrootsUnion:
-    """Dissolve a CĐCS from `on`. Members still in it leave on that day (reason: khác)."""
-    from_db = GrassrootsUnion.objects.select_for_update().get(pk=grassroots.pk)
-    if from_db.dissolved_on:
+def grassroots_dissolve_check(*, grassroots: GrassrootsUnion, on: date, reason: str) -> None:
+    """The rules of dissolving `grassroots` (locked, read fresh) on `on`: the message users see."""
+    if grassroots.dissolved_on:
         raise ValidationError({"on": "CĐCS đã giải thể."})
-    if on < from_db.founded_on:
+    if on < grassroots.founded_on:
         raise ValidationError({"on": "Ngày giải thể không được trước ngày thành lập."})
     if on > _today():
         raise ValidationError({"on": "Ngày giải thể không được ở tương lai."})
     if not reason.strip():
         raise ValidationError({"reason": "Cần nhập lý do giải thể."})
-    last_start = from_db.placements.order_by("-start_on").values_list("start_on", flat=True).first()
+    last_start = (
+        grassroots.placements.order_by("-start_on").values_list("start_on", flat=True).first()
+    )
     if last_start and last_start > on:
         raise ValidationError(
             {"on": f"Có đoàn viên vào CĐCS ngày {last_start:%d/%m/%Y}, sau ngày giải thể."}
@@ -121,7 +122,7 @@ def grassroots_dissolve(
     # A stay that ended after `on` (a transfer away or a leaving recorded later) would have
     # the member in a dissolved CĐCS between the two days.
     last_end = (
-        from_db.placements.filter(end_on__gt=on)
+        grassroots.placements.filter(end_on__gt=on)
         .order_by("-end_on")
         .values_list("end_on", flat=True)
         .first()
@@ -133,9 +134,22 @@ def grassroots_dissolve(
                 "sau ngày giải thể."
             }
         )
+
+
+@transaction.atomic
+def grassroots_dissolve(*, grassroots: GrassrootsUnion, on: date, reason: str) -> GrassrootsUnion:
+    """Mark a CĐCS dissolved from `on`: its own record only.
+
+    A CĐCS that still has members is dissolved with `members.services.grassroots_dissolve_with_members`
+    (the members app sits above this one): it ends their stays in bulk, then calls this.
+    Refused while a stay is still open, so no member is left in a dissolved CĐCS.
+    """
+    from_db = GrassrootsUnion.objects.select_for_update().get(pk=grassroots.pk)
+    grassroots_dissolve_check(grassroots=from_db, on=on, reason=reason)
+    if from_db.placements.filter(end_on__isnull=True).exists():
+        raise ValidationError({"on": "CĐCS còn đoàn viên đang sinh hoạt."})
     from_db.dissolved_on = on
     from_db.dissolution_reason = reason.strip()
     from_db.save()
-    grassroots_dissolved.send(sender=GrassrootsUnion, grassroots=from_db, on=on, user=user)
     figures_touch([from_db.pk], on)
     return from_db

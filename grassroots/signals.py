@@ -8,7 +8,3 @@ Receivers must do their work in the same transaction, so a rolled-back write lea
 from django.dispatch import Signal
 
 figures_changed = Signal()
-
-# Sent inside the transaction that dissolves a CĐCS (`grassroots`, `on`, `user`): the members app
-# ends the stays of members still in it.
-grassroots_dissolved = Signal()

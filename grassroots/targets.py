@@ -20,7 +20,6 @@ from django.views.generic import TemplateView
 
 from unionportal.text import parse_id
 
-from .access import scope_for
 from .models import AnnualTarget, DistrictUnion, Federation
 
 FIELDS = [
@@ -114,7 +113,7 @@ def targets_save(*, user, federation: Federation, year: int, values: dict) -> in
     """
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationError(f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.")
-    if not _federations_for(user).filter(pk=federation.pk).exists():
+    if not Federation.objects.where_targets_set_by(user).filter(pk=federation.pk).exists():
         raise Http404
     changed = 0
     existing = targets_for(federation, year)
@@ -143,21 +142,11 @@ def targets_save(*, user, federation: Federation, year: int, values: dict) -> in
     return changed
 
 
-def _federations_for(user):
-    """Federations whose targets `user` sets: admins all, federation staff their own."""
-    scope = scope_for(user)
-    if scope.is_admin:
-        return Federation.objects.all()
-    if scope.is_federation:
-        return Federation.objects.filter(pk=scope.federation_id)
-    return Federation.objects.none()
-
-
 class TargetsView(TemplateView):
     template_name = "grassroots/targets_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        federations = _federations_for(request.user)
+        federations = Federation.objects.where_targets_set_by(request.user)
         if not federations.exists():
             raise Http404
         code = request.GET.get("lien_doan") or request.POST.get("lien_doan")

@@ -10,7 +10,6 @@ urlpatterns = [
     path("them/", views.GrassrootsCreateView.as_view(), name="grassroots-create"),
     path("<int:pk>/", views.GrassrootsDetailView.as_view(), name="grassroots-detail"),
     path("<int:pk>/sua/", views.GrassrootsUpdateView.as_view(), name="grassroots-update"),
-    path("<int:pk>/giai-the/", views.GrassrootsDissolveView.as_view(), name="grassroots-dissolve"),
     path("chi-tieu/", targets.TargetsView.as_view(), name="targets"),
     path("<int:pk>/chuyen/", views.GrassrootsMoveView.as_view(), name="grassroots-move"),
 ]

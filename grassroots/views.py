@@ -11,17 +11,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from unionportal.views import (
-    RegisterWriterRequiredMixin,
-    ScopedQuerysetMixin,
-    ServiceFormMixin,
-    add_service_errors,
-)
+from unionportal.views import ServiceFormMixin, add_service_errors
 
 from . import services
 from .access import scope_for
+from .access.views import RegisterWriterRequiredMixin, ScopedQuerysetMixin
 from .filters import GrassrootsFilter
-from .forms import GrassrootsDissolveForm, GrassrootsForm, GrassrootsMoveForm
+from .forms import GrassrootsForm, GrassrootsMoveForm
 from .history import history_entries
 from .listing import CappedPaginator, ScopeRequiredMixin
 from .models import DistrictUnion, GrassrootsUnion
@@ -125,7 +121,7 @@ class GrassrootsUpdateView(ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
         return reverse("grassroots:grassroots-detail", args=[self.object.pk])
 
 
-class _GrassrootsActionView(FormView):
+class GrassrootsActionView(FormView):
     """A form acting on one CĐCS the user may change (404 otherwise)."""
 
     def get_grassroots_queryset(self):
@@ -149,26 +145,7 @@ class _GrassrootsActionView(FormView):
         return redirect("grassroots:grassroots-detail", pk=self.grassroots.pk)
 
 
-class GrassrootsDissolveView(_GrassrootsActionView):
-    form_class = GrassrootsDissolveForm
-    template_name = "grassroots/grassrootsunion_dissolve.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["members_now_count"] = self.grassroots.members.filter(left_on__isnull=True).count()
-        return context
-
-    def act(self, data):
-        services.grassroots_dissolve(
-            grassroots=self.grassroots, on=data["on"], reason=data["reason"], user=self.request.user
-        )
-        messages.success(
-            self.request,
-            f"Đã ghi nhận giải thể {self.grassroots.name} từ ngày {data['on']:%d/%m/%Y}.",
-        )
-
-
-class GrassrootsMoveView(_GrassrootsActionView):
+class GrassrootsMoveView(GrassrootsActionView):
     """Admins move a CĐCS to another upper-level union of its federation from a date."""
 
     form_class = GrassrootsMoveForm

@@ -17,7 +17,7 @@ from grassroots.access import ScopeKind, scope_for
 from grassroots.exports import list_exported
 from grassroots.models import GrassrootsUnion
 from unionportal.filters import export_refused
-from unionportal.spreadsheets import export_response
+from unionportal.spreadsheets.export import export_response
 
 from .filters import MemberFilter
 from .models import AccessLog, Gender, LeaveReason, Member, access_log_record, mask_cccd

@@ -72,16 +72,13 @@ class MemberFilterForm(forms.Form):
     joined_to = VNDateField(label="đến ngày", what="Ngày kết thúc", required=False)
     sort = forms.ChoiceField(label="Sắp xếp", required=False, choices=SORT_CHOICES)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is None:
-            units, grassroots = DistrictUnion.objects.all(), GrassrootsUnion.objects.all()
-        else:
-            units = DistrictUnion.objects.for_user(user)
-            grassroots = GrassrootsUnion.objects.for_user(user)
+        units = DistrictUnion.objects.for_user(user)
+        grassroots = GrassrootsUnion.objects.for_user(user)
         self.fields["district_union"].queryset = units.order_by("name")
         grassroots_field = self.fields["grassroots"]
-        if user is not None and scope_for(user).is_district:
+        if scope_for(user).is_district:
             del self.fields["district_union"]  # an officer has one unit
         else:
             # List the CĐCS of the chosen unit, or just the chosen CĐCS (a link from its page).
@@ -133,7 +130,7 @@ class MemberFilter(ListFilter):
         return _apply(queryset, data)
 
 
-def filter_members(queryset, params: QueryDict, *, user=None):
+def filter_members(queryset, params: QueryDict, *, user):
     """Apply the member list's search and filters from `params` (a GET QueryDict) to `queryset`.
 
     Returns (queryset, cleaned_filters) where cleaned_filters holds only the valid filters in

@@ -230,6 +230,3 @@ def access_log_record(
         row_count=row_count,
         ip_address=client_ip(request),
     )
-
-
-from .imports.models import ImportJob  # noqa: E402, F401  (spreadsheet imports: members/imports)

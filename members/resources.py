@@ -1,7 +1,7 @@
 """django-import-export declarations of the member columns (headers and attributes only).
 
 Used by the member list export (members/exports.py), which reads the values straight from the
-database and writes them with unionportal.spreadsheets (formula escaping, dates as dates, CCCD
+database and writes them with unionportal.spreadsheets.export (formula escaping, dates as dates, CCCD
 as text). The headers are the import's, so an exported list can be edited and imported back
 (the extra columns are ignored with a notice). The import has its own engine (members/imports).
 """

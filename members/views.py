@@ -9,23 +9,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from grassroots.access import ScopeKind, scope_for
+from grassroots.access.views import RegisterWriterRequiredMixin, ScopedQuerysetMixin
+from grassroots.forms import GrassrootsDissolveForm
 from grassroots.history import history_entries
 from grassroots.listing import CappedPaginator, ScopeRequiredMixin
 from grassroots.models import GrassrootsUnion
+from grassroots.querysets import scoped
+from grassroots.views import GrassrootsActionView
 from unionportal.text import parse_id
-from unionportal.views import (
-    RegisterWriterRequiredMixin,
-    ScopedQuerysetMixin,
-    ServiceFormMixin,
-    add_service_errors,
-)
+from unionportal.views import ServiceFormMixin, add_service_errors
 
 from . import services
 from .filters import MemberFilter
@@ -300,7 +297,6 @@ def audit_records(user, kind: str):
     upper-level union at that time) is in scope now, so an officer sees the edits made while a
     member was in one of their CĐCS; federation staff see their federation; admins everything.
     """
-    scope = scope_for(user)
     if kind == "grassroots":
         records = GrassrootsUnion.history.all()
         unit, federation = "district_union_id", "district_union__federation_id"
@@ -310,14 +306,7 @@ def audit_records(user, kind: str):
             "grassroots__district_union_id",
             "grassroots__district_union__federation_id",
         )
-    if scope.kind is ScopeKind.ALL:
-        pass
-    elif scope.kind is ScopeKind.FEDERATION:
-        records = records.filter(Q(**{federation: scope.federation_id}))
-    elif scope.kind is ScopeKind.DISTRICT:
-        records = records.filter(Q(**{unit: scope.district_union_id}))
-    else:
-        records = records.none()
+    records = scoped(records, user, federation=federation, district=unit, write=False)
     return records.select_related("history_user").order_by("-history_date", "-history_id")
 
 
@@ -347,3 +336,28 @@ class AuditListView(ScopeRequiredMixin, ListView):
             entries=history_entries(context["object_list"], masked={"cccd": mask_cccd}),
         )
         return context
+
+
+class GrassrootsDissolveView(GrassrootsActionView):
+    """Dissolve a CĐCS (its page, /cdcs/<id>/giai-the/): here, not in grassroots, because the
+    members still in it leave with it (members.services.grassroots_dissolve_with_members)."""
+
+    form_class = GrassrootsDissolveForm
+    template_name = "grassroots/grassrootsunion_dissolve.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["members_now_count"] = self.grassroots.members.filter(left_on__isnull=True).count()
+        return context
+
+    def act(self, data):
+        services.grassroots_dissolve_with_members(
+            user=self.request.user,
+            grassroots=self.grassroots,
+            on=data["on"],
+            reason=data["reason"],
+        )
+        messages.success(
+            self.request,
+            f"Đã ghi nhận giải thể {self.grassroots.name} từ ngày {data['on']:%d/%m/%Y}.",
+        )

@@ -45,7 +45,7 @@ def parse_date(text: str) -> date:
     value = text.strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            day = datetime.strptime(value, fmt).date()
+            day = datetime.strptime(value, fmt).date()  # noqa: DTZ007 (only the date is kept)
         except ValueError:
             continue
         if not YEAR_MIN <= day.year <= YEAR_MAX:

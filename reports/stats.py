@@ -21,8 +21,8 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from grassroots.models import WORKERS_THRESHOLD, Affiliation, DistrictUnion, GrassrootsUnion
-from members.imports.pgcopy import copy_lines, is_postgresql
 from members.models import Placement
+from unionportal.bulk import copy_lines, is_postgresql
 
 from .models import UnitDayStat, to_date_totals
 
@@ -248,5 +248,5 @@ def units_of(grassroots_ids: Iterable[int], since: date) -> set[int]:
     )
 
 
-def on_figures_changed(sender, grassroots_ids, since: date, **kwargs) -> None:
-    stats_refresh(units_of(grassroots_ids, since), since)
+def on_figures_changed(sender, grassroots_ids, since: date, unit_ids=(), **kwargs) -> None:
+    stats_refresh(units_of(grassroots_ids, since) | set(unit_ids), since)

@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from grassroots import services as grassroots_services
+from grassroots.access import SYSTEM
 from grassroots.models import AnnualTarget, DistrictUnion, Federation, GrassrootsUnion, UserRole
 from members import services as member_services
 from members.models import Member
@@ -67,7 +68,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return member_services.member_admit(user=None, **kwargs)
+        return member_services.member_admit(user=SYSTEM, **kwargs)
 
 
 class TargetFactory(factory.django.DjangoModelFactory):
@@ -89,6 +90,6 @@ def make_user(username: str, role: str | None = None, unit=None, **extra):
         UserRole.objects.create(user=user, role=role, district_union=unit)
     elif role == UserRole.Role.FEDERATION_STAFF:
         UserRole.objects.create(user=user, role=role, federation=unit)
-    elif role == UserRole.Role.ADMIN:
+    elif role in (UserRole.Role.ADMIN, UserRole.Role.NATIONAL_STAFF):
         UserRole.objects.create(user=user, role=role)
     return user

@@ -17,7 +17,7 @@ class ListFilter:
 
     form_class: type[forms.Form]
 
-    def __init__(self, queryset, params: QueryDict, *, user=None):
+    def __init__(self, queryset, params: QueryDict, *, user):
         self.form = self.form_class(params or None, user=user)
         valid = {}
         if self.form.is_bound:

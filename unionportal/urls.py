@@ -11,8 +11,9 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),
     path("cdcs/", include("grassroots.urls")),
+    path("cdcs/", include("members.grassroots_urls")),  # dissolving a CĐCS ends its stays
     path("doan-vien/", include("members.urls")),
-    path("nhap-du-lieu/", include("members.imports.urls")),
+    path("nhap-du-lieu/", include("imports.urls")),
     path("", include("reports.urls")),
 ]
 

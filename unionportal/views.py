@@ -1,34 +1,8 @@
-"""Shared view mixins: every view gets its objects through the model's scoped queryset."""
+"""Shared view helpers: service errors shown on forms. (The access mixins are in
+grassroots/access/views.py: the project package imports no app.)"""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
-
-from grassroots.access import scope_for
-
-
-class ScopedQuerysetMixin:
-    """Objects come from `model.objects.for_user(user)`; anything else answers 404.
-
-    Set `scope_action = "change"` on views that write: they then use `editable_by(user)`.
-    """
-
-    scope_action = "view"
-
-    def get_queryset(self):
-        manager = self.model._default_manager
-        if self.scope_action == "view":
-            return manager.for_user(self.request.user)
-        return manager.editable_by(self.request.user)
-
-
-class RegisterWriterRequiredMixin:
-    """Views that create in the registers: only officers and admins; others get 404."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not scope_for(request.user).can_write_registers:
-            raise Http404("Không có quyền.")
-        return super().dispatch(request, *args, **kwargs)
 
 
 def add_service_errors(form, error: ValidationError) -> None:

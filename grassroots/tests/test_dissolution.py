@@ -4,6 +4,7 @@ from datetime import date
 
 from django.urls import reverse
 
+from grassroots.access.scope import SYSTEM
 from members import services as member_services
 from members.models import Placement
 
@@ -12,11 +13,11 @@ def test_dissolution_refused_before_a_stay_that_ended_later(org, users, login):
     """Member A was transferred away on 01/03/2024; dissolving on 31/12/2023 would have the
     member in a dissolved CĐCS for two months (and count them there)."""
     member_services.member_transfer(
-        user=None, member=org.member_a, to_grassroots=org.grassroots_b, on=date(2024, 3, 1)
+        user=SYSTEM, member=org.member_a, to_grassroots=org.grassroots_b, on=date(2024, 3, 1)
     )
     client = login(users.officer_a)
     response = client.post(
-        reverse("grassroots:grassroots-dissolve", args=[org.grassroots_a.pk]),
+        reverse("dissolution:grassroots-dissolve", args=[org.grassroots_a.pk]),
         {"on": "31/12/2023", "reason": "Doanh nghiệp ngừng hoạt động"},
     )
     assert response.status_code == 200
@@ -25,7 +26,7 @@ def test_dissolution_refused_before_a_stay_that_ended_later(org, users, login):
     assert org.grassroots_a.dissolved_on is None
     # On the day the stay ended (or later) it is accepted.
     response = client.post(
-        reverse("grassroots:grassroots-dissolve", args=[org.grassroots_a.pk]),
+        reverse("dissolution:grassroots-dissolve", args=[org.grassroots_a.pk]),
         {"on": "01/03/2024", "reason": "Doanh nghiệp ngừng hoạt động"},
     )
     assert response.status_code == 302

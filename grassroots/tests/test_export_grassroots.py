@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.imports.engine import run_import
+from imports.engine import run_import
 from members.models import AccessLog
 from tests.downloads import body
 from tests.factories import GrassrootsFactory

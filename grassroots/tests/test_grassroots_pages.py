@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.access import SYSTEM
 from grassroots.filters import filter_grassroots
 from grassroots.models import Affiliation, GrassrootsUnion
 from members.models import Member
@@ -90,7 +91,7 @@ def test_filters(more, org, users, login):
     ]
     assert names(client.get(LIST, {"founded_year": "2023"})) == [more["small"].name]
     client.post(
-        reverse("grassroots:grassroots-dissolve", args=[more["small"].pk]),
+        reverse("dissolution:grassroots-dissolve", args=[more["small"].pk]),
         {"on": "01/01/2024", "reason": "Doanh nghiệp giải thể"},
     )
     assert names(client.get(LIST, {"status": "dissolved"})) == [more["small"].name]
@@ -250,7 +251,7 @@ def test_edit_founding_date_after_admissions_is_explained(org, users, login):
 def test_dissolve_keeps_history_and_ends_members(org, users, login):
     g = org.grassroots_a
     client = login(users.officer_a)
-    url = reverse("grassroots:grassroots-dissolve", args=[g.pk])
+    url = reverse("dissolution:grassroots-dissolve", args=[g.pk])
     html = client.get(url).content.decode()
     assert "1 đoàn viên đang sinh hoạt" in html
     response = client.post(url, {"on": "31/12/2024", "reason": "Doanh nghiệp ngừng hoạt động"})
@@ -278,7 +279,7 @@ def test_dissolve_keeps_history_and_ends_members(org, users, login):
 def test_bad_dissolve_input_changes_nothing(org, users, login, data, field, message):
     before = snapshot()
     response = login(users.officer_a).post(
-        reverse("grassroots:grassroots-dissolve", args=[org.grassroots_a.pk]), data
+        reverse("dissolution:grassroots-dissolve", args=[org.grassroots_a.pk]), data
     )
     assert message in field_error(response.content.decode(), field)
     assert snapshot() == before
@@ -322,9 +323,9 @@ def test_detail_members_now_and_admissions_by_year(org, users, login):
     MemberFactory(grassroots=g, joined_on=date(2024, 2, 1))
     MemberFactory(grassroots=g, joined_on=date(2024, 3, 1))
     leaver = MemberFactory(grassroots=g, joined_on=date(2023, 3, 1))
-    member_leave(user=None, member=leaver, on=date(2024, 4, 1), reason="retirement")
+    member_leave(user=SYSTEM, member=leaver, on=date(2024, 4, 1), reason="retirement")
     target = GrassrootsFactory(district_union=org.unit_a)
-    member_transfer(user=None, member=org.member_a, to_grassroots=target, on=date(2024, 5, 1))
+    member_transfer(user=SYSTEM, member=org.member_a, to_grassroots=target, on=date(2024, 5, 1))
     response = login(users.staff).get(reverse("grassroots:grassroots-detail", args=[g.pk]))
     html = response.content.decode()
     assert re.search(r'id="members-now-count">2<', html)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
+from grassroots.access import SYSTEM
 from grassroots.history import history_entries
 from members.models import Member
 from members.services import member_leave, member_update
@@ -93,7 +94,7 @@ def test_audit_queries_are_constant(org, users, login, django_assert_num_queries
     for i in range(edits):
         member = MemberFactory(grassroots=org.grassroots_b)
         member_update(user=users.officer_b, member=member, occupation=f"Nghề {i}")
-    member_leave(user=None, member=org.member_b, on=date(2024, 1, 1), reason="other")
+    member_leave(user=SYSTEM, member=org.member_b, on=date(2024, 1, 1), reason="other")
     client = login(users.officer_b)
     # 1 session, 2 user, 3 role, 4 page of records + their users (one row more than a page),
     # 5 earlier records of those members (for the changed fields), 6 CĐCS names shown for ids,

@@ -5,7 +5,7 @@ rate-limited per user."""
 from django.test import override_settings
 from django.urls import reverse
 
-from members.imports.engine import run_import
+from imports.engine import run_import
 from members.models import AccessLog, Member
 
 

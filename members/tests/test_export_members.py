@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.imports.engine import run_import
+from imports.engine import run_import
 from members.models import AccessLog, Member, mask_cccd
 from tests.downloads import body
 from tests.factories import MemberFactory

@@ -8,6 +8,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
+from grassroots.access import SYSTEM
 from grassroots.listing import CappedPaginator
 from members.filters import filter_members
 from members.models import Member
@@ -85,7 +86,7 @@ def test_vietnamese_alphabetical_order(people, users, login):
 
 
 def test_filters(people, users, login, org):
-    member_leave(user=None, member=people["zung"], on=date(2024, 5, 1), reason="retirement")
+    member_leave(user=SYSTEM, member=people["zung"], on=date(2024, 5, 1), reason="retirement")
     other = GrassrootsFactory(district_union=org.unit_a)
     MemberFactory(grassroots=other, full_name="Hà Văn Khác", joined_on=date(2024, 3, 3))
     client = login(users.officer_a)

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
+from demo.names import person
 from grassroots.collation import vi_sorted
 from members.filters import filter_members
 from members.models import Member
-from members.names import person
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -27,6 +27,7 @@ from datetime import date
 
 import pytest
 
+from grassroots.access import SYSTEM
 from grassroots.models import UserRole
 from grassroots.services import grassroots_move
 from members.services import member_leave, member_transfer
@@ -99,10 +100,10 @@ def counted(db) -> Counted:
     ):
         members[f"old {day:%d/%m/%Y}"] = MemberFactory(grassroots=g["old"], joined_on=day)
     member_leave(
-        user=None, member=members["old 01/01/2024"], on=date(2024, 8, 1), reason="resignation"
+        user=SYSTEM, member=members["old 01/01/2024"], on=date(2024, 8, 1), reason="resignation"
     )
     member_transfer(
-        user=None, member=members["old 30/06/2024"], to_grassroots=g["jan1"], on=date(2024, 9, 1)
+        user=SYSTEM, member=members["old 30/06/2024"], to_grassroots=g["jan1"], on=date(2024, 9, 1)
     )
     members["moved 31/12/2024"] = MemberFactory(grassroots=g["moved"], joined_on=date(2024, 12, 31))
     grassroots_move(grassroots=g["moved"], district_union=b, on=date(2025, 2, 1))

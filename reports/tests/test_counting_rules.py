@@ -4,8 +4,14 @@ from datetime import date
 
 import pytest
 
-from grassroots.services import grassroots_dissolve, grassroots_move
-from members.services import member_leave, member_rejoin, member_transfer
+from grassroots.access import SYSTEM
+from grassroots.services import grassroots_move
+from members.services import (
+    grassroots_dissolve_with_members,
+    member_leave,
+    member_rejoin,
+    member_transfer,
+)
 from reports.selectors import figures_by_unit
 from reports.stats import stats_refresh
 from tests.factories import (
@@ -68,7 +74,7 @@ def test_a_transfer_is_not_an_admission(two_units):
     g2 = GrassrootsFactory(district_union=b, founded_on=date(2020, 1, 1))
     member = MemberFactory(grassroots=g1, joined_on=date(2023, 5, 1))
 
-    member_transfer(user=None, member=member, to_grassroots=g2, on=date(2024, 4, 1))
+    member_transfer(user=SYSTEM, member=member, to_grassroots=g2, on=date(2024, 4, 1))
 
     assert year(a, 2024).new_members == 0
     assert year(b, 2024).new_members == 0
@@ -100,7 +106,7 @@ def test_stock_counts_members_admitted_by_the_day_and_not_left_by_it(two_units):
     stays = MemberFactory(grassroots=g, joined_on=date(2024, 1, 10))
     leaves = MemberFactory(grassroots=g, joined_on=date(2024, 2, 1))
     MemberFactory(grassroots=g, joined_on=date(2024, 3, 1))
-    member_leave(user=None, member=leaves, on=date(2024, 2, 20), reason="retirement")
+    member_leave(user=SYSTEM, member=leaves, on=date(2024, 2, 20), reason="retirement")
 
     assert period(a, date(2024, 1, 1), date(2024, 2, 19)).members_total == 2
     assert period(a, date(2024, 1, 1), date(2024, 2, 20)).members_total == 1
@@ -114,11 +120,13 @@ def test_rejoin_is_an_admission_and_dissolution_ends_stock(two_units):
     a, _ = two_units
     g = GrassrootsFactory(district_union=a, founded_on=date(2020, 1, 1))
     member = MemberFactory(grassroots=g, joined_on=date(2021, 1, 1))
-    member_leave(user=None, member=member, on=date(2022, 1, 1), reason="resignation")
-    member_rejoin(user=None, member=member, grassroots=g, on=date(2024, 5, 1))
+    member_leave(user=SYSTEM, member=member, on=date(2022, 1, 1), reason="resignation")
+    member_rejoin(user=SYSTEM, member=member, grassroots=g, on=date(2024, 5, 1))
     assert year(a, 2024).new_members == 1
 
-    grassroots_dissolve(grassroots=g, on=date(2025, 3, 1), reason="Doanh nghiệp giải thể")
+    grassroots_dissolve_with_members(
+        user=SYSTEM, grassroots=g, on=date(2025, 3, 1), reason="Doanh nghiệp giải thể"
+    )
     after = period(a, date(2025, 3, 1), date(2025, 3, 1))
     assert (after.members_total, after.grassroots_total, after.left_members) == (0, 0, 1)
     assert period(a, date(2025, 2, 28), date(2025, 2, 28)).grassroots_total == 1
@@ -130,7 +138,7 @@ def test_full_rebuild_gives_the_same_figures_as_incremental_upkeep(two_units):
     g2 = GrassrootsFactory(district_union=b, founded_on=date(2022, 6, 1))
     m1 = MemberFactory(grassroots=g1, joined_on=date(2023, 1, 1))
     MemberFactory(grassroots=g2, joined_on=date(2023, 2, 1))
-    member_transfer(user=None, member=m1, to_grassroots=g2, on=date(2023, 5, 5))
+    member_transfer(user=SYSTEM, member=m1, to_grassroots=g2, on=date(2023, 5, 5))
     grassroots_move(grassroots=g2, district_union=a, on=date(2024, 1, 1))
     snapshot = {y: (year(a, y), year(b, y)) for y in (2022, 2023, 2024)}
 

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from grassroots.access import SYSTEM
 from grassroots.services import grassroots_move, grassroots_update
 from members.services import member_update
 from reports.models import UnitDayStat, to_date_totals
@@ -22,7 +23,7 @@ def stored():
 
 def test_incremental_refreshes_equal_a_full_rebuild(counted):
     # Back-dated changes after the fact: each refreshes only from its day on.
-    member_update(user=None, member=counted.members["old 01/07/2024"], joined_on=date(2023, 9, 1))
+    member_update(user=SYSTEM, member=counted.members["old 01/07/2024"], joined_on=date(2023, 9, 1))
     grassroots_update(grassroots=counted.g["jun30"], founded_on=date(2024, 6, 1))
     grassroots_move(grassroots=counted.g["jul1"], district_union=counted.b, on=date(2024, 10, 1))
     incremental = stored()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from grassroots.models import UserRole
 from members.models import AccessLog
@@ -19,7 +20,7 @@ from tests.factories import (
     make_user,
 )
 
-YEAR = date.today().year
+YEAR = timezone.localdate().year
 NEW_IN_TX = ["Nguyễn Văn An", "Lê Thị Bích", "Phạm Quốc Cường"]
 
 

@@ -1,15 +1,14 @@
 """Journey (a): a district officer founds a CĐCS, admits members one after another
 ("Lưu và kết nạp tiếp"), then finds one of them by typing the name without accents."""
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 
 from grassroots.models import GrassrootsUnion, UserRole
 from members.models import Member
 from tests.factories import DistrictUnionFactory, FederationFactory, make_user
 
-TODAY = date.today().strftime("%d/%m/%Y")
+TODAY = timezone.localdate().strftime("%d/%m/%Y")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from grassroots.models import UserRole
 from members.models import AccessLog
@@ -24,7 +25,7 @@ from tests.factories import (
 
 from .conftest import DESKTOP, PHONE
 
-YEAR = date.today().year
+YEAR = timezone.localdate().year
 
 
 @dataclass(frozen=True)

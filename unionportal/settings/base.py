@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "grassroots.apps.GrassrootsConfig",
     "members.apps.MembersConfig",
     "reports.apps.ReportsConfig",
+    "imports.apps.ImportsConfig",
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "unionportal.context_processors.user_scope",
+                "grassroots.access.context_processors.user_scope",
             ],
         },
     },
@@ -211,6 +213,12 @@ IMPORT_FILE_RETENTION_DAYS = float(os.environ.get("UNIONPORTAL_IMPORT_FILE_RETEN
 # A declared body larger than the upload limit plus this margin (the form's other fields) is
 # refused with 413 before anything reads it (unionportal.middleware.RequestBodyLimitMiddleware).
 UPLOAD_BODY_MARGIN_BYTES = 64 * 1024
+# Files up to this size are checked and written in the request; larger ones by the task worker.
+IMPORT_SYNC_MAX_BYTES = int(os.environ.get("UNIONPORTAL_IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
+# An .xlsx whose parts unpack to more than this is refused (zip bombs).
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("UNIONPORTAL_IMPORT_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -3,6 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "test-key-not-for-production"
 DEBUG = False
@@ -18,3 +19,6 @@ if os.environ.get("UNIONPORTAL_TEST_DB_NAME"):
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Benchmark commands (bench_import, bench_export, bench_dashboard): never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks.apps.BenchmarksConfig"]

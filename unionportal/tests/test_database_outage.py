@@ -9,13 +9,13 @@ raises the error psycopg2 raises while the server restarts.
 import html
 import re
 from contextlib import contextmanager
-from datetime import date
 from unittest import mock
 
 import pytest
 from django.db import OperationalError, close_old_connections, connection, connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Member, Placement
 
@@ -160,7 +160,7 @@ def test_admission_cut_off_mid_transaction_leaves_nothing(org, users):
         birth_date="05/03/1990",
         cccd="001190000777",
         grassroots=str(org.grassroots_a.pk),
-        joined_on=date.today().strftime("%d/%m/%Y"),
+        joined_on=timezone.localdate().strftime("%d/%m/%Y"),
     )
     members_before = Member.objects.count()
     placements_before = Placement.objects.count()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.downloads import body
 from tests.factories import MemberFactory
-from unionportal.spreadsheets import csv_safe_text, safe_cell, unescape_cell
+from unionportal.spreadsheets.export import csv_safe_text, safe_cell, unescape_cell
 
 TRIGGERS = "=+-@＝＋－＠﹦﹢﹣﹫"
 

@@ -1,9 +1,9 @@
 """Races the load test found, replayed deterministically: a write commits between two reads."""
 
 from contextlib import contextmanager
-from datetime import date
 
 from django.db import connection
+from django.utils import timezone
 
 from reports.models import UnitDayStat, to_date_totals
 from reports.stats import stats_refresh
@@ -29,7 +29,7 @@ def test_dashboard_totals_survive_a_refresh_between_their_two_queries(org):
     """stats_refresh (run by every admission) deletes and re-inserts a unit's day rows: the
     row ids the dashboard picked in its first query are gone by its second one."""
     unit = org.unit_a.pk
-    today = date.today()
+    today = timezone.localdate()
     expected = to_date_totals([unit], [today])
     assert expected[today][unit]["members_to_date"] == 1
     ids_before = set(

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from unionportal.spreadsheets import (
+from unionportal.spreadsheets.export import (
     Sheet,
     csv_lines,
     safe_cell,

@@ -8,8 +8,8 @@ from decimal import Decimal
 import openpyxl
 import python_calamine
 
-from unionportal import workbook
-from unionportal.spreadsheets import Sheet, xlsx_bytes
+from unionportal.spreadsheets import xlsx_writer as workbook
+from unionportal.spreadsheets.export import Sheet, xlsx_bytes
 
 
 def _sheet(rows, **kwargs):

@@ -19,7 +19,7 @@ from grassroots.models import DistrictUnion, Federation
 from reports.exports import progress_line
 from reports.periods import PeriodError, period_parse
 from reports.selectors import ProgressRow, Targets, federation_dashboard
-from unionportal.spreadsheets import safe_cell
+from unionportal.spreadsheets.export import safe_cell
 
 CSV_COLUMNS = [
     "unit_code",

@@ -1,0 +1,429 @@
+"""Benchmark of the progress dashboards on a synthetic federation (PostgreSQL only).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+    flock /tmp/unionportal-bench.lock .venv/bin/python manage.py bench_dashboard \\
+        --members 1000000 --units 100 --grassroots 20000 --years 6 --repeat 15
+
+Builds the data in a database of its own (default `unionportal_bench`, created if missing;
+the name must contain "bench": the command drops and refills it), then prints side by side the
+median server time of the federation dashboard and of a district dashboard (through the Django
+test client, logged in as federation staff, DEBUG off), of the dashboard's selector alone, and
+of the same aggregation as one hand-written SQL query: over the registers (what the page would
+cost without the day table) and over the day table. It also checks that the dashboard's figures
+equal the hand-written query's over the registers, for every unit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+import psycopg2
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from benchmarks import dashboard_data as bench
+from grassroots.models import DistrictUnion, Federation, UserRole
+from members.models import Member, Placement
+from reports.models import UnitDayStat
+from reports.periods import Period
+from reports.selectors import federation_dashboard
+
+
+def vn(number: float, decimals: int = 0) -> str:
+    text = f"{number:,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+class Command(BaseCommand):
+    help = "Đo thời gian bảng tiến độ trên dữ liệu giả lập lớn (PostgreSQL)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=1_000_000)
+        parser.add_argument("--units", type=int, default=100)
+        parser.add_argument("--grassroots", type=int, default=20_000)
+        parser.add_argument("--years", type=int, default=6)
+        parser.add_argument("--repeat", type=int, default=15)
+        parser.add_argument("--seed", type=int, default=20241)
+        parser.add_argument("--db-name", default="unionportal_bench")
+        parser.add_argument(
+            "--rebuild", action="store_true", help="Build again even if the data has this scale."
+        )
+        parser.add_argument("--save", default="", help="Write the results to this JSON file.")
+        parser.add_argument(
+            "--compare", default="", help="A JSON file of another run: print the time ratios."
+        )
+        parser.add_argument(
+            "--drop-after", action="store_true", help="Drop the benchmark database at the end."
+        )
+        parser.add_argument(
+            "--versus",
+            default="",
+            help="Another bench database (built by an earlier run at another scale): time the"
+            " pages on both in alternating blocks and print the ratios (fair on a busy machine).",
+        )
+        parser.add_argument(
+            "--max-load",
+            type=float,
+            default=0,
+            help="Before timing, wait (up to 20 min) until the 1-minute load average is below this.",
+        )
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "bench_dashboard chỉ chạy trên PostgreSQL: đặt DATABASE_URL=postgres://... "
+                "(SQLite không đo được điều cần đo)."
+            )
+        name = options["db_name"]
+        if "bench" not in name:
+            raise CommandError(
+                f"Cơ sở dữ liệu «{name}» không có chữ 'bench' trong tên: lệnh này xoá và ghi đè"
+                " dữ liệu, chỉ chạy trên cơ sở dữ liệu dành riêng cho benchmark."
+            )
+        if options["members"] < 1 or options["units"] < 1 or options["grassroots"] < 1:
+            raise CommandError("--members, --units và --grassroots phải lớn hơn 0.")
+        if options["members"] > 10_000_000:
+            raise CommandError("--members tối đa 10.000.000 (số CCCD giả lập là duy nhất đến đó).")
+        scale = bench.Scale(
+            members=options["members"],
+            units=options["units"],
+            grassroots=options["grassroots"],
+            years=options["years"],
+            seed=options["seed"],
+        )
+        admin = self._admin_connection()
+        try:
+            built = self._prepare(admin, name, scale, options["rebuild"])
+            self._wait_for_quiet(options["max_load"])
+            results = self._measure(scale, options["repeat"], built)
+            if options["versus"]:
+                results["versus"] = self._interleaved(name, options["versus"], options["repeat"])
+            if options["save"]:
+                Path(options["save"]).write_text(json.dumps(results, indent=2))
+            if options["compare"]:
+                self._compare(results, json.loads(Path(options["compare"]).read_text()))
+            self._search_benchmark(options["repeat"])
+        finally:
+            connections["default"].close()
+            if options["drop_after"]:
+                with admin.cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.close()
+
+    # --- database ---------------------------------------------------------------------------
+
+    def _admin_connection(self):
+        """A connection to the server's maintenance database, to create / drop the bench one."""
+        params = connections["default"].get_connection_params()
+        params["dbname"] = "postgres"
+        params.pop("database", None)
+        admin = psycopg2.connect(**params)
+        admin.autocommit = True
+        return admin
+
+    def _switch_to(self, name: str) -> None:
+        db = connections["default"]
+        db.close()
+        db.settings_dict["NAME"] = name
+
+    def _prepare(self, admin, name: str, scale: bench.Scale, rebuild: bool) -> dict:
+        """Use the bench database as it is if it holds this scale; else build it afresh."""
+        with admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [name],
+            )
+            row = cursor.fetchone()
+        if row is not None and not rebuild and row[0]:
+            stored = json.loads(row[0])
+            if stored.get("scale") == scale.as_dict():
+                self._switch_to(name)
+                call_command("migrate", verbosity=0, interactive=False)
+                self.stdout.write(f"Dùng lại dữ liệu đã có trong «{name}» (cùng quy mô).")
+                return stored.get("build", {})
+        self._switch_to("postgres")
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        self._switch_to(name)
+        self.stdout.write(f"Tạo dữ liệu trong «{name}»: {json.dumps(scale.as_dict())}")
+        call_command("migrate", verbosity=0, interactive=False)
+        built = bench.Builder(scale, timezone.localdate(), self.stdout.write).build()
+        comment = json.dumps({"scale": scale.as_dict(), "build": built}, sort_keys=True)
+        with admin.cursor() as cursor:
+            cursor.execute(f'COMMENT ON DATABASE "{name}" IS %s', [comment])
+        return built
+
+    # --- measuring --------------------------------------------------------------------------
+
+    def _measure(self, scale: bench.Scale, repeat: int, built: dict) -> dict:
+        today = timezone.localdate()
+        year = today.year - 1  # the last full year: what a federation reviews in January
+        federation = Federation.objects.get(code="BENCH")
+        staff = self._staff(federation)
+        client = Client()
+        client.force_login(staff)
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        params = {"federation": federation.pk, "start": start, "end": end, "year": year}
+        period = Period(year, "nam")
+        dashboard = federation_dashboard(federation, period, today)
+        # The unit of median size by members: a typical district dashboard.
+        by_size = sorted(dashboard.rows, key=lambda row: row.figures.members_total)
+        unit = DistrictUnion.objects.get(pk=by_size[len(by_size) // 2].unit_id)
+
+        def get(url: str):
+            def call():
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise CommandError(f"{url}: HTTP {response.status_code}")
+                return response
+
+            return call
+
+        urls = {
+            "federation": f"/?year={year}",
+            "federation_ytd": f"/?year={today.year}&as_of={today:%d/%m/%Y}",
+            "district": f"/tien-do/don-vi/{unit.pk}/?year={year}",
+        }
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+            with CaptureQueriesContext(connection) as queries:
+                get(urls["federation"])()
+            federation_queries = len(queries.captured_queries)
+            times = {
+                "federation_page": bench.timed(get(urls["federation"]), repeat),
+                "federation_page_ytd": bench.timed(get(urls["federation_ytd"]), repeat),
+                "federation_selector": bench.timed(
+                    lambda: federation_dashboard(federation, period, today), repeat
+                ),
+                "district_page": bench.timed(get(urls["district"]), repeat),
+                "floor_raw_sql": bench.timed(
+                    lambda: bench.run_sql(bench.FLOOR_RAW_SQL, params), repeat
+                ),
+                "floor_daystat_sql": bench.timed(
+                    lambda: bench.run_sql(bench.FLOOR_STATS_SQL, params), repeat
+                ),
+                "floor_totals_sql": bench.timed(
+                    lambda: bench.run_sql(bench.FLOOR_TOTALS_SQL, params), repeat
+                ),
+            }
+        agree = self._figures_agree(
+            dashboard, bench.run_sql(bench.FLOOR_RAW_SQL, params)
+        ) and self._figures_agree(dashboard, bench.run_sql(bench.FLOOR_TOTALS_SQL, params))
+        medians = {key: round(bench.median(values), 2) for key, values in times.items()}
+        sizes = self._sizes()
+        results = {
+            "scale": scale.as_dict(),
+            "build": built,
+            "year": year,
+            "medians_ms": medians,
+            "federation_page_queries": federation_queries,
+            "figures_agree": agree,
+            "sizes": sizes,
+            "load": os.getloadavg()[0],
+        }
+        self._print(results, unit, dashboard)
+        return results
+
+    def _wait_for_quiet(self, max_load: float) -> None:
+        """On a shared machine, wait for the other jobs to calm down before timing anything."""
+        if not max_load:
+            return
+        deadline = time.monotonic() + 20 * 60
+        while os.getloadavg()[0] >= max_load and time.monotonic() < deadline:
+            time.sleep(10)
+        self.stdout.write(f"Tải máy khi bắt đầu đo: {vn(os.getloadavg()[0], 2)} (1 phút).")
+
+    def _page_calls(self) -> dict:
+        """The pages and the selector on the current bench database, ready to be timed."""
+        today = timezone.localdate()
+        year = today.year - 1
+        federation = Federation.objects.get(code="BENCH")
+        client = Client()
+        client.force_login(self._staff(federation))
+        period = Period(year, "nam")
+        rows = federation_dashboard(federation, period, today).rows
+        unit_id = sorted(rows, key=lambda row: row.figures.members_total)[len(rows) // 2].unit_id
+
+        def get(url: str):
+            def call():
+                if client.get(url).status_code != 200:
+                    raise CommandError(f"{url}: HTTP lỗi")
+
+            return call
+
+        params = {"federation": federation.pk, "year": year}
+        params.update(start=date(year, 1, 1), end=date(year, 12, 31))
+        return {
+            "federation_page": get(f"/?year={year}"),
+            "federation_page_ytd": get(f"/?year={today.year}&as_of={today:%d/%m/%Y}"),
+            "federation_selector": lambda: federation_dashboard(federation, period, today),
+            "district_page": get(f"/tien-do/don-vi/{unit_id}/?year={year}"),
+            "floor_totals_sql": lambda: bench.run_sql(bench.FLOOR_TOTALS_SQL, params),
+        }
+
+    def _interleaved(self, main: str, versus: str, repeat: int) -> dict:
+        """Time the pages on two bench databases in alternating blocks, so that whatever else
+        the machine does weighs on both alike; print the medians and their ratio."""
+        if "bench" not in versus:
+            raise CommandError(f"«{versus}» không phải cơ sở dữ liệu benchmark.")
+        calls, members = {}, {}
+        for name in (main, versus):
+            self._switch_to(name)
+            call_command("migrate", verbosity=0, interactive=False)
+            calls[name] = self._page_calls()
+            members[name] = Member.objects.count()
+        times = {name: {key: [] for key in calls[name]} for name in calls}
+        blocks = 5
+        per_block = max(1, -(-repeat // blocks))
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+            for _ in range(blocks):
+                for name in (main, versus):
+                    self._switch_to(name)
+                    connection.ensure_connection()
+                    for key, call in calls[name].items():
+                        times[name][key] += bench.timed(call, per_block, warmup=1)
+        self._switch_to(main)
+        medians = {
+            name: {key: round(bench.median(values), 2) for key, values in by_key.items()}
+            for name, by_key in times.items()
+        }
+        w = self.stdout.write
+        w("")
+        w(
+            f"Đo xen kẽ {blocks} khối: «{main}» ({vn(members[main])} đoàn viên) và «{versus}»"
+            f" ({vn(members[versus])} đoàn viên); tải máy {vn(os.getloadavg()[0], 2)}."
+        )
+        for key in medians[main]:
+            a, b = medians[main][key], medians[versus][key]
+            w(f"  {key:<24}{vn(a, 1):>10} ms /{vn(b, 1):>10} ms = {vn(a / b, 2)}x")
+        return {"database": versus, "members": members, "medians_ms": medians}
+
+    def _staff(self, federation: Federation):
+        user, _ = get_user_model().objects.get_or_create(username="bench_staff")
+        UserRole.objects.update_or_create(
+            user=user,
+            defaults={"role": UserRole.Role.FEDERATION_STAFF, "federation": federation},
+        )
+        return user
+
+    def _figures_agree(self, dashboard, raw_rows) -> bool:
+        """The dashboard (day table) and the hand-written query (registers) give equal figures."""
+        raw = {row[0]: row for row in raw_rows}
+        for row in dashboard.rows:
+            other = raw[row.unit_id]
+            f = row.figures
+            mine = (f.new_members, f.new_grassroots, f.new_grassroots_25plus, f.left_members)
+            theirs = (other[3], other[5], other[7], other[9])
+            if mine != theirs or (f.members_total, f.grassroots_total) != (other[10], other[11]):
+                self.stderr.write(f"Khác số liệu ở {row.name}: {mine, f} / {other}")
+                return False
+        return True
+
+    def _sizes(self) -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_database_size(current_database()),"
+                " pg_total_relation_size(%s), pg_total_relation_size(%s),"
+                " pg_total_relation_size(%s)",
+                [Member._meta.db_table, Placement._meta.db_table, UnitDayStat._meta.db_table],
+            )
+            database, members, placements, daystat = cursor.fetchone()
+        return {
+            "database_mb": round(database / 2**20),
+            "members_mb": round(members / 2**20),
+            "placements_mb": round(placements / 2**20),
+            "unitdaystat_mb": round(daystat / 2**20, 1),
+            "members": Member.objects.count(),
+            "placements": Placement.objects.count(),
+            "unitdaystat_rows": UnitDayStat.objects.count(),
+        }
+
+    def _print(self, results: dict, unit, dashboard) -> None:
+        m, s, sizes = results["medians_ms"], results["scale"], results["sizes"]
+        w = self.stdout.write
+        w("")
+        w(
+            f"Quy mô: {vn(sizes['members'])} đoàn viên, {vn(sizes['placements'])} quá trình sinh"
+            f" hoạt, {vn(s['grassroots'])} CĐCS, {vn(s['units'])} đơn vị, {s['years']} năm;"
+            f" {vn(sizes['unitdaystat_rows'])} dòng UnitDayStat."
+        )
+        w(
+            f"Dung lượng: CSDL {vn(sizes['database_mb'])} MB (đoàn viên {vn(sizes['members_mb'])} MB,"
+            f" quá trình sinh hoạt {vn(sizes['placements_mb'])} MB, UnitDayStat"
+            f" {vn(sizes['unitdaystat_mb'], 1)} MB)."
+        )
+        if results["build"]:
+            b = results["build"]
+            w(
+                f"Tạo dữ liệu: {vn(b.get('build_seconds', 0), 1)} s (trong đó stats_refresh"
+                f" {vn(b.get('stats_seconds', 0), 1)} s)."
+            )
+        w(f"Năm đo: {results['year']}; đơn vị cỡ trung vị: {unit.name}.")
+        w(f"Số truy vấn SQL của trang LĐLĐ: {results['federation_page_queries']}.")
+        w(
+            f"Tải máy (load average 1 phút) khi đo xong: {vn(results['load'], 2)} ({os.cpu_count()} lõi)."
+        )
+        w("")
+        w(f"{'trung vị (ms)':<58}{'':>10}")
+        rows = [
+            ("Trang LĐLĐ, cả năm (server, qua test Client)", "federation_page"),
+            ("Trang LĐLĐ, lũy kế đến hôm nay", "federation_page_ytd"),
+            ("  chỉ selector federation_dashboard()", "federation_selector"),
+            ("Trang đơn vị (quận/huyện), cả năm", "district_page"),
+            ("Sàn SQL: một truy vấn viết tay trên bảng gốc", "floor_raw_sql"),
+            ("Sàn SQL: một truy vấn viết tay, tổng các dòng UnitDayStat", "floor_daystat_sql"),
+            ("Sàn SQL: một truy vấn viết tay, số lũy kế UnitDayStat", "floor_totals_sql"),
+        ]
+        for label, key in rows:
+            w(f"{label:<58}{vn(m[key], 1):>10}")
+        w("")
+        w("Tỷ lệ:")
+        ratios = [
+            ("Trang LĐLĐ / sàn SQL bảng gốc", "federation_page", "floor_raw_sql"),
+            ("Trang LĐLĐ / sàn SQL tổng dòng UnitDayStat", "federation_page", "floor_daystat_sql"),
+            ("Trang LĐLĐ / sàn SQL số lũy kế UnitDayStat", "federation_page", "floor_totals_sql"),
+            ("Selector / sàn SQL số lũy kế UnitDayStat", "federation_selector", "floor_totals_sql"),
+            ("Trang đơn vị / sàn SQL bảng gốc", "district_page", "floor_raw_sql"),
+        ]
+        for label, top, bottom in ratios:
+            w(f"  {label:<56}{vn(m[top] / m[bottom], 2):>8}x")
+        w(
+            "Số liệu trang LĐLĐ = truy vấn viết tay trên bảng gốc và trên số lũy kế (từng đơn vị): "
+            + ("KHỚP" if results["figures_agree"] else "KHÔNG KHỚP")
+        )
+
+    def _compare(self, results: dict, other: dict) -> None:
+        a, b = results["medians_ms"], other["medians_ms"]
+        self.stdout.write("")
+        self.stdout.write(
+            f"So với lần chạy {vn(other['scale']['members'])} đoàn viên"
+            f" (lần này {vn(results['scale']['members'])}):"
+        )
+        for key in a:
+            if key in b and b[key]:
+                self.stdout.write(
+                    f"  {key:<28}{vn(a[key], 1):>10} ms / {vn(b[key], 1):>10} ms ="
+                    f" {vn(a[key] / b[key], 2)}x"
+                )
+
+    def _search_benchmark(self, repeat: int) -> None:
+        """The member search benchmark of issue 4, on the same data, when it exists."""
+        try:
+            from benchmarks import search as benchmarks
+        except ImportError:
+            return
+        run = getattr(benchmarks, "run_search_benchmark", None)
+        if run is None:
+            return
+        self.stdout.write("")
+        self.stdout.write("Tìm kiếm đoàn viên (benchmarks.search.run_search_benchmark):")
+        run(self.stdout, repeat)

@@ -1,0 +1,214 @@
+"""Benchmark of the members import against its floor, on PostgreSQL (README: Benchmarks: import).
+
+    flock /tmp/unionportal-bench.lock \\
+      .venv/bin/python manage.py bench_import --rows 100000 --repeat 3
+
+Creates (if needed) and migrates a database whose name contains "bench" on the PostgreSQL server
+of DATABASE_URL, seeds an organisation (1 federation, 10 units, 200 CĐCS), generates a members
+file of N rows, then runs in turn, each in its own process:
+- the floor: the file read with python-calamine and written with one COPY (benchfloor.py);
+- the same-rows floor: the same, also COPYing the placement and history row of each member
+  (what the import must write besides the member rows), still without any check;
+- the project: `manage.py import_members FILE`, the real import path (reading, every rule,
+  members + placements + history, figures refresh, one transaction).
+The members tables are emptied before each run. It prints wall time, rows per second and peak
+memory (ru_maxrss of the process, taken by the launcher members/imports/benchpeak.py) of each
+run and the medians, and the ratio project/floor.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
+
+TARGET_RATIO = 2.5
+TARGET_PEAK_MIB = 400
+
+
+def _fmt(value: float, decimals: int = 0) -> str:
+    return number_format(value, decimals, use_l10n=True, force_grouping=True)
+
+
+class Command(BaseCommand):
+    help = "Đo tốc độ nhập đoàn viên (so với mức sàn calamine + COPY) trên PostgreSQL."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=100_000)
+        parser.add_argument("--repeat", type=int, default=3)
+        parser.add_argument("--database", default="unionportal_bench_import")
+        parser.add_argument(
+            "--workdir", default="/tmp/unionportal-bench-import", help="where the file is kept"
+        )
+        parser.add_argument(
+            "--seed-only", action="store_true", help=("internal: seed the organisation")
+        )
+
+    def handle(self, *args, **options):
+        if options["seed_only"]:
+            from benchmarks.import_data import seed_organisation
+
+            seed_organisation()
+            return
+        db = settings.DATABASES["default"]
+        if db["ENGINE"] != "django.db.backends.postgresql":
+            raise CommandError(
+                "bench_import cần PostgreSQL: đặt DATABASE_URL=postgres://user@host:port/db."
+            )
+        name = options["database"]
+        if "bench" not in name:
+            raise CommandError("Tên cơ sở dữ liệu thử tải phải chứa chữ 'bench'.")
+        rows, repeat = options["rows"], options["repeat"]
+        url = self._url(db, name)
+        self._create_database(db, name)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "unionportal.settings.local"
+            ),
+        }
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        self._check(subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env))
+        self._check(subprocess.run([*manage, "bench_import", "--seed-only"], env=env))
+
+        workdir = Path(options["workdir"])
+        workdir.mkdir(parents=True, exist_ok=True)
+        path = workdir / f"members-{rows}.xlsx"
+        if not path.exists():
+            from benchmarks.import_data import write_members_xlsx
+
+            started = time.perf_counter()
+            write_members_xlsx(path, rows)
+            self.stdout.write(
+                f"Tạo file {path} ({path.stat().st_size / 1024 / 1024:.1f} MB) trong "
+                f"{time.perf_counter() - started:.1f} giây."
+            )
+
+        floor_runs, same_runs, project_runs = [], [], []
+        floor_command = [sys.executable, "-m", "benchmarks.import_floor", str(path), url]
+        for attempt in range(1, repeat + 1):
+            self._reset(url)
+            floor = self._measure(floor_command, env)
+            floor_runs.append(floor)
+            self._reset(url)
+            same = self._measure([*floor_command, "--same-rows"], env)
+            same_runs.append(same)
+            self._reset(url)
+            project = self._measure([*manage, "import_members", str(path), "--quiet"], env)
+            project_runs.append(project)
+            written = self._count(url)
+            if written != rows:
+                raise CommandError(f"Lần {attempt}: nhập được {written} dòng, cần {rows}.")
+            self.stdout.write(
+                f"lần {attempt}: sàn {floor[0]:.2f} s, {floor[1]:.0f} MiB; "
+                f"sàn cùng số dòng {same[0]:.2f} s; dự án {project[0]:.2f} s, {project[1]:.0f} MiB"
+            )
+        self._report(rows, path, name, floor_runs, same_runs, project_runs)
+
+    # ----- helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _url(db: dict, name: str) -> str:
+        auth = quote(db.get("USER") or "postgres")
+        if db.get("PASSWORD"):
+            auth += ":" + quote(db["PASSWORD"])
+        return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
+
+    @staticmethod
+    def _connect(url: str):
+        import psycopg2
+
+        return psycopg2.connect(url.replace("postgres://", "postgresql://", 1))
+
+    def _create_database(self, db: dict, name: str) -> None:
+        connection = self._connect(self._url(db, db["NAME"]))
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+                self.stdout.write(f"Đã tạo cơ sở dữ liệu {name}.")
+        connection.close()
+
+    def _reset(self, url: str) -> None:
+        connection = self._connect(url)
+        with connection, connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE members_member, members_placement, members_historicalmember, "
+                "reports_unitdaystat, members_importjob RESTART IDENTITY CASCADE"
+            )
+        connection.close()
+        connection = self._connect(url)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+            cursor.execute("CHECKPOINT")
+        connection.close()
+
+    def _count(self, url: str) -> int:
+        connection = self._connect(url)
+        with connection, connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM members_member")
+            count = cursor.fetchone()[0]
+        connection.close()
+        return count
+
+    @staticmethod
+    def _check(result) -> None:
+        if result.returncode != 0:
+            raise CommandError(f"Lệnh con thất bại (mã {result.returncode}).")
+
+    def _measure(self, command: list[str], env: dict) -> tuple[float, float]:
+        """Wall seconds and peak resident memory (MiB) of one process run to its end, taken
+        by a small launcher (benchpeak.py: a child of this process would inherit its peak)."""
+        with tempfile.NamedTemporaryFile("r", suffix=".peak") as result:
+            launcher = [sys.executable, "-m", "benchmarks.peak", result.name]
+            code = subprocess.run([*launcher, *command], env=env, cwd=settings.BASE_DIR).returncode
+            if code != 0:
+                raise CommandError(f"{' '.join(command[-3:])} thất bại (mã {code}).")
+            elapsed, peak, _ = result.read().split()
+        return float(elapsed), float(peak)
+
+    def _report(self, rows, path, name, floor_runs, same_runs, project_runs) -> None:
+        def summary(runs):
+            wall = statistics.median(r[0] for r in runs)
+            peak = statistics.median(r[1] for r in runs)
+            return wall, rows / wall, peak
+
+        floor, same, project = summary(floor_runs), summary(same_runs), summary(project_runs)
+        ratio = project[0] / floor[0]
+        size = path.stat().st_size / 1024 / 1024
+        out = self.stdout.write
+        out("")
+        out(
+            f"Nhập {_fmt(rows)} đoàn viên từ {path.name} ({_fmt(size, 1)} MB), PostgreSQL "
+            f"'{name}', trung vị của {len(project_runs)} lần:"
+        )
+        out(f"{'':42}{'thời gian (s)':>15}{'dòng/giây':>12}{'bộ nhớ đỉnh (MiB)':>20}")
+        for label, (wall, speed, peak) in (
+            ("sàn (calamine + COPY)", floor),
+            ("sàn cùng số dòng (+ quá trình, lịch sử)", same),
+            ("dự án (import_members)", project),
+        ):
+            out(f"{label:42}{_fmt(wall, 2):>15}{_fmt(speed):>12}{_fmt(peak):>20}")
+        verdict_ratio = "đạt" if ratio <= TARGET_RATIO else "CHƯA ĐẠT"
+        verdict_peak = "đạt" if project[2] < TARGET_PEAK_MIB else "CHƯA ĐẠT"
+        out(
+            f"Tỉ lệ dự án/sàn: {_fmt(ratio, 2)}x (mục tiêu <= {_fmt(TARGET_RATIO, 1)}x: "
+            f"{verdict_ratio}); bộ nhớ đỉnh {_fmt(project[2])} MiB (mục tiêu < "
+            f"{TARGET_PEAK_MIB} MiB: {verdict_peak})."
+        )
+        out(
+            f"Tỉ lệ dự án/sàn cùng số dòng: {_fmt(project[0] / same[0], 2)}x "
+            "(phần chênh: kiểm tra từng dòng, cập nhật số liệu tiến độ, khởi động Django)."
+        )

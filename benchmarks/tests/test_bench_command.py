@@ -1,0 +1,91 @@
+"""`manage.py bench_dashboard`: its guards, and a tiny run on PostgreSQL."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from benchmarks.dashboard_data import PROVINCES, _cccd
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class FakeConnection:
+    def __init__(self, vendor):
+        self.vendor = vendor
+
+
+def test_refuses_sqlite(monkeypatch):
+    monkeypatch.setattr(
+        "benchmarks.management.commands.bench_dashboard.connection", FakeConnection("sqlite")
+    )
+    with pytest.raises(CommandError, match="chỉ chạy trên PostgreSQL"):
+        call_command("bench_dashboard", "--members", "10")
+
+
+def test_refuses_a_database_without_bench_in_its_name(monkeypatch):
+    monkeypatch.setattr(
+        "benchmarks.management.commands.bench_dashboard.connection", FakeConnection("postgresql")
+    )
+    with pytest.raises(CommandError, match="không có chữ 'bench'"):
+        call_command("bench_dashboard", "--db-name", "unionportal")
+
+
+def test_synthetic_cccd_are_unique_and_shaped_like_real_ones():
+    import random
+
+    rng = random.Random(1)
+    ids = [*range(1, 3000), *range(999_000, 1_003_000), *range(9_999_000, 10_000_001)]
+    numbers = [_cccd(rng, i, i % 2 == 0, 1990) for i in ids]
+    assert len(set(numbers)) == len(numbers)
+    assert all(len(n) == 12 and n.isdigit() for n in numbers)
+    assert {int(n[:3]) for n in numbers} <= set(PROVINCES)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_tiny_run_prints_the_medians_and_checks_the_figures():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionportal.settings.local"}
+    env.pop("UNIONPORTAL_TEST_DB_NAME", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "bench_dashboard",
+            "--members",
+            "3000",
+            "--units",
+            "5",
+            "--grassroots",
+            "120",
+            "--years",
+            "2",
+            "--repeat",
+            "2",
+            "--db-name",
+            "test_dash_bench_tiny",
+            "--rebuild",
+            "--drop-after",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "3.000 đoàn viên" in out and "5 đơn vị" in out
+    for label in (
+        "Trang LĐLĐ, cả năm",
+        "Trang đơn vị",
+        "Sàn SQL: một truy vấn viết tay trên bảng gốc",
+    ):
+        assert label in out
+    assert "(từng đơn vị): KHỚP" in out

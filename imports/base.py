@@ -1,0 +1,381 @@
+"""What every import kind shares: columns, header matching, the per-kind processor contract.
+
+A kind (units, CĐCS, members, targets) is a `Processor` subclass that declares its `columns`
+and implements:
+- `prepare()`: load the lookups it needs (codes -> ids), scoped to the user;
+- `check_chunk(rows)`: validate up to `chunk_size` rows and return what to write; errors go to
+  `self.error(row, column, message)`; duplicates inside the file are caught with a dict of keys
+  only, so memory does not grow with the rows' content;
+- `write_chunk(plan)`: write a chunk checked without errors (inside the engine's transaction);
+- `finish()`: what has to happen once after the last write (figures_touch).
+The engine (engine.py) drives them: it never writes unless every row so far was valid, and it
+rolls everything back if any row turns out invalid.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain, islice
+
+from django.utils import timezone
+
+from grassroots.access import Scope
+from unionportal.spreadsheets.cells import CellError, code, day, header_key, text
+from unionportal.spreadsheets.errors import RowError
+
+SAMPLE_ROWS = 5
+MAX_KEPT_ERRORS = 10_000
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file. `header` is what users write; `help` goes in the
+    template's explanation sheet; `text_format` marks columns Excel must keep as text."""
+
+    key: str
+    header: str
+    required: bool = True
+    help: str = ""
+    example: object = ""
+    text_format: bool = False
+    date_format: bool = False
+    width: float = 18
+
+
+@dataclass
+class HeaderMatch:
+    index: dict[str, int]
+    notices: list[str]
+    errors: list[RowError]
+
+
+def match_headers(headers: list, columns: Iterable[Column], header_row: int = 1) -> HeaderMatch:
+    """Map column keys to positions. Unknown columns are ignored with a notice; a missing
+    required column or a column given twice is an error."""
+    columns = list(columns)
+    wanted = {header_key(c.header): c for c in columns}
+    index: dict[str, int] = {}
+    notices: list[str] = []
+    errors: list[RowError] = []
+    unknown: list[str] = []
+    for position, raw in enumerate(headers):
+        label = text(raw)
+        if not label:
+            continue
+        column = wanted.get(header_key(label))
+        if column is None:
+            unknown.append(label)
+        elif column.key in index:
+            errors.append(RowError(header_row, label, f"Cột '{column.header}' xuất hiện hai lần."))
+        else:
+            index[column.key] = position
+    if unknown:
+        notices.append(
+            "Các cột không dùng đến (bỏ qua): " + ", ".join(f"'{u}'" for u in unknown) + "."
+        )
+    from unionportal.text import fold
+
+    for column in columns:
+        if column.required and column.key not in index:
+            hint = ""
+            near = [u for u in unknown if fold(u) == fold(column.header)]
+            if near:
+                hint = f" (có cột '{near[0]}': tên cột phải viết đủ dấu như '{column.header}')"
+            errors.append(
+                RowError(header_row, column.header, f"Thiếu cột bắt buộc '{column.header}'{hint}.")
+            )
+    return HeaderMatch(index, notices, errors)
+
+
+# Registers kept in Excel often start with title rows ("LIÊN ĐOÀN LAO ĐỘNG QUẬN ...", "DANH SÁCH
+# ĐOÀN VIÊN ...") and put a row numbering the columns ("(1) (2) (3)" or "1 2 3") under the
+# headers. The header row is looked for among the first rows; those two kinds of rows are
+# skipped with a notice.
+HEADER_SEARCH_ROWS = 15
+_COLUMN_NUMBER = re.compile(r"[(\[]?\s*(\d{1,3})\s*[)\]]?")
+
+
+@dataclass
+class HeaderFound:
+    row: int  # the Excel / CSV row number of the headers
+    match: HeaderMatch
+    rows: Iterator[tuple[int, list]]  # the data rows after it
+
+
+def find_header(
+    first: tuple[int, list], rows: Iterator[tuple[int, list]], columns: Iterable[Column]
+) -> HeaderFound:
+    """The header row: the first of the file's first HEADER_SEARCH_ROWS non-empty rows that
+    has every required column (the rows above it are titles, skipped with a notice). When
+    none has, the row with the most known column names, so that the missing columns are
+    reported where the user put the headers. A column-numbering row just below the headers
+    is skipped too."""
+    columns = list(columns)
+    candidates = [first, *islice(rows, HEADER_SEARCH_ROWS - 1)]
+    matches = [match_headers(values, columns, number) for number, values in candidates]
+    chosen = next((i for i, m in enumerate(matches) if not m.errors), None)
+    if chosen is None:
+        known = [len(m.index) for m in matches]
+        chosen = known.index(max(known)) if max(known) >= 2 else 0
+    number, _ = candidates[chosen]
+    match = matches[chosen]
+    if chosen:
+        first_row = candidates[0][0]
+        match.notices.insert(
+            0,
+            f"Bỏ qua {chosen} dòng tiêu đề phía trên dòng tên cột (dòng {first_row}"
+            + (f"–{candidates[chosen - 1][0]}" if chosen > 1 else "")
+            + f"); tên cột ở dòng {number}.",
+        )
+    after = candidates[chosen + 1 :]
+    if after and not match.errors and _numbers_the_columns(after[0][1]):
+        match.notices.append(f"Bỏ qua dòng {after[0][0]}: dòng đánh số thứ tự các cột.")
+        after = after[1:]
+    return HeaderFound(number, match, chain(after, rows))
+
+
+def _numbers_the_columns(values: list) -> bool:
+    """'(1) (2) (3) ...' or '1 2 3 ...' (at least 3 cells, consecutive from 1)."""
+    numbers = []
+    for value in values:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, int) and not isinstance(value, bool):
+            numbers.append(value)
+            continue
+        found = _COLUMN_NUMBER.fullmatch(str(value).strip())
+        if found is None:
+            return False
+        numbers.append(int(found.group(1)))
+    return len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    rows: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "invalid": self.invalid,
+        }
+
+
+@dataclass
+class Samples:
+    """The first rows of each outcome, for the preview page."""
+
+    headers: list[str] = field(default_factory=list)
+    new: list[list] = field(default_factory=list)
+    updated: list[list] = field(default_factory=list)
+    unchanged: list[list] = field(default_factory=list)
+
+    def room(self, outcome: str) -> int:
+        """How many more rows of this outcome would be kept."""
+        return max(0, SAMPLE_ROWS - len(getattr(self, outcome)))
+
+    def add(self, outcome: str, row: int, values: list, changes: str = "") -> None:
+        bucket = getattr(self, outcome)
+        if len(bucket) < SAMPLE_ROWS:
+            bucket.append([row, *[_display(v) for v in values], changes])
+
+    def as_dict(self) -> dict:
+        return {
+            "headers": self.headers,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+def describe_changes(
+    old: dict, new: dict, labels: dict[str, str], choices: dict[str, dict] | None = None
+) -> str:
+    """The changes of an updated row as the preview lists them: 'Họ và tên: Nguyễn Văn An →
+    Nguyễn Văn Ân; Ngày sinh: (trống) → 05/03/1990' (`new`: the changed fields only; `labels`:
+    column names; `choices`: field -> {stored value: label})."""
+    choices = choices or {}
+
+    def show(name: str, value) -> str:
+        if value is None or value == "":
+            return "(trống)"
+        if isinstance(value, date):
+            return value.strftime("%d/%m/%Y")
+        return str(choices.get(name, {}).get(value, value))
+
+    return "; ".join(
+        f"{labels.get(name, name)}: {show(name, old[name])} → {show(name, value)}"
+        for name, value in new.items()
+    )
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+class Processor:
+    """Base class of the import kinds (see module docstring)."""
+
+    kind: str = ""
+    title: str = ""  # "Đoàn viên"
+    columns: list[Column] = []
+    chunk_size = 2000
+    # A smaller first chunk lets the writing start sooner (the member import's COPY runs while
+    # the next rows are read); the chunks then double up to chunk_size. None: chunk_size.
+    first_chunk_size: int | None = None
+    sample_columns: list[str] = []  # keys shown in the preview
+    scope_hint = ""  # " trong đơn vị của bạn": added to "not found" messages of scoped users
+
+    def __init__(self, *, user, scope: Scope, source_name: str = ""):
+        self.user = user
+        self.user_id = getattr(user, "pk", None)
+        self.scope = scope
+        self.source_name = source_name
+        self.index: dict[str, int] = {}
+        self.counts = Counts()
+        self.samples = Samples(
+            headers=[c.header for c in self.columns if c.key in self.sample_columns]
+        )
+        self.errors: list[RowError] = []
+        self.error_count = 0
+        self.error_sink = None  # callable(RowError) for the command line
+        self.writing = False  # set by the engine when the checked rows will be written
+        self._bad_rows: set[int] = set()
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+
+    # ----- what kinds may override -------------------------------------------------------
+    @classmethod
+    def allowed(cls, scope: Scope) -> bool:
+        return scope.is_admin
+
+    def prepare(self) -> None:
+        pass
+
+    def check_chunk(self, rows: list[tuple[int, list]]) -> object:
+        raise NotImplementedError
+
+    def write_chunk(self, plan) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        pass
+
+    def close(self) -> None:
+        """Release what prepare() set up (always called, also after an error)."""
+
+    # ----- helpers -----------------------------------------------------------------------
+    @property
+    def change_reason(self) -> str:
+        return f"Nhập từ file {self.source_name}"[:100]
+
+    def header_of(self, key: str) -> str:
+        for column in self.columns:
+            if column.key == key:
+                return column.header
+        return key
+
+    def required_text(self, number: int, key: str, value: str, what: str, longest: int) -> bool:
+        """Is the cleaned `value` given and at most `longest` characters? Reports the problem
+        otherwise ('Cần nhập họ và tên.', 'Họ và tên dài quá 120 ký tự.')."""
+        if not value:
+            self.error(number, key, f"Cần nhập {what}.")
+            return False
+        if len(value) > longest:
+            self.error(number, key, f"{what[0].upper()}{what[1:]} dài quá {longest} ký tự.")
+            return False
+        return True
+
+    def lookup(self, number: int, key: str, raw, known: dict, what: str) -> tuple[str, object]:
+        """A required code cell that must be one of `known` (code -> value): (code, value), the
+        value None with the problem reported ('Cần nhập mã CĐCS.', "Không có CĐCS mã 'X'
+        trong đơn vị của bạn.": `what` names the thing, `scope_hint` the user's scope)."""
+        found_code = code(raw)
+        if not found_code:
+            self.error(number, key, f"Cần nhập mã {what}.")
+            return found_code, None
+        value = known.get(found_code)
+        if value is None:
+            self.error(number, key, f"Không có {what} mã '{found_code}'{self.scope_hint}.")
+        return found_code, value
+
+    def past_day(self, number: int, key: str, raw, label: str) -> date | None:
+        """A required date cell, not in the future: the date, or None with the problem
+        reported (`label` is the column's name, e.g. 'Ngày sinh')."""
+        try:
+            value = day(raw, label)
+        except CellError as problem:
+            self.error(number, key, problem.message)
+            return None
+        if value is None:
+            self.error(number, key, f"Cần nhập {label.lower()}.")
+        elif value > self.today:
+            self.error(number, key, f"{label} không được ở tương lai.")
+            return None
+        return value
+
+    def error(self, row: int | None, key: str, message: str) -> None:
+        problem = RowError(row, self.header_of(key) if key else "", message)
+        self.error_count += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(problem)
+        if self.error_sink is not None:
+            self.error_sink(problem)
+        if row is not None:
+            self._bad_rows.add(row)
+
+    def close_chunk(self) -> None:
+        """Count the chunk's invalid rows (a row with three errors is one invalid row)."""
+        self.counts.invalid += len(self._bad_rows)
+        self._bad_rows.clear()
+
+    def getter(self, values: list):
+        """`get(key)` -> the raw cell of column `key` in `values` (None when absent)."""
+        index = self.index
+        size = len(values)
+
+        def get(key: str):
+            position = index.get(key)
+            if position is None or position >= size:
+                return None
+            return values[position]
+
+        return get
+
+    def picker(self, keys: list[str]):
+        """`pick(values)` -> the raw cells of `keys` as a tuple (None for absent columns and
+        short rows); one C-level itemgetter call per row instead of a lookup per cell."""
+        positions = [self.index.get(key) for key in keys]
+        width = max((p for p in positions if p is not None), default=-1) + 1
+        getter = operator.itemgetter(*[width if p is None else p for p in positions])
+        filler = [None] * (width + 1)
+
+        def pick(values: list) -> tuple:
+            row = values[:width]
+            row += filler[len(row) :]  # pads to width + 1: index `width` is always None
+            return getter(row) if len(keys) > 1 else (getter(row),)
+
+        return pick
+
+    def cell(self, row: int, key: str, convert, *args):
+        """Convert one cell; on failure record the error and return None."""
+        try:
+            return convert(*args)
+        except CellError as problem:
+            self.error(row, key, problem.message)
+            return None

@@ -1,0 +1,148 @@
+"""Rows of members already registered (same CCCD): compare with the register, check a corrected
+admission or leaving date against the member's stays, plan the updates (written with history by
+member_writes.py). Mixed into MemberImport (members.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from members.models import Gender, LeaveReason, Member, Placement
+from unionportal.text import fold
+
+from ..base import describe_changes
+
+CHOICE_LABELS = {"gender": dict(Gender.choices), "leave_reason": dict(LeaveReason.choices)}
+FIELD_LABELS = {
+    "full_name": "Họ và tên",
+    "gender": "Giới tính",
+    "birth_date": "Ngày sinh",
+    "phone": "Số điện thoại",
+    "occupation": "Nghề nghiệp",
+    "card_number": "Số thẻ đoàn viên",
+    "joined_on": "Ngày kết nạp",
+    "left_on": "Ngày ra khỏi công đoàn",
+    "leave_reason": "Lý do",
+}
+
+
+class MemberUpdates:
+    """The known-member half of MemberImport."""
+
+    def _compare(self, number: int, record: dict, old: dict, changed: list) -> None:
+        if old["grassroots_id"] not in self.grassroots_code:
+            # An existence oracle across units: logged by the engine (issue 14, finding 16).
+            self.__dict__.setdefault("elsewhere_cccds", []).append(record["cccd"])
+            self.error(
+                number,
+                "cccd",
+                "Số CCCD này đã có trong hệ thống (đoàn viên thuộc đơn vị khác).",
+            )
+            return
+        if old["grassroots_id"] != record["grassroots_id"]:
+            current = self.grassroots_code[old["grassroots_id"]]
+            self.error(
+                number,
+                "grassroots_code",
+                f"Đoàn viên này đang sinh hoạt tại CĐCS '{current}'. Nhập file không chuyển "
+                "sinh hoạt: hãy dùng chức năng Chuyển sinh hoạt (có ngày chuyển).",
+            )
+            return
+        if "left_on" in record and old["left_on"] is not None and record["left_on"] is None:
+            self.error(
+                number,
+                "left_on",
+                f"Đoàn viên đã ra khỏi công đoàn ngày {old['left_on']:%d/%m/%Y}; nhập file "
+                "không xoá ngày này: muốn kết nạp lại hãy dùng chức năng Kết nạp lại.",
+            )
+            return
+        differences = {}
+        for name, value in record.items():
+            if name.startswith("_") or name in ("cccd", "grassroots_id"):
+                continue
+            if old[name] != value:
+                differences[name] = value
+        if not differences:
+            self.counts.unchanged += 1
+            self.samples.add("unchanged", number, self._sample(record))
+            return
+        changed.append((number, record, old, differences))
+
+    def _plan_updates(self, changed: list, plan: dict) -> None:
+        """Check changes of admission/leaving dates against the member's stays, then plan the
+        member and placement updates."""
+        need_stays = [
+            old["id"] for _, _, old, diff in changed if "joined_on" in diff or "left_on" in diff
+        ]
+        stays: dict[int, list[dict]] = defaultdict(list)
+        if need_stays:
+            for stay in (
+                Placement.objects.filter(member_id__in=need_stays)
+                .order_by("member_id", "start_on", "pk")
+                .values("id", "member_id", "start_on", "start_kind", "end_on", "end_kind")
+            ):
+                stays[stay["member_id"]].append(stay)
+        for number, record, old, diff in changed:
+            member_stays = stays.get(old["id"], [])
+            last = member_stays[-1] if member_stays else None
+            placement_changes: dict = {}
+            joined = diff.get("joined_on", old["joined_on"])
+            left = record["left_on"] if "left_on" in record else old["left_on"]
+            if "joined_on" in diff:
+                if (
+                    last is None
+                    or last["start_kind"] not in Placement.ADMISSION_KINDS
+                    or last["start_on"] != old["joined_on"]
+                ):
+                    self.error(
+                        number,
+                        "joined_on",
+                        "Không sửa được ngày kết nạp sau khi đoàn viên đã chuyển sinh hoạt.",
+                    )
+                    continue
+                if (
+                    len(member_stays) > 1
+                    and member_stays[-2]["end_on"]
+                    and (joined <= member_stays[-2]["end_on"])
+                ):
+                    self.error(
+                        number,
+                        "joined_on",
+                        "Ngày kết nạp lại phải sau ngày ra khỏi công đoàn "
+                        f"({member_stays[-2]['end_on']:%d/%m/%Y}).",
+                    )
+                    continue
+                if left is not None and joined > left:
+                    self.error(number, "joined_on", "Ngày kết nạp sau ngày ra khỏi công đoàn.")
+                    continue
+                placement_changes["start_on"] = joined
+                self._touch(old["grassroots_id"], min(joined, old["joined_on"]))
+            if "left_on" in diff:
+                start = placement_changes.get("start_on", last["start_on"] if last else joined)
+                if last is None or (old["left_on"] is None) != (last["end_on"] is None):
+                    self.error(number, "left_on", "Quá trình sinh hoạt của đoàn viên không khớp.")
+                    continue
+                if left < start:
+                    self.error(
+                        number,
+                        "left_on",
+                        f"Ngày ra khỏi công đoàn không được trước ngày {start:%d/%m/%Y} "
+                        "(bắt đầu sinh hoạt tại CĐCS hiện tại).",
+                    )
+                    continue
+                placement_changes["end_on"] = left
+                placement_changes["end_kind"] = Placement.EndKind.LEFT
+                self._touch(old["grassroots_id"], min(d for d in (left, old["left_on"]) if d))
+            member = Member(**old)
+            for name, value in diff.items():
+                setattr(member, name, value)
+            member.search_text = fold(member.full_name)
+            member.version += 1
+            member.updated_at = self.now
+            plan["members"].append(member)
+            plan["fields"].update(diff)
+            if placement_changes:
+                plan["placements"].append((last["id"], placement_changes))
+            self.counts.updated += 1
+            changes = describe_changes(old, diff, FIELD_LABELS, CHOICE_LABELS)
+            self.samples.add("updated", number, self._sample(record), changes)

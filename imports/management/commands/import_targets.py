@@ -1,0 +1,7 @@
+"""python manage.py import_targets FILE [--dry-run] [--user USERNAME]: see members/imports/command.py."""
+
+from imports.command import ImportCommand
+
+
+class Command(ImportCommand):
+    kind = "targets"

@@ -1,0 +1,152 @@
+"""Running an ImportJob: in the request for small files, in the task worker for large ones.
+
+`job_run(job_id, phase)` does the work ("check": preview without writing; "commit": write all or
+nothing). `import_job_task` is the same as a Django task (settings.TASKS: django-tasks-db's
+DatabaseBackend, worker `manage.py db_worker`; the tests use the ImmediateBackend). Jobs are
+enqueued with transaction.on_commit, so the worker never looks for a job row that is not
+committed yet.
+
+If the worker dies half-way, the import's transaction is rolled back by PostgreSQL (or SQLite):
+nothing is written; the job keeps status running/checking and, once its progress file is older
+than STALE_AFTER, shows as interrupted with a "run again" button.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.tasks import task
+from django.utils import timezone
+
+from .engine import run_import
+from .models import ImportJob, file_retention
+
+logger = logging.getLogger("unionportal.imports")
+
+CHECK = "check"
+COMMIT = "commit"
+
+
+def sync_max_bytes() -> int:
+    """Files up to this size are checked and imported during the request (a few seconds)."""
+    return settings.IMPORT_SYNC_MAX_BYTES
+
+
+def job_run(job_id: int, phase: str) -> ImportJob:
+    """Check or import the file of job `job_id`; record the outcome on the job."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if not job.file:
+        return _failed(
+            job,
+            "File đã tải lên không còn (file chưa nhập chỉ được giữ "
+            f"{file_retention().days} ngày). Không có gì được ghi: hãy tải file lên lại.",
+        )
+    job.status = ImportJob.Status.CHECKING if phase == CHECK else ImportJob.Status.RUNNING
+    job.phase = phase
+    job.started_at = timezone.now()
+    job.finished_at = None
+    job.message = ""
+    job.attempts += 1
+    job.save(update_fields=["status", "phase", "started_at", "finished_at", "message", "attempts"])
+    job.progress_write(phase, 0, 0.0)
+
+    def progress(rows: int, fraction: float) -> None:
+        job.progress_write(phase, rows, fraction)
+
+    def mark_done(outcome) -> None:
+        # Inside the import transaction: the job says "done" exactly when the rows are there.
+        job.record_outcome(outcome, committed=True)
+        _log_import(job, outcome)
+
+    try:
+        outcome = run_import(
+            job.kind,
+            job.file.path,
+            user=job.user,
+            commit=phase == COMMIT,
+            source_name=job.original_name,
+            max_bytes=settings.UPLOAD_MAX_BYTES,
+            progress=progress,
+            before_commit=mark_done if phase == COMMIT else None,
+        )
+    except IntegrityError:
+        logger.warning("import job %s: data changed during the import", job_id, exc_info=True)
+        return _failed(
+            job,
+            "Dữ liệu vừa bị thay đổi trong lúc nhập (ví dụ một số CCCD vừa được nhập ở nơi "
+            "khác). Không có gì được ghi: hãy bấm Chạy lại để kiểm tra lại file.",
+        )
+    except (DatabaseError, OSError):
+        logger.exception("import job %s failed", job_id)
+        return _failed(
+            job,
+            "Gặp sự cố khi đọc file hoặc ghi cơ sở dữ liệu. Không có gì được ghi: hãy thử "
+            "chạy lại sau ít phút.",
+        )
+    except Exception:
+        # Any other error (a driver error not translated, a bug): the job must not stay
+        # "running" for ever, and the page must not answer 500. The transaction was rolled back.
+        logger.exception("import job %s failed unexpectedly", job_id)
+        return _failed(
+            job,
+            "Gặp sự cố ngoài dự kiến khi nhập. Không có gì được ghi: hãy bấm Chạy lại; nếu vẫn "
+            "lỗi, hãy báo quản trị hệ thống.",
+        )
+    if outcome.committed:
+        # Imported: the spreadsheet (members' personal data) is not needed any more.
+        transaction.on_commit(job.file_discard)
+    else:
+        job.record_outcome(outcome, committed=False)
+    return job
+
+
+def _failed(job: ImportJob, message: str) -> ImportJob:
+    """Mark the job failed, unless another run of it has finished it meanwhile (a "done" is
+    never overwritten: its rows are in the register)."""
+    job.status = ImportJob.Status.FAILED
+    job.message = message
+    job.finished_at = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(
+        status=job.status, message=message, finished_at=job.finished_at
+    )
+    job.refresh_from_db()
+    job.progress_clear()
+    return job
+
+
+def _log_import(job: ImportJob, outcome) -> None:
+    from members.models import AccessLog
+
+    counts = outcome.counts
+    AccessLog.objects.create(
+        user=job.user,
+        action=AccessLog.Action.IMPORT,
+        what=f"{job.get_kind_display()}: {job.original_name}"[:255],
+        filters={"job": job.pk, "new": counts.new, "updated": counts.updated},
+        row_count=counts.rows,
+    )
+
+
+@task()
+def import_job_task(job_id: int, phase: str) -> None:
+    job_run(job_id, phase)
+
+
+def job_start(job: ImportJob, phase: str) -> bool:
+    """Run `phase` of `job` now (small file) or in the background; True if in the background."""
+    if job.size <= sync_max_bytes():
+        job_run(job.pk, phase)
+        return False
+    job.status = ImportJob.Status.CHECKING if phase == CHECK else ImportJob.Status.QUEUED
+    job.phase = phase
+    job.started_at = None
+    job.save(update_fields=["status", "phase", "started_at"])
+
+    def enqueue() -> None:
+        result = import_job_task.enqueue(job.pk, phase)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+    return True

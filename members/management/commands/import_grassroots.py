@@ -1,7 +1,0 @@
-"""python manage.py import_grassroots FILE [--dry-run] [--user USERNAME]: see members/imports/command.py."""
-
-from members.imports.command import ImportCommand
-
-
-class Command(ImportCommand):
-    kind = "grassroots"

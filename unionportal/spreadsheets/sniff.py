@@ -1,0 +1,220 @@
+"""Opening an uploaded file: what it really is (by content, never by name), bounds, rows.
+
+`open_table(path)` returns a `Table`: the header row and an iterator of (row number, values).
+.xlsx files go through the streaming reader in xlsx.py; .csv files (UTF-8 with or without BOM,
+separated by comma, semicolon or tab) through the csv module. Anything else, and anything
+damaged, oversized or hostile, raises `FileProblem` with a Vietnamese message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from .errors import FileProblem
+from .xlsx_reader import XlsxReader
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (BIFF) and password-protected .xlsx
+MAX_ZIP_ENTRIES = 2000
+# A worksheet compresses about 6-10 times; zip bombs compress thousands of times.
+MAX_COMPRESSION_RATIO = 200
+SNIFF_BYTES = 64 * 1024
+
+FORMAT_XLSX = "xlsx"
+FORMAT_CSV = "csv"
+
+
+def max_uncompressed_bytes() -> int:
+    return settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+
+
+@dataclass
+class Table:
+    format: str
+    header_row: int
+    headers: list
+    rows: Iterator[tuple[int, list]]
+    sheet_name: str = ""
+    fraction: Callable[[], float] = lambda: 0.0  # share of the file read so far (progress)
+    sheet_names: tuple[str, ...] = ()  # every worksheet of an .xlsx, in order
+
+
+def sniff(path) -> str:
+    """Return FORMAT_XLSX or FORMAT_CSV from the file's bytes, or raise FileProblem."""
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not head.strip():
+        raise FileProblem("File rỗng: không có dòng nào.")
+    if head.startswith(ZIP_MAGIC):
+        return FORMAT_XLSX
+    if head.startswith(OLE_MAGIC):
+        raise FileProblem(
+            "Đây là file Excel cũ (.xls) hoặc file đã đặt mật khẩu: hãy mở bằng Excel, "
+            "bỏ mật khẩu nếu có và lưu lại dưới dạng .xlsx (Excel Workbook)."
+        )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem(
+            "File CSV ở mã UTF-16 (Unicode Text): hãy lưu thành CSV UTF-8 (Comma delimited) "
+            "hoặc .xlsx."
+        )
+    if head.startswith(b"%PDF"):
+        raise FileProblem("Đây là file PDF, không phải bảng tính .xlsx hoặc .csv.")
+    if b"\x00" in head:
+        raise FileProblem("File không phải bảng tính .xlsx hoặc .csv (nội dung nhị phân).")
+    text = head.removeprefix(codecs.BOM_UTF8)
+    try:
+        # The sniffed piece may end inside a multi-byte character: ignore only the end.
+        codecs.getincrementaldecoder("utf-8")().decode(text, final=False)
+    except UnicodeDecodeError:
+        raise FileProblem(
+            "File CSV không ở mã UTF-8. Trong Excel chọn Lưu thành > CSV UTF-8 "
+            "(Comma delimited), hoặc lưu dưới dạng .xlsx."
+        ) from None
+    stripped = text.lstrip().lower()
+    if stripped.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
+        raise FileProblem(
+            "File là trang HTML/XML chứ không phải bảng tính: hãy mở bằng Excel và lưu thành .xlsx."
+        )
+    return FORMAT_CSV
+
+
+def check_zip(path, *, max_uncompressed: int) -> None:
+    """Refuse damaged archives and zip bombs before decompressing anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES:
+                raise FileProblem("File .xlsx có quá nhiều thành phần (nghi ngờ file độc hại).")
+            names = {info.filename for info in infos}
+            if "[Content_Types].xml" not in names:
+                raise FileProblem(
+                    "File nén này không phải bảng tính Excel .xlsx (thiếu [Content_Types].xml)."
+                )
+            if not any(name.startswith("xl/") for name in names):
+                raise FileProblem(
+                    "File này không phải bảng tính Excel .xlsx (có thể là file Word, "
+                    "PowerPoint hoặc OpenDocument): hãy lưu thành .xlsx."
+                )
+            total = 0
+            for info in infos:
+                if info.flag_bits & 0x1:
+                    raise FileProblem("File .xlsx đã bị mã hoá: hãy bỏ mật khẩu rồi lưu lại.")
+                total += info.file_size
+                if info.file_size > 1024 * 1024 and info.file_size > MAX_COMPRESSION_RATIO * max(
+                    info.compress_size, 1
+                ):
+                    raise FileProblem(
+                        "File .xlsx có tỉ lệ nén bất thường (nghi ngờ file nén độc hại)."
+                    )
+            if total > max_uncompressed:
+                raise FileProblem(
+                    "File .xlsx giải nén ra quá lớn: hãy chia thành nhiều file nhỏ hơn."
+                )
+    except zipfile.BadZipFile:
+        raise FileProblem("File .xlsx bị hỏng hoặc không phải file Excel.") from None
+
+
+def _csv_rows(handle) -> Iterator[tuple[int, list]]:
+    sample = handle.readline()
+    delimiter = max((",", ";", "\t"), key=sample.count) if sample else ","
+    handle.seek(0)
+    if sample.startswith("\ufeff"):
+        handle.read(1)
+    reader = csv.reader(handle, delimiter=delimiter)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):  # noqa: B007 (number used after)
+            if any("\x00" in cell for cell in row):
+                # PostgreSQL text cannot hold NUL: refused here with the row, not by COPY.
+                raise FileProblem(
+                    f"File CSV có ký tự rỗng (NUL) ở dòng {number}: file bị hỏng hoặc không "
+                    "phải CSV. Hãy mở bằng Excel và lưu lại thành CSV UTF-8 hoặc .xlsx."
+                )
+            if any(cell.strip() for cell in row):
+                yield number, row
+    except UnicodeDecodeError:
+        raise FileProblem(
+            f"File CSV có ký tự không ở mã UTF-8 (sau dòng {number}). Trong Excel chọn "
+            "Lưu thành > CSV UTF-8, hoặc lưu dưới dạng .xlsx."
+        ) from None
+    except csv.Error as error:
+        raise FileProblem(f"File CSV sai định dạng ở dòng {number + 1}: {error}.") from None
+
+
+class EmptySheet(FileProblem):
+    """The worksheet (or CSV) has no row at all."""
+
+    sheet_names: tuple[str, ...] = ()
+
+
+def _first_row(rows: Iterator[tuple[int, list]]) -> tuple[int, list]:
+    for number, values in rows:
+        return number, values
+    raise EmptySheet("File không có dòng tiêu đề nào (trang tính đầu tiên trống).")
+
+
+@contextmanager
+def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
+    """Open `path` (xlsx or csv, decided by content) as a Table; close it afterwards.
+    `sheet`: which worksheet of an .xlsx (0 = the first). An empty worksheet has no header
+    row: FileProblem (EmptySheet)."""
+    size = os.path.getsize(path)
+    if max_bytes is not None and size > max_bytes:
+        raise FileProblem(
+            f"File quá lớn ({size / 1024 / 1024:.1f} MB); giới hạn là "
+            f"{max_bytes / 1024 / 1024:.0f} MB: hãy chia thành nhiều file."
+        )
+    kind = sniff(path)
+    if kind == FORMAT_XLSX:
+        limit = max_uncompressed_bytes()
+        check_zip(path, max_uncompressed=limit)
+        reader = XlsxReader(path, max_uncompressed=limit, sheet=sheet)
+        try:
+            rows = reader.rows()
+            try:
+                header_row, headers = _first_row(rows)
+            except EmptySheet as problem:
+                problem.sheet_names = tuple(name for name, _ in reader.sheets)
+                raise
+            yield Table(
+                FORMAT_XLSX,
+                header_row,
+                headers,
+                rows,
+                reader.sheet_name,
+                reader.fraction,
+                tuple(name for name, _ in reader.sheets),
+            )
+        finally:
+            reader.close()
+    else:
+        handle = open(path, encoding="utf-8", newline="", errors="strict")  # noqa: SIM115
+        try:
+            rows = _csv_rows(handle)
+            header_row, headers = _first_row(rows)
+            yield Table(
+                FORMAT_CSV,
+                header_row,
+                headers,
+                rows,
+                fraction=lambda: min(1.0, handle.buffer.tell() / size) if size else 0.0,
+            )
+        finally:
+            handle.close()
+
+
+def read_all(path, **kwargs) -> tuple[list, list[tuple[int, list]]]:
+    """Headers and every row (for tests and small files)."""
+    with open_table(path, **kwargs) as table:
+        return table.headers, list(table.rows)
+
+
+__all__ = ["EmptySheet", "FileProblem", "Table", "open_table", "read_all", "sniff"]
