@@ -8,7 +8,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from grassroots.access import scope_for
-from grassroots.access.admin import AdminsReadOnlyAdmin, ScopedAdmin
+from grassroots.access.admin import AdminsReadOnlyAdmin, ScopedAdmin, ServiceOwnedAdmin
 
 from .models import (
     Affiliation,
@@ -57,7 +57,10 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(GrassrootsUnion)
-class GrassrootsUnionAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class GrassrootsUnionAdmin(ServiceOwnedAdmin):
+    """Read-only: CĐCS are founded, edited, moved and dissolved on the portal's pages
+    (grassroots.services keep the dated affiliations and the figures right)."""
+
     list_display = [
         "code",
         "name",
@@ -75,7 +78,7 @@ class GrassrootsUnionAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(ScopedAdmin):
+class AffiliationAdmin(ServiceOwnedAdmin):
     """Which upper-level union a CĐCS belonged to, from when to when (moves are a service)."""
 
     list_display = ["grassroots", "district_union", "valid_from", "valid_to"]
@@ -83,9 +86,6 @@ class AffiliationAdmin(ScopedAdmin):
     search_fields = ["grassroots__code", "grassroots__name"]
     list_select_related = ["grassroots", "district_union"]
     readonly_fields = ["grassroots", "district_union", "valid_from", "valid_to"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(AnnualTarget)

@@ -11,9 +11,11 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from unionportal.filters import export_refused
 from unionportal.spreadsheets.export import export_response
 
 from .access import ScopeKind, scope_for
@@ -40,6 +42,8 @@ class GrassrootsExportView(View):
         listed = GrassrootsFilter(
             GrassrootsUnion.objects.for_user(request.user), request.GET, user=request.user
         )
+        if listed.invalid:
+            return export_refused(request, listed, reverse("grassroots:grassroots-list"))
         columns = grassroots_export_columns()
         lookups = [lookup for _, lookup in columns]
         sector = lookups.index("sector")

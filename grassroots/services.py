@@ -122,6 +122,21 @@ def grassroots_dissolve_check(*, grassroots: GrassrootsUnion, on: date, reason: 
         raise ValidationError(
             {"on": f"Có đoàn viên vào CĐCS ngày {last_start:%d/%m/%Y}, sau ngày giải thể."}
         )
+    # A stay that ended after `on` (a transfer away or a leaving recorded later) would have
+    # the member in a dissolved CĐCS between the two days.
+    last_end = (
+        grassroots.placements.filter(end_on__gt=on)
+        .order_by("-end_on")
+        .values_list("end_on", flat=True)
+        .first()
+    )
+    if last_end:
+        raise ValidationError(
+            {
+                "on": f"Có đoàn viên sinh hoạt tại CĐCS đến ngày {last_end:%d/%m/%Y}, "
+                "sau ngày giải thể."
+            }
+        )
 
 
 @transaction.atomic

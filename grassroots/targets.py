@@ -18,6 +18,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from unionportal.text import parse_id
+
 from .collation import vi_order
 from .models import AnnualTarget, DistrictUnion, Federation
 from .rules import MAX_YEAR, MIN_YEAR, TARGET_FIELDS, clean_target_value, year_problem
@@ -189,9 +191,8 @@ class TargetsView(TemplateView):
         ) or federations.first()
         self.federations = federations
         raw_year = request.GET.get("year") or request.POST.get("year") or ""
-        self.year = (
-            int(raw_year) if raw_year.isdigit() and not year_problem(int(raw_year)) else None
-        )
+        year = parse_id(raw_year)
+        self.year = year if year is not None and not year_problem(year) else None
         if self.year is None:
             if raw_year:
                 messages.error(request, f"Năm “{raw_year[:10]}” không hợp lệ: hiển thị năm nay.")

@@ -20,9 +20,11 @@ from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from grassroots.access import Scope, scope_for
+from members.services import cccd_check_allowed, cccd_elsewhere_record
 from unionportal.bulk import ANALYZE_AFTER_ROWS, planner_statistics_refresh
 from unionportal.spreadsheets.errors import FileProblem, RowError
 from unionportal.spreadsheets.sniff import EmptySheet, open_table
@@ -46,6 +48,8 @@ class ImportOutcome:
     seconds: float = 0.0
     # Problems of the file as a whole (unreadable, headers): they stop before any row.
     file_errors: list[RowError] = field(default_factory=list)
+    # CCCDs found to belong to members outside the user's scope (written to the access log).
+    elsewhere_cccds: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -104,6 +108,44 @@ def run_import(
     """
     started = time.monotonic()
     outcome = ImportOutcome(kind=kind)
+    try:
+        cccd_check_allowed(user)
+    except ValidationError as error:
+        outcome.add_file_error(error.message_dict["cccd"][0])
+        return outcome
+    try:
+        return _run_import(
+            kind,
+            path,
+            outcome,
+            user=user,
+            commit=commit,
+            source_name=source_name,
+            max_bytes=max_bytes,
+            progress=progress,
+            error_sink=error_sink,
+            before_commit=before_commit,
+            started=started,
+        )
+    finally:
+        # Outside the import's transaction, which a refused row rolls back.
+        cccd_elsewhere_record(user, outcome.elsewhere_cccds, what=f"Nhập file {source_name}"[:80])
+
+
+def _run_import(
+    kind,
+    path,
+    outcome,
+    *,
+    user,
+    commit,
+    source_name,
+    max_bytes,
+    progress,
+    error_sink,
+    before_commit,
+    started,
+) -> ImportOutcome:
     scope = _scope(user)
     processor_class = KINDS[kind]
     if not processor_class.allowed(scope):
@@ -208,6 +250,8 @@ def _done(outcome: ImportOutcome, processor, started: float) -> ImportOutcome:
     outcome.errors = [*outcome.file_errors, *processor.errors]
     outcome.error_count = len(outcome.file_errors) + processor.error_count
     outcome.samples = processor.samples.as_dict()
+    known = getattr(processor, "known", None)  # the member kind's register of known members
+    outcome.elsewhere_cccds = list(getattr(known, "elsewhere_cccds", ()))
     outcome.seconds = time.monotonic() - started
     return outcome
 

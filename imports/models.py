@@ -127,6 +127,8 @@ class ImportJob(models.Model):
     errors = models.JSONField("lỗi", default=list, blank=True)  # [[row, column, message], ...]
     notices = models.JSONField("ghi chú", default=list, blank=True)
     samples = models.JSONField("dòng mẫu", default=dict, blank=True)
+    # Samples and errors deleted by imports_cleanup after the files' retention (personal data).
+    details_purged = models.BooleanField("đã xoá chi tiết", default=False)
     # What the job does (or did last): "check" = preview without writing, "commit" = write.
     phase = models.CharField(max_length=10, default="check")
     message = models.TextField("thông báo", blank=True)

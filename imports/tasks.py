@@ -85,6 +85,15 @@ def job_run(job_id: int, phase: str) -> ImportJob:
             "Gặp sự cố khi đọc file hoặc ghi cơ sở dữ liệu. Không có gì được ghi: hãy thử "
             "chạy lại sau ít phút.",
         )
+    except Exception:
+        # Any other error (a driver error not translated, a bug): the job must not stay
+        # "running" for ever, and the page must not answer 500. The transaction was rolled back.
+        logger.exception("import job %s failed unexpectedly", job_id)
+        return _failed(
+            job,
+            "Gặp sự cố ngoài dự kiến khi nhập. Không có gì được ghi: hãy bấm Chạy lại; nếu vẫn "
+            "lỗi, hãy báo quản trị hệ thống.",
+        )
     if outcome.committed:
         # Imported: the spreadsheet (members' personal data) is not needed any more.
         transaction.on_commit(job.file_discard)
@@ -94,10 +103,15 @@ def job_run(job_id: int, phase: str) -> ImportJob:
 
 
 def _failed(job: ImportJob, message: str) -> ImportJob:
+    """Mark the job failed, unless another run of it has finished it meanwhile (a "done" is
+    never overwritten: its rows are in the register)."""
     job.status = ImportJob.Status.FAILED
     job.message = message
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "message", "finished_at"])
+    ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(
+        status=job.status, message=message, finished_at=job.finished_at
+    )
+    job.refresh_from_db()
     job.progress_clear()
     return job
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from unionportal.middleware import accepts_uploads
+
 from . import views
 
 app_name = "imports"
 
 urlpatterns = [
-    path("", views.ImportStartView.as_view(), name="import-start"),
+    path("", accepts_uploads(views.ImportStartView.as_view()), name="import-start"),
     path("lich-su/", views.ImportHistoryView.as_view(), name="import-history"),
     path("mau/<str:kind>.xlsx", views.ImportTemplateView.as_view(), name="import-template"),
     path("<int:pk>/", views.ImportJobDetailView.as_view(), name="import-detail"),

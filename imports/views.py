@@ -193,10 +193,23 @@ class ImportConfirmView(_JobActionView):
 class ImportRerunView(_JobActionView):
     def post(self, request, pk: int):
         job = self.get_job(pk)
-        if not job.can_rerun:
-            messages.warning(request, "Lần nhập này không cần chạy lại.")
+        phase = job.phase if job.phase in (CHECK, COMMIT) else CHECK
+        # Compare-and-set on what this request saw (status and number of runs): of two clicks,
+        # one starts the run; the other finds the job changed and starts nothing.
+        claimed = job.can_rerun and (
+            ImportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts)
+            .exclude(file="")
+            .update(
+                status=ImportJob.Status.CHECKING if phase == CHECK else ImportJob.Status.QUEUED,
+                started_at=None,
+                message="",
+            )
+        )
+        if not claimed:
+            messages.warning(request, "Lần nhập này không cần chạy lại (đã được chạy lại).")
             return redirect("imports:import-detail", pk=job.pk)
-        job_start(job, job.phase if job.phase in (CHECK, COMMIT) else CHECK)
+        job.refresh_from_db()
+        job_start(job, phase)
         return redirect("imports:import-detail", pk=job.pk)
 
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 
-from grassroots.access.admin import AdminsReadOnlyAdmin, ScopedAdmin
+from grassroots.access.admin import AdminsReadOnlyAdmin, ServiceOwnedAdmin
 
 from .models import AccessLog, Member, Placement
 
@@ -14,7 +15,13 @@ class PlacementInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class MemberAdmin(ServiceOwnedAdmin):
+    """Read-only: members are admitted, edited, transferred and leave on the portal's pages
+    (members.services keep the stays and figures right). The CCCD is shown masked; the full
+    number is on the member's page, where each opening is logged. No simple-history admin:
+    its record pages show the full CCCD and its "revert" writes around the services; the
+    portal's change history (masked) is at /doan-vien/nhat-ky-thay-doi/."""
+
     list_display = ["full_name", "cccd_masked", "gender", "grassroots", "joined_on", "left_on"]
     list_filter = ["gender", "leave_reason", "joined_on", "grassroots__district_union"]
     search_fields = ["search_text", "cccd", "phone", "full_name"]
@@ -22,14 +29,35 @@ class MemberAdmin(ScopedAdmin, SimpleHistoryAdmin):
     raw_id_fields = ["grassroots"]
     list_select_related = ["grassroots"]
     inlines = [PlacementInline]
+    fields = [
+        "full_name",
+        "gender",
+        "birth_date",
+        "cccd_masked",
+        "phone",
+        "occupation",
+        "card_number",
+        "grassroots",
+        "joined_on",
+        "left_on",
+        "leave_reason",
+        "leave_note",
+        "portal_page",
+    ]
+    readonly_fields = fields
 
     @admin.display(description="Số CCCD")
     def cccd_masked(self, obj):
         return obj.cccd_masked
 
+    @admin.display(description="Sửa, chuyển, ra khỏi")
+    def portal_page(self, obj):
+        url = reverse("members:member-detail", args=[obj.pk])
+        return format_html('<a href="{}">Mở hồ sơ trên cổng thông tin</a>', url)
+
 
 @admin.register(Placement)
-class PlacementAdmin(ScopedAdmin):
+class PlacementAdmin(ServiceOwnedAdmin):
     """Stays of members in CĐCS (the history counting reads); changed only through services."""
 
     list_display = ["member", "grassroots", "start_on", "start_kind", "end_on", "end_kind"]
@@ -46,9 +74,6 @@ class PlacementAdmin(ScopedAdmin):
         "end_kind",
         "created_by",
     ]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(AccessLog)

@@ -9,12 +9,14 @@ own unit (an officer's list holds only their unit); federation staff get them ma
 from __future__ import annotations
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from grassroots.access import ScopeKind, scope_for
 from grassroots.exports import list_exported
 from grassroots.models import GrassrootsUnion
+from unionportal.filters import export_refused
 from unionportal.spreadsheets.export import export_response
 
 from .filters import MemberFilter
@@ -44,6 +46,8 @@ class MemberExportView(View):
         members = MemberFilter(
             Member.objects.for_user(request.user), request.GET, user=request.user
         )
+        if members.invalid:
+            return export_refused(request, members, reverse("members:member-list"))
         columns = member_export_columns()
         headers = [header for header, _ in columns]
         lookups = [lookup for _, lookup in columns]

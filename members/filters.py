@@ -14,6 +14,7 @@ from grassroots.collation import vi_order
 from grassroots.forms import VNDateField
 from grassroots.models import DistrictUnion, GrassrootsUnion
 from unionportal.filters import ListFilter
+from unionportal.text import parse_id
 
 from .models import Gender
 
@@ -82,16 +83,14 @@ class MemberFilterForm(forms.Form):
             del self.fields["district_union"]  # an officer has one unit
         else:
             # List the CĐCS of the chosen unit, or just the chosen CĐCS (a link from its page).
-            unit_id = str(self.data.get("district_union", ""))
-            chosen_id = str(self.data.get("grassroots", ""))
-            if unit_id.isdigit():
+            unit_id = parse_id(self.data.get("district_union"))
+            chosen_id = parse_id(self.data.get("grassroots"))
+            if unit_id is not None:
                 grassroots_field.shown_queryset = grassroots.filter(
-                    district_union_id=int(unit_id)
+                    district_union_id=unit_id
                 ).vi_ordered()
             else:
-                grassroots_field.shown_queryset = grassroots.filter(
-                    pk=int(chosen_id) if chosen_id.isdigit() else None
-                )
+                grassroots_field.shown_queryset = grassroots.filter(pk=chosen_id)
         grassroots_field.queryset = grassroots.vi_ordered()  # (re)builds the shown choices
 
     def clean(self):

@@ -14,6 +14,7 @@ from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
 from grassroots.models import GrassrootsUnion
+from unionportal.net import client_ip
 from unionportal.text import fold
 
 from .querysets import MemberQuerySet, PlacementQuerySet
@@ -186,6 +187,9 @@ class AccessLog(models.Model):
         VIEW_MEMBER = "view_member", "Xem hồ sơ đoàn viên"
         EXPORT = "export", "Xuất dữ liệu"
         IMPORT = "import", "Nhập dữ liệu"
+        # A CCCD typed in a form or an import that belongs to a member outside the user's
+        # scope: the refusal tells that the number exists (kept to prevent duplicates).
+        CCCD_CHECK = "cccd_check", "Số CCCD thuộc đơn vị khác"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -224,5 +228,5 @@ def access_log_record(
         what=what[:255],
         filters=filters or {},
         row_count=row_count,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
     )

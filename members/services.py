@@ -6,10 +6,12 @@ one transaction and announces the days whose figures changed.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +19,7 @@ from grassroots.models import GrassrootsUnion
 from grassroots.services import figures_touch
 from unionportal.text import clean_text
 
-from .models import LeaveReason, Member, Placement
+from .models import AccessLog, LeaveReason, Member, Placement, mask_cccd
 from .rules import day_in_grassroots_problem, leaving_day_problem, unknown_reason_message
 from .validators import check_admission_age, clean_cccd, clean_phone
 
@@ -60,13 +62,66 @@ def _clean_person(fields: dict) -> dict:
     return cleaned
 
 
-def cccd_taken_message(cccd: str, user) -> str | None:
-    """The message for a CCCD that already belongs to a member, revealing only what `user` sees."""
+CCCD_ELSEWHERE = "Số CCCD này đã có trong hệ thống (đoàn viên thuộc đơn vị khác)."
+CCCD_ELSEWHERE_CODE = "cccd_elsewhere"
+
+
+def cccd_checks_used(user) -> int:
+    """How many CCCDs of members outside their scope `user` was told about in the window
+    (settings.CCCD_CHECK_WINDOW_MINUTES), from the access log."""
+    since = timezone.now() - timedelta(minutes=settings.CCCD_CHECK_WINDOW_MINUTES)
+    used = AccessLog.objects.filter(
+        user=user, action=AccessLog.Action.CCCD_CHECK, at__gte=since
+    ).aggregate(total=Sum("row_count"))["total"]
+    return used or 0
+
+
+def cccd_check_allowed(user) -> None:
+    """Refuse, whatever the number, a form or import of a user who was told about too many
+    CCCDs of other units lately: the "already registered elsewhere" answer is an existence
+    oracle across federations, kept because it prevents duplicate members, rate-limited per
+    user (settings.CCCD_CHECK_LIMIT in CCCD_CHECK_WINDOW_MINUTES)."""
+    if user is None or not getattr(user, "pk", None):
+        return
+    if cccd_checks_used(user) >= settings.CCCD_CHECK_LIMIT:
+        raise ValidationError(
+            {
+                "cccd": "Bạn đã nhập quá nhiều số CCCD thuộc đơn vị khác trong "
+                f"{settings.CCCD_CHECK_WINDOW_MINUTES} phút qua: hãy thử lại sau hoặc liên hệ "
+                "quản trị hệ thống."
+            }
+        )
+
+
+def cccd_elsewhere_record(user, cccds: list[str], *, what: str, ip_address=None, **filters):
+    """Write to the access log that `user` learned that these CCCDs exist outside their scope.
+    Call it outside the transaction that is rolled back for the refusal."""
+    if not cccds or user is None or not getattr(user, "pk", None):
+        return None
+    return AccessLog.objects.create(
+        user=user,
+        action=AccessLog.Action.CCCD_CHECK,
+        what=(f"{what}: " + ", ".join(mask_cccd(c) for c in cccds[:10]))[:255],
+        filters=filters,
+        row_count=len(cccds),
+        ip_address=ip_address,
+    )
+
+
+def _record_if_elsewhere(user, cccd: str, error: ValidationError, what: str) -> None:
+    codes = [e.code for e in getattr(error, "error_dict", {}).get("cccd", [])]
+    if CCCD_ELSEWHERE_CODE in codes:
+        cccd_elsewhere_record(user, [cccd], what=what)
+
+
+def cccd_taken_message(cccd: str, user) -> str | ValidationError | None:
+    """The message for a CCCD that already belongs to a member, revealing only what `user` sees
+    (a member outside their scope: a ValidationError with code CCCD_ELSEWHERE_CODE)."""
     existing = Member.objects.filter(cccd=cccd).first()
     if existing is None:
         return None
     if not Member.objects.for_user(user).filter(pk=existing.pk).exists():
-        return "Số CCCD này đã có trong hệ thống (đoàn viên thuộc đơn vị khác)."
+        return ValidationError(CCCD_ELSEWHERE, code=CCCD_ELSEWHERE_CODE)
     if existing.left_on:
         return (
             f"Số CCCD này thuộc đoàn viên {existing.full_name}, đã ra khỏi công đoàn ngày "
@@ -90,16 +145,26 @@ def member_admitted_with_token(form_token: str) -> Member | None:
     return Member.objects.filter(pk=member_id).first() if member_id else None
 
 
-@transaction.atomic
-def member_admit(
-    *, user, grassroots: GrassrootsUnion, joined_on: date, cccd: str, form_token: str = "", **fields
-) -> Member:
+def member_admit(*, user, cccd: str, **fields) -> Member:
     """Admit a new member (kết nạp) into `grassroots` on `joined_on`.
 
     `form_token` (from the admission form) is recorded with the history so that a resubmitted
-    form can be recognised (`member_admitted_with_token`).
+    form can be recognised (`member_admitted_with_token`). A CCCD of a member outside the
+    user's scope is refused and written to the access log (after the rollback).
     """
+    try:
+        return _member_admit(user=user, cccd=cccd, **fields)
+    except ValidationError as error:
+        _record_if_elsewhere(user, str(cccd), error, "Kết nạp")
+        raise
+
+
+@transaction.atomic
+def _member_admit(
+    *, user, grassroots: GrassrootsUnion, joined_on: date, cccd: str, form_token: str = "", **fields
+) -> Member:
     _check_writable(user, grassroots)
+    cccd_check_allowed(user)
     try:
         cccd = clean_cccd(cccd)
     except ValidationError as error:
@@ -151,12 +216,24 @@ def _open_placement(member: Member) -> Placement:
     return member.placements.select_for_update().get(end_on__isnull=True)
 
 
-@transaction.atomic
 def member_update(*, user, member: Member, expected_version: int | None = None, **fields) -> Member:
     """Edit a member's personal data and (while the first stay is the only one) admission."""
+    try:
+        return _member_update(user=user, member=member, expected_version=expected_version, **fields)
+    except ValidationError as error:
+        _record_if_elsewhere(user, str(fields.get("cccd", "")), error, "Sửa hồ sơ")
+        raise
+
+
+@transaction.atomic
+def _member_update(
+    *, user, member: Member, expected_version: int | None = None, **fields
+) -> Member:
     member = _lock(member)
     _check_writable(user, member.grassroots)
     _check_version(member, expected_version)
+    if "cccd" in fields and fields["cccd"] != member.cccd:
+        cccd_check_allowed(user)
     if "cccd" in fields:
         try:
             fields["cccd"] = clean_cccd(fields["cccd"])

@@ -21,6 +21,7 @@ from grassroots.listing import CappedPaginator, ScopeRequiredMixin
 from grassroots.models import GrassrootsUnion
 from grassroots.querysets import scoped
 from grassroots.views import GrassrootsActionView
+from unionportal.text import parse_id
 from unionportal.views import ServiceFormMixin, add_service_errors
 
 from . import services
@@ -105,10 +106,10 @@ class MemberCreateView(RegisterWriterRequiredMixin, CreateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        after = self.request.GET.get("after", "")
-        if after.isdigit():
+        after = parse_id(self.request.GET.get("after"))
+        if after is not None:
             context["previous"] = (
-                Member.objects.for_user(self.request.user).filter(pk=int(after)).first()
+                Member.objects.for_user(self.request.user).filter(pk=after).first()
             )
         return context
 
@@ -172,6 +173,17 @@ class MemberUpdateView(ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        # The edit form shows the full CCCD in its input: opening it is an access like the
+        # member's page (Law 91/2025/QH15).
+        access_log_record(
+            self.request,
+            AccessLog.Action.VIEW_MEMBER,
+            member=self.object,
+            what=f"Sửa hồ sơ: {self.object.full_name}",
+        )
+        return super().get_context_data(**kwargs)
 
     def save_with_service(self, form):
         # form.instance holds the typed values already; the service re-reads and locks the row

@@ -15,8 +15,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from grassroots.rules import MAX_YEAR, MIN_YEAR
+from unionportal.text import parse_id
 
 YEAR_MIN, YEAR_MAX = MIN_YEAR, MAX_YEAR  # the targets' years (grassroots.rules)
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 # key -> (label, first month, last month). The campaign months are May and July.
@@ -45,9 +47,15 @@ def parse_date(text: str) -> date:
     value = text.strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(value, fmt).date()  # noqa: DTZ007 (only the date is kept)
+            day = datetime.strptime(value, fmt).date()  # noqa: DTZ007 (only the date is kept)
         except ValueError:
             continue
+        if not YEAR_MIN <= day.year <= YEAR_MAX:
+            # 01/01/0001 or 31/12/9999: the period's arithmetic would leave the calendar.
+            raise PeriodError(
+                f"Ngày số liệu «{value}» nằm ngoài các năm có số liệu ({YEAR_MIN}-{YEAR_MAX})."
+            )
+        return day
     raise PeriodError(
         f"Ngày số liệu «{value}» không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 04/04/2021."
     )
@@ -55,11 +63,12 @@ def parse_date(text: str) -> date:
 
 def parse_year(text: str) -> int:
     value = text.strip()
-    if not value.isdigit() or not YEAR_MIN <= int(value) <= YEAR_MAX:
+    year = parse_id(value)
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         raise PeriodError(
             f"Năm «{value}» không hợp lệ: nhập năm có 4 chữ số, từ {YEAR_MIN} đến {YEAR_MAX}."
         )
-    return int(value)
+    return year
 
 
 @dataclass(frozen=True)

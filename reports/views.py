@@ -20,6 +20,7 @@ from django.views import View
 from grassroots.access import ScopeKind, scope_for
 from grassroots.models import DistrictUnion, Federation, GrassrootsUnion
 from members.models import AccessLog, access_log_record
+from unionportal.text import parse_id
 
 from . import charts, exports
 from .drilldown import DRILLS, DrillKind, drill_queryset
@@ -49,9 +50,10 @@ def _int_param(request, name: str) -> int | None:
     value = request.GET.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    number = parse_id(value)
+    if number is None:
         raise PeriodError(f"Tham số «{name}» phải là một số (mã nội bộ), không phải «{value}».")
-    return int(value)
+    return number
 
 
 def drill_url(

@@ -126,7 +126,9 @@ def copy_lines(table: str, columns: Sequence[str], lines: Iterable[str]) -> int:
         return 0
     buffer.seek(0)
     sql = copy_sql(table, columns)
-    with connection.cursor() as cursor:
+    # The driver's own cursor is used: its errors are turned into Django's (IntegrityError,
+    # DataError...) here, or they escape every `except DatabaseError` of the callers.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor
         if hasattr(raw, "copy_expert"):  # psycopg2
             raw.copy_expert(sql, buffer, size=1 << 20)
@@ -199,6 +201,9 @@ class CopyPipeline:
     def __init__(self):
         connection.ensure_connection()
         self.raw = connection.connection
+        # Django's error wrapper of this connection: the helper thread's raw psycopg2 errors
+        # (a duplicate key from a concurrent import, a NUL byte) come out as Django's.
+        self.wrapper = connection.wrap_database_errors
         self.threaded = type(self.raw).__module__.startswith("psycopg2")
         self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
@@ -208,7 +213,7 @@ class CopyPipeline:
             sys.setswitchinterval(min(self.switch_interval, self.SWITCH_INTERVAL))
 
     def _copy(self, jobs: list[tuple[str, io.StringIO]]) -> None:
-        with self.raw.cursor() as cursor:
+        with self.wrapper, self.raw.cursor() as cursor:
             for sql, buffer in jobs:
                 buffer.seek(0)
                 cursor.copy_expert(sql, buffer, size=1 << 20)
@@ -218,7 +223,11 @@ class CopyPipeline:
         if not self.threaded:
             for sql, buffer in jobs:
                 buffer.seek(0)
-                with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+                with (
+                    connection.cursor() as cursor,
+                    connection.wrap_database_errors,
+                    cursor.cursor.copy(sql) as copy,
+                ):
                     copy.write(buffer.getvalue())
             return
 

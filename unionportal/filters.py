@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
 
 UNUSED = (None, "", False)
 
@@ -43,6 +44,20 @@ class ListFilter:
             cleaned[name] = value
         return cleaned
 
+    @property
+    def invalid(self) -> bool:
+        """Some filter was given a value the list refuses (shown on the list's form)."""
+        return self.form.is_bound and bool(self.form.errors)
+
+    def error_messages(self) -> list[str]:
+        """The messages the list's form shows for the refused filters."""
+        messages = []
+        for name, errors in self.form.errors.items():
+            label = self.form.fields[name].label if name in self.form.fields else ""
+            for error in errors:
+                messages.append(f"{label}: {error}" if label else str(error))
+        return messages
+
     def summary(self) -> list[tuple[str, str]]:
         """(label, value) pairs of the filters in use, for headings of exports and pages."""
         rows = []
@@ -60,3 +75,15 @@ class ListFilter:
                 value = "có"
             rows.append((str(field.label), str(value)))
         return rows
+
+
+def export_refused(request, listed: ListFilter, list_url: str) -> HttpResponse:
+    """400 for a download whose filters the list refuses: dropping the bad filter would send a
+    wider file than the one asked for (the whole scope, with personal data)."""
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "export_refused.html",
+        {"messages_shown": listed.error_messages(), "list_url": f"{list_url}?{query}"},
+        status=400,
+    )

@@ -34,6 +34,11 @@ preload_app = False
 # Spreadsheets are uploaded in the request body; the size limit is Django's (settings).
 limit_request_line = 8190
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None  # "-" for stdout
+# No query string and no Referer in the access log: a member search by CCCD (`?q=0010...`) and
+# the page it came from would put citizen ID numbers into every log file. The path, method,
+# status, size, user agent and time stay. `%(h)s` is the client's address behind the trusted
+# proxy (unionportal.net.ClientAddressMiddleware rewrites REMOTE_ADDR in the same environ).
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "unionportal"

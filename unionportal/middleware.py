@@ -1,4 +1,5 @@
-"""Project middleware: caching of personal data, session lifetime, database outages."""
+"""Project middleware: request-body limits, caching of personal data, session lifetime,
+database outages."""
 
 import logging
 import time
@@ -25,6 +26,78 @@ def _record_login_time(sender, request, user, **kwargs):
 
 # Connected at import: Django imports this module when it loads MIDDLEWARE, before any login.
 user_logged_in.connect(_record_login_time, dispatch_uid="unionportal_login_at")
+
+
+def accepts_uploads(view):
+    """Mark a view (the function `as_view()` returns) as one that takes file uploads: only
+    those get a multipart body past RequestBodyLimitMiddleware."""
+    view.accepts_uploads = True
+    return view
+
+
+def _refused(status: int, title: str, text: str) -> HttpResponse:
+    response = HttpResponse(
+        render_to_string("body_refused.html", {"title": title, "text": text}), status=status
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse request bodies before any middleware reads them (CsrfViewMiddleware parses
+    request.POST, streaming a multipart body into temporary files, before the login check and
+    before the view's own size check: a 298 MiB body from an anonymous client was stored).
+
+    - a declared Content-Length above UPLOAD_MAX_BYTES + UPLOAD_BODY_MARGIN_BYTES: 413 at once;
+    - a multipart body from an anonymous client, or to a URL whose view does not take uploads
+      (`accepts_uploads`): 400, unless it is no bigger than UPLOAD_BODY_MARGIN_BYTES (64 KiB:
+      a form without a file, as test clients and scripts send them; Django keeps such a body
+      in memory, no temporary file). Nothing has read the body then (process_view runs before
+      CsrfViewMiddleware's, since this middleware comes first).
+
+    The proxy in front should refuse bigger bodies itself (nginx `client_max_body_size`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.UPLOAD_MAX_BYTES + settings.UPLOAD_BODY_MARGIN_BYTES:
+            limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+            return _refused(
+                413,
+                "File quá lớn",
+                f"Giới hạn là {limit} MB; hệ thống chưa đọc và chưa lưu gì. "
+                "Hãy chia file thành nhiều file nhỏ hơn.",
+            )
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if not content_type.lower().startswith("multipart/"):
+            return None
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared <= settings.UPLOAD_BODY_MARGIN_BYTES:
+            return None
+        if not getattr(view_func, "accepts_uploads", False):
+            return _refused(
+                400, "Yêu cầu không hợp lệ", "Trang này không nhận file tải lên; chưa lưu gì."
+            )
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return _refused(
+                400,
+                "Cần đăng nhập",
+                "Hãy đăng nhập trước khi tải file lên; hệ thống chưa đọc và chưa lưu gì.",
+            )
+        return None
 
 
 class NoStoreMiddleware:

@@ -24,3 +24,16 @@ def fold(value: object) -> str:
     """Lower-case text without diacritics, for accent-insensitive search ("Đạt" -> "dat")."""
     text = unicodedata.normalize("NFD", clean_text(value).replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+_ASCII_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value: object) -> int | None:
+    """A number typed or linked in a URL (an id, a year) -> int, or None when it is not one.
+
+    ASCII digits only: str.isdigit() accepts '²' and '١٢' (which int() then refuses or reads as
+    another number), and more than 18 digits would overflow a database integer.
+    """
+    text = str(value or "").strip()
+    return int(text) if _ASCII_NUMBER.fullmatch(text) else None

@@ -49,9 +49,12 @@ class KnownMembers:
         self.grassroots_code = grassroots_code
         self.now = now
         self.today = today
+        # CCCDs found in another unit: an existence oracle, logged by the engine (finding 16).
+        self.elsewhere_cccds: list[str] = []
 
     def compare(self, number: int, record: dict, old: dict, changed: list) -> None:
         if old["grassroots_id"] not in self.grassroots_code:
+            self.elsewhere_cccds.append(record["cccd"])
             self.error(
                 number,
                 "cccd",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from grassroots.access import SYSTEM
 from grassroots.services import grassroots_dissolve
 from imports.engine import run_import
-from members.models import Member, Placement
+from members.models import Member, Placement, mask_cccd
 from reports.models import UnitDayStat
 from tests.factories import GrassrootsFactory, MemberFactory
 
@@ -274,14 +274,14 @@ def test_duplicate_cccd_in_the_file_names_both_rows(tmp_path, code):
     ]
     outcome = run(xlsx(tmp_path, rows))
     assert messages(outcome) == [
-        (4, "Số CCCD", "Số CCCD 001090000041 trùng với dòng 2."),
+        (4, "Số CCCD", "Số CCCD 0010******41 trùng với dòng 2."),
         (
             5,
             "Ngày sinh",
             "Ngày sinh '99/99/1990' không hợp lệ: tháng 99 không tồn tại (ngày ghi "
             "trước, tháng ghi sau: dd/mm/yyyy).",
         ),
-        (5, "Số CCCD", "Số CCCD 001090000041 trùng với dòng 2."),
+        (5, "Số CCCD", "Số CCCD 0010******41 trùng với dòng 2."),
     ]
     assert outcome.counts.invalid == 2
     assert not Member.objects.filter(cccd="001090000042").exists()
@@ -548,7 +548,9 @@ def test_an_error_after_many_written_chunks_still_writes_nothing(tmp_path, code,
     rows = [member_row(cccd=f"0012{i:08d}", code=code) for i in range(95)]
     rows[-1][3] = rows[0][3]  # the duplicate is found in the tenth chunk
     outcome = run(xlsx(tmp_path, rows))
-    assert messages(outcome) == [(96, "Số CCCD", f"Số CCCD {rows[0][3]} trùng với dòng 2.")]
+    assert messages(outcome) == [
+        (96, "Số CCCD", f"Số CCCD {mask_cccd(rows[0][3])} trùng với dòng 2.")
+    ]
     assert not Member.objects.filter(cccd__startswith="0012").exists()
 
 

@@ -5,6 +5,7 @@ Environment variables (all listed in README.md):
 - DJANGO_DEBUG: "1"/"true" to enable debug pages (local only)
 - DJANGO_ALLOWED_HOSTS: comma-separated host names
 - DATABASE_URL: sqlite:////abs/path.sqlite3 or postgres://user@host:port/name
+- UNIONPORTAL_* : the portal's own settings, declared below with their defaults
 """
 
 import os
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The client's address behind the proxy, then the body limits: before anything reads the
+    # request (CsrfViewMiddleware parses request.POST before the login check).
+    "unionportal.net.ClientAddressMiddleware",
+    "unionportal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,12 +141,22 @@ SESSION_ABSOLUTE_MAX_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes: 5 failures per username and address lock both for 15 minutes.
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# the client's address is then the last one the proxy saw (unionportal/net.py). Empty: none.
+TRUSTED_PROXIES = env_list("UNIONPORTAL_TRUSTED_PROXIES", "")
+
+# django-axes: 5 failures per username and address lock that pair for 15 minutes; 50 for the
+# username from all addresses lock it, except from addresses it logged in from in the last 30
+# days (unionportal/lockout.py). The address is the client's, behind the proxy too.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "unionportal.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "unionportal.net.client_ip"
+LOGIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("UNIONPORTAL_LOGIN_USERNAME_FAILURE_LIMIT", "50"))
+LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("UNIONPORTAL_LOGIN_KNOWN_ADDRESS_DAYS", "30"))
 
 LANGUAGE_CODE = "vi"
 # Vietnamese for what Django and the apps leave in English (locale/vi/LC_MESSAGES/django.po).
@@ -187,11 +202,20 @@ X_FRAME_OPTIONS = "DENY"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# "This CCCD belongs to a member of another unit" (admission, edit, import) tells that the number
+# exists: every such answer is written to the access log, and a user told about this many in
+# the window is refused any further admission/edit/import until it has passed.
+CCCD_CHECK_LIMIT = int(os.environ.get("UNIONPORTAL_CCCD_CHECK_LIMIT", "20"))
+CCCD_CHECK_WINDOW_MINUTES = int(os.environ.get("UNIONPORTAL_CCCD_CHECK_WINDOW_MINUTES", "60"))
+
 # Uploads: spreadsheets only, bounded in size.
 UPLOAD_MAX_BYTES = int(os.environ.get("UNIONPORTAL_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # Uploaded spreadsheets (members' personal data) not imported are kept this long for confirming
 # or running again (an imported one is deleted at once); `manage.py imports_cleanup` deletes them.
 IMPORT_FILE_RETENTION_DAYS = float(os.environ.get("UNIONPORTAL_IMPORT_FILE_RETENTION_DAYS", "7"))
+# A declared body larger than the upload limit plus this margin (the form's other fields) is
+# refused with 413 before anything reads it (unionportal.middleware.RequestBodyLimitMiddleware).
+UPLOAD_BODY_MARGIN_BYTES = 64 * 1024
 # Files up to this size are checked and written in the request; larger ones by the task worker.
 IMPORT_SYNC_MAX_BYTES = int(os.environ.get("UNIONPORTAL_IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
 # An .xlsx whose parts unpack to more than this is refused (zip bombs).

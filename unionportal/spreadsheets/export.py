@@ -4,7 +4,12 @@ Every export and download (member and CĐCS lists, dashboards, import templates,
 goes through `safe_cell`, so text that a user typed can never run as a formula in Excel or
 LibreOffice (STACK.md trap 8):
 
-- text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe;
+- text starting with `=`, `+`, `-`, `@`, a tab or a carriage return, or their full-width and
+  small forms (`＝ ＋ － ＠`, `﹦ ﹢ ﹣ ﹫`, which Excel reads as the ASCII ones), gets a leading
+  apostrophe; so does text whose first non-space character is one of them;
+- in CSV files also any such character that follows a separator (`,` `;` tab `|`, a line
+  break), with spaces or quotes between: Vietnamese Excel opens CSV with `;` as the separator,
+  so `Semi;=1+1` would be two cells, the second a live formula (`Semi;'=1+1` is not);
 - numbers, dates and booleans stay what they are (a number stays a number, sums keep working);
 - `None` becomes an empty cell.
 
@@ -35,6 +40,13 @@ from django.utils.http import content_disposition_header
 from .xlsx_writer import write_workbook
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Full-width and small forms Excel treats like the ASCII signs.
+WIDE_TRIGGERS = ("\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63", "\ufe6b")
+_TRIGGER_CLASS = "=+\\-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
+_LEADING_TRIGGER = re.compile(rf"[ \u00a0\u3000]*[{_TRIGGER_CLASS}\t\r]")
+# A trigger after a separator some spreadsheet may split the CSV line on (spaces, quotes between).
+_INNER_TRIGGER = re.compile(rf"([,;\t|\r\n][ \u00a0\u3000\"]*)([{_TRIGGER_CLASS}])")
+_INNER_ESCAPED = re.compile(rf"([,;\t|\r\n][ \u00a0\u3000\"]*)'([{_TRIGGER_CLASS}])")
 # Characters XML 1.0 (and so .xlsx) cannot hold; openpyxl raises on them.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -60,20 +72,34 @@ def safe_cell(value: object) -> CellValue:
     if isinstance(value, bool | int | float | Decimal | date):  # datetime is a date
         return value
     text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
+    if _LEADING_TRIGGER.match(text):
         return "'" + text
     return text
 
 
+def csv_safe_text(text: str) -> str:
+    """`safe_cell` for a CSV cell: also a trigger after a separator gets an apostrophe, since
+    the file may be split on another separator than the one it was written with."""
+    text = str(safe_cell(text))
+    if _INNER_TRIGGER.search(text):
+        return _INNER_TRIGGER.sub(r"\1'\2", text)
+    return text
+
+
 def unescape_cell(text: str) -> str:
-    """Undo `safe_cell` on text read back from a file: "'=x" -> "=x", "'abc" stays as it is."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
+    """Undo `safe_cell` / `csv_safe_text` on text read back from a file: "'=x" -> "=x",
+    "a;'=b" -> "a;=b", "'abc" stays as it is."""
+    if len(text) > 1 and text[0] == "'" and _LEADING_TRIGGER.match(text, 1):
+        text = text[1:]
+    if "'" in text and _INNER_ESCAPED.search(text):
+        text = _INNER_ESCAPED.sub(r"\1\2", text)
     return text
 
 
 def csv_cell(value: object) -> str:
     """A cell as CSV text: escaped, dates as dd/mm/yyyy, numbers as Python writes them."""
+    if isinstance(value, str):
+        return csv_safe_text(value)
     value = safe_cell(value)
     if value is None:
         return ""

@@ -132,6 +132,12 @@ def _csv_rows(handle) -> Iterator[tuple[int, list]]:
     number = 0
     try:
         for number, row in enumerate(reader, start=1):  # noqa: B007 (number used after)
+            if any("\x00" in cell for cell in row):
+                # PostgreSQL text cannot hold NUL: refused here with the row, not by COPY.
+                raise FileProblem(
+                    f"File CSV có ký tự rỗng (NUL) ở dòng {number}: file bị hỏng hoặc không "
+                    "phải CSV. Hãy mở bằng Excel và lưu lại thành CSV UTF-8 hoặc .xlsx."
+                )
             if any(cell.strip() for cell in row):
                 yield number, row
     except UnicodeDecodeError:

@@ -2,8 +2,9 @@
 
 Deletes uploaded import files that were never imported and are older than the retention
 (settings.IMPORT_FILE_RETENTION_DAYS, default 7; --days overrides), and files under
-MEDIA_ROOT/imports/ that no import refers to (left by a crash) once they are that old. Jobs keep
-their counts, errors and samples; a running job's file is never touched. Run it daily (cron or
+MEDIA_ROOT/imports/ that no import refers to (left by a crash) once they are that old. The
+errors and samples of jobs that old (names, birth dates, masked CCCDs of the file's rows) are
+purged with the same retention; the counts stay. A running job's file is never touched. Run it daily (cron or
 a systemd timer, README: Deploying).
 """
 
@@ -50,11 +51,20 @@ class Command(BaseCommand):
                 removed += 1
                 if not dry_run:
                     job.file_discard()
+        # The rows the job kept (samples, errors) are personal data too: same retention.
+        details = (
+            ImportJob.objects.exclude(status__in=ImportJob.ACTIVE)
+            .filter(created_at__lt=cutoff)
+            .exclude(samples={}, errors=[])
+        )
+        purged = details.count()
+        if not dry_run:
+            details.update(samples={}, errors=[], details_purged=True)
         orphans = self._orphans(cutoff.timestamp(), dry_run)
         verb = "Sẽ xoá" if dry_run else "Đã xoá"
         self.stdout.write(
             f"{verb} {removed} file của các lần nhập quá {keep.days} ngày và {orphans} file "
-            "không thuộc lần nhập nào."
+            f"không thuộc lần nhập nào; xoá chi tiết dòng (mẫu, lỗi) của {purged} lần nhập."
         )
 
     def _orphans(self, before: float, dry_run: bool) -> int:
