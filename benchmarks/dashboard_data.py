@@ -26,12 +26,14 @@ from django.utils import timezone
 
 from demo import names
 from grassroots.models import (
+    EARLIEST,
     WORKERS_THRESHOLD,
     Affiliation,
     AnnualTarget,
     DistrictUnion,
     Federation,
     GrassrootsUnion,
+    UnitMembership,
 )
 from members.models import Member, Placement
 from reports.stats import stats_refresh
@@ -172,6 +174,12 @@ class Builder:
             ]
         )
         unit_ids = [u.pk for u in units]
+        UnitMembership.objects.bulk_create(
+            [
+                UnitMembership(district_union=u, federation=federation, valid_from=EARLIEST)
+                for u in units
+            ]
+        )
         unit_weights = _cumulative([rng.lognormvariate(0, 0.6) for _ in unit_ids])
 
         # CĐCS: unit, founding day, workers, dissolution, an optional move to another unit.

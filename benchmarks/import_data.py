@@ -14,19 +14,8 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
-HEADERS = [
-    "Họ và tên",
-    "Giới tính",
-    "Ngày sinh",
-    "Số CCCD",
-    "Số điện thoại",
-    "Mã CĐCS",
-    "Ngày kết nạp",
-    "Số thẻ đoàn viên",
-    "Nghề nghiệp",
-    "Ngày ra khỏi công đoàn",
-    "Lý do",
-]
+from members.resources import MEMBER_COLUMNS
+
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quốc", "Ngọc", "Thanh", "Hữu", "Thùy"]
 GIVEN = ["An", "Bình", "Châu", "Dũng", "Hà", "Huy", "Lan", "Linh", "Nam", "Phương", "Quân", "Yến"]
@@ -137,7 +126,7 @@ def write_members_xlsx(path, count: int, *, seed: int = 20261125) -> None:
                     sheet.write("".join(buffer).encode())
                     buffer.clear()
 
-            row(1, HEADERS)
+            row(1, [c.header for c in MEMBER_COLUMNS.imported()])
             for number, cells in enumerate(member_rows(count, seed=seed), start=2):
                 row(number, cells)
             buffer.append("</sheetData></worksheet>")

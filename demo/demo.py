@@ -27,6 +27,7 @@ from grassroots.models import (
     Federation,
     GrassrootsUnion,
     UserRole,
+    direct_unit_name,
     grassroots_search_text,
 )
 from grassroots.services import figures_touch
@@ -65,11 +66,55 @@ HANOI_UNITS = [
         900,
     ),
 ]
-# Since mid-2025 commune/ward unions take over from district federations: this one receives
-# CĐCS from Thanh Xuân on 01/07/2025 (a move that must not change any earlier figure).
-WARD_UNIT = ("PTX", "Công đoàn phường Thanh Xuân", Kind.COMMUNE)
-WARD_FROM = date(2025, 7, 1)
-WARD_MOVES = 40
+# The 2025 reform, as Hà Nội and Quảng Ninh carried it out: the district federations and the
+# sector union end on 30/06/2025; their CĐCS are directly under the city/province from 01/07
+# to 30/09/2025; from 01/10/2025 commune/ward unions take them over. No figure of a day before
+# 01/07/2025 depends on it (the day table attributes each event to the unit of its day).
+REFORM_LAST_DAY = date(2025, 6, 30)
+DIRECT_FROM = date(2025, 7, 1)
+WARDS_FROM = date(2025, 10, 1)
+# Which 2025 wards (official names and codes from `vietnam-provinces`) take over each ended
+# unit's CĐCS; the sector union's schools go to the wards of all the districts.
+WARDS_OF = {
+    "TX": ["Thanh Xuân", "Khương Đình", "Phương Liệt"],
+    "CG": ["Cầu Giấy", "Nghĩa Đô", "Yên Hòa"],
+    "BTL": ["Đông Ngạc", "Xuân Đỉnh", "Thượng Cát"],
+    "LB": ["Long Biên", "Bồ Đề", "Việt Hưng", "Phúc Lợi"],
+    "HK": ["Hoàn Kiếm", "Cửa Nam"],
+    "BD": ["Ba Đình", "Ngọc Hà", "Giảng Võ"],
+    "DD": ["Đống Đa", "Kim Liên", "Láng", "Ô Chợ Dừa"],
+    "HBT": ["Hai Bà Trưng", "Vĩnh Tuy", "Bạch Mai"],
+    "HM": ["Hoàng Mai", "Định Công", "Tương Mai", "Hoàng Liệt", "Lĩnh Nam", "Vĩnh Hưng"],
+    "TH": ["Tây Hồ", "Phú Thượng"],
+    "HD": ["Hà Đông", "Dương Nội", "Yên Nghĩa", "Kiến Hưng", "Phú Lương"],
+    "NTL": ["Từ Liêm", "Xuân Phương", "Tây Mỗ", "Đại Mỗ"],
+    "HL": ["Hạ Long", "Bãi Cháy", "Hồng Gai", "Cao Xanh", "Hoành Bồ"],
+    "CP": ["Cẩm Phả", "Quang Hanh", "Mông Dương", "Cửa Ông"],
+    "UB": ["Uông Bí", "Vàng Danh", "Yên Tử"],
+    "QY": ["Quảng Yên", "Đông Mai", "Hiệp Hòa", "Phong Cốc"],
+}
+SECTOR_ENDING = ["GDHN"]  # ends too; its CĐCS spread over the Hà Nội wards above
+ENDING_UNITS = set(WARDS_OF) | set(SECTOR_ENDING)
+PROVINCE_CODES = {"HN": 1, "QN": 22}
+
+
+def reform_wards(federation_code: str, names: list[str]):
+    """The official 2025 wards (`vietnam_provinces.Ward`) of these names in the province."""
+    from vietnam_provinces import Ward
+
+    province = PROVINCE_CODES[federation_code]
+    wards = {w.name: w for w in Ward.iter_all() if int(w.province_code) == province}
+    return [wards[f"Phường {name}"] for name in names]
+
+
+def ward_unit_code(ward) -> str:
+    return f"P{int(ward.code):05d}"
+
+
+def ward_unit_name(ward) -> str:
+    kind, _, rest = ward.name.partition(" ")
+    return f"Công đoàn {kind.lower()} {rest}"
+
 
 QUANGNINH_UNITS = [
     ("HL", "LĐLĐ thành phố Hạ Long", Kind.DISTRICT, 90, 12, 450),
@@ -290,12 +335,74 @@ class DemoBuilder:
                 code=code, name=name, kind=kind, federation=federation
             )
             self.pools[code] = _Pool()
-        code, name, kind = WARD_UNIT
-        self.units[code] = DistrictUnion.objects.create(
-            code=code, name=name, kind=kind, federation=hanoi
-        )
-        self.pools[code] = _Pool()
         self.plans = {u[0]: u for u in HANOI_UNITS + QUANGNINH_UNITS}
+        self.federation_of = {code: federation.code for federation, (code, *_r) in plan}
+        self._build_reform_units()
+
+    def _build_reform_units(self) -> None:
+        """The units of the 2025 reform that exist by `today`: the direct rows of both
+        federations (from 01/07/2025) and the ward unions (from 01/10/2025); the ended units
+        get their last day and their successor."""
+        self.direct: dict[str, DistrictUnion] = {}
+        self.wards_of: dict[str, list[DistrictUnion]] = {}
+        if self.today < DIRECT_FROM:
+            return
+        for fcode, federation in self.federations.items():
+            self.direct[fcode] = DistrictUnion.objects.create(
+                code=f"{fcode}-TT",
+                name=direct_unit_name(federation),
+                kind=Kind.DIRECT,
+                federation=federation,
+                founded_on=DIRECT_FROM,
+            )
+        for code in sorted(ENDING_UNITS):
+            unit = self.units[code]
+            unit.ended_on = REFORM_LAST_DAY
+            unit.save(update_fields=["ended_on"])
+            unit.memberships.update(valid_to=DIRECT_FROM)
+            unit.successors.add(self.direct[self.federation_of[code]])
+        if self.today < WARDS_FROM:
+            return
+        for code, ward_names in WARDS_OF.items():
+            fcode = self.federation_of[code]
+            self.wards_of[code] = [
+                DistrictUnion.objects.create(
+                    code=ward_unit_code(ward),
+                    name=ward_unit_name(ward),
+                    kind=Kind.COMMUNE,
+                    federation=self.federations[fcode],
+                    founded_on=WARDS_FROM,
+                )
+                for ward in reform_wards(fcode, ward_names)
+            ]
+        self.wards_of["GDHN"] = [
+            ward
+            for code in WARDS_OF
+            if self.federation_of[code] == "HN"
+            for ward in self.wards_of[code]
+        ]
+
+    def _timeline(self, gid: int, family: str) -> list[tuple[DistrictUnion, date, date | None]]:
+        """The units a CĐCS of `family` (its pre-reform unit) belongs to, from when to when."""
+        g = self.grassroots[gid]
+        founded, dissolved = g.founded_on, g.dissolved_on
+        if family not in ENDING_UNITS or not self.direct:
+            return [(self.units[family], founded, None)]
+        steps: list[tuple[DistrictUnion, date]] = [(self.units[family], date.min)]
+        steps.append((self.direct[self.federation_of[family]], DIRECT_FROM))
+        if self.wards_of:
+            wards = self.wards_of[family]
+            steps.append((wards[gid % len(wards)], WARDS_FROM))
+        result = []
+        for index, (unit, start) in enumerate(steps):
+            end = steps[index + 1][1] if index + 1 < len(steps) else None
+            first = max(start, founded)
+            if end is not None and first >= end:
+                continue
+            if dissolved is not None and first >= dissolved:
+                break
+            result.append((unit, first, end))
+        return result
 
     def build_base_grassroots(self) -> None:
         """CĐCS founded before 2019; a few dissolve later."""
@@ -354,26 +461,8 @@ class DemoBuilder:
                     self._new_grassroots(code, day, self._workers(plus25), None)
                 for day in _days(self.rng, n_admissions, start, end):
                     self._admit(code, day)
-            if year == WARD_FROM.year and code == "TX":
-                self._ward_moves()
-
-    def _ward_moves(self) -> None:
-        """On 01/07/2025 some Thanh Xuân CĐCS move to the new ward union."""
-        pool = self.pools["TX"]
-        candidates = [
-            e
-            for e in pool.entries
-            if e.valid_from < WARD_FROM and e.valid_to is None and e.dissolved_on is None
-        ]
-        for entry in self.rng.sample(candidates, min(WARD_MOVES, len(candidates))):
-            entry.valid_to = WARD_FROM
-            self.pools["PTX"].add(_Entry(entry.gid, WARD_FROM, None, None))
-            self.grassroots[entry.gid].district_union = self.units["PTX"]
 
     def _admit(self, code: str, day: date) -> None:
-        # After the restructuring, part of Thanh Xuân's admissions happen in the ward union's CĐCS.
-        if code == "TX" and day >= WARD_FROM and self.rng.random() < 0.3:
-            code = "PTX"
         gid = self.pools[code].pick(self.rng, day)
         if gid is None:
             return
@@ -431,17 +520,29 @@ class DemoBuilder:
 
     # -- targets and users --------------------------------------------------------------------
     def build_targets(self) -> list[AnnualTarget]:
+        """Each unit's targets for the years it exists; in the reform year an ended unit keeps
+        its target for its half-year and the ward unions share the rest of the year's (the
+        direct rows have none). The federations' own targets follow the units' plans."""
         targets = []
+
+        def target(unit, year, values):
+            targets.append(
+                AnnualTarget(
+                    district_union=unit,
+                    year=year,
+                    new_members=values[0],
+                    new_grassroots=values[1],
+                    new_grassroots_25plus=values[2],
+                )
+            )
+
+        first_half = ((REFORM_LAST_DAY - date(2025, 1, 1)).days + 1) / 365
+        last_quarter = ((date(2025, 12, 31) - WARDS_FROM).days + 1) / 365
         for year in range(FIRST_YEAR, self.today.year + 1):
             sums = {"HN": [0, 0, 0], "QN": [0, 0, 0]}
-            for code, unit in self.units.items():
-                if code == "PTX" and year < WARD_FROM.year:
-                    continue
-                plan = self.plans.get(code)
+            for code, plan in self.plans.items():
                 if (code, year) in PINNED_TARGETS:
                     values = PINNED_TARGETS[(code, year)]
-                elif plan is None:  # the ward union: a first, small plan
-                    values = (900, 4, 2)
                 else:
                     growth = 1 + 0.07 * (year - FIRST_YEAR)
                     members = int(round(plan[5] * growth * 1.15, -1))
@@ -451,16 +552,18 @@ class DemoBuilder:
                         # The H1 2024 push in Quảng Ninh came with a larger plan.
                         values = (values[0] * 4, values[1] * 2, values[2] * 2)
                 for i, value in enumerate(values):
-                    sums[unit.federation.code][i] += value
-                targets.append(
-                    AnnualTarget(
-                        district_union=unit,
-                        year=year,
-                        new_members=values[0],
-                        new_grassroots=values[1],
-                        new_grassroots_25plus=values[2],
-                    )
-                )
+                    sums[self.federation_of[code]][i] += value
+                unit = self.units[code]
+                ended = code in ENDING_UNITS and self.direct
+                if not ended or year < DIRECT_FROM.year:
+                    target(unit, year, values)
+                    continue
+                if year == DIRECT_FROM.year:
+                    target(unit, year, [max(1, round(v * first_half)) for v in values])
+                wards = self.wards_of.get(code, []) if code not in SECTOR_ENDING else []
+                for ward in wards:
+                    share = last_quarter if year == WARDS_FROM.year else 1
+                    target(ward, year, [max(1, round(v * share / len(wards))) for v in values])
             for fcode, federation in self.federations.items():
                 values = FEDERATION_TARGETS.get((fcode, year)) or tuple(
                     int(round(v * 1.05, -1 if i == 0 else 0)) for i, v in enumerate(sums[fcode])
@@ -507,28 +610,46 @@ class DemoBuilder:
                 UserRole.Role.DISTRICT_OFFICER,
                 self.units["CG"],
             ),
+            ("toanquoc", "Cán bộ Tổng Liên đoàn", UserRole.Role.NATIONAL_STAFF, None),
+            *(
+                [
+                    (
+                        "phuongthanhxuan",
+                        "Cán bộ Công đoàn phường Thanh Xuân",
+                        UserRole.Role.DISTRICT_OFFICER,
+                        self.wards_of["TX"][0],
+                    )
+                ]
+                if self.wards_of
+                else []
+            ),
         ]:
             user = User.objects.create_user(
                 username, f"{username}@example.vn", DEMO_PASSWORD, first_name=full
             )
             if role == UserRole.Role.FEDERATION_STAFF:
                 UserRole.objects.create(user=user, role=role, federation=unit)
+            elif unit is None:
+                UserRole.objects.create(user=user, role=role)
             else:
                 UserRole.objects.create(user=user, role=role, district_union=unit)
 
     # -- writing ------------------------------------------------------------------------------
     def write(self) -> dict[str, int]:
-        GrassrootsUnion.objects.bulk_create(self.grassroots.values(), batch_size=2000)
         for pool_code, pool in self.pools.items():
             for entry in pool.entries:
-                self.affiliations.append(
-                    Affiliation(
-                        grassroots_id=entry.gid,
-                        district_union=self.units[pool_code],
-                        valid_from=entry.valid_from,
-                        valid_to=entry.valid_to,
+                timeline = self._timeline(entry.gid, pool_code)
+                for unit, start, end in timeline:
+                    self.affiliations.append(
+                        Affiliation(
+                            grassroots_id=entry.gid,
+                            district_union=unit,
+                            valid_from=start,
+                            valid_to=end,
+                        )
                     )
-                )
+                self.grassroots[entry.gid].district_union = timeline[-1][0]
+        GrassrootsUnion.objects.bulk_create(self.grassroots.values(), batch_size=2000)
         Affiliation.objects.bulk_create(self.affiliations, batch_size=5000)
         first_member = (
             Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -19,7 +19,7 @@ from unionportal.spreadsheets.export import export_response
 from .access import ScopeKind, scope_for
 from .filters import GrassrootsFilter
 from .models import GrassrootsUnion
-from .resources import GrassrootsResource
+from .resources import GRASSROOTS_COLUMNS, GrassrootsResource
 
 FORMATS = ("xlsx", "csv")
 
@@ -75,8 +75,8 @@ class GrassrootsExportView(View):
             title="CĐCS",
             headers=[header for header, _ in columns],
             rows=rows(),
-            text_columns=[h for h, lookup in columns if lookup in GrassrootsResource.text_columns],
-            date_columns=[h for h, lookup in columns if lookup in GrassrootsResource.date_columns],
-            widths={"Tên CĐCS": 40, "Công đoàn cấp trên": 28, "Khu vực": 30},
+            text_columns=GRASSROOTS_COLUMNS.text_headers(GRASSROOTS_COLUMNS.exported()),
+            date_columns=GRASSROOTS_COLUMNS.date_headers(GRASSROOTS_COLUMNS.exported()),
+            widths=GRASSROOTS_COLUMNS.widths(GRASSROOTS_COLUMNS.exported()),
             info=info,
         )

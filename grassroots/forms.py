@@ -1,27 +1,15 @@
-import re
-
 from django import forms
 from django.utils import timezone
 
 from unionportal.text import clean_text
 
 from .models import DistrictUnion, GrassrootsUnion
-
-TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+from .rules import clean_tax_code
 
 # dd/mm/yyyy first (the project formats module); "05031990" typed without slashes also works,
 # which saves keystrokes when copying from paper forms.
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
 DATE_PLACEHOLDER = "dd/mm/yyyy"
-
-
-def clean_tax_code(value: str) -> str:
-    value = clean_text(value).replace(" ", "")
-    if value and not TAX_CODE.match(value):
-        raise forms.ValidationError(
-            "Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu '-' và 3 chữ số (ví dụ 0101234567-001)."
-        )
-    return value
 
 
 class VNDateInput(forms.DateInput):
@@ -114,7 +102,7 @@ class GrassrootsForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = DistrictUnion.objects.for_user(user).filter(dissolved_on__isnull=True)
+        units = DistrictUnion.objects.for_user(user).filter(ended_on__isnull=True)
         self.fields["district_union"].queryset = units
         self.fields["name"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
         self.fields["code"].widget.attrs.update({"autocomplete": "off"})
@@ -181,7 +169,7 @@ class GrassrootsMoveForm(forms.Form):
             DistrictUnion.objects.editable_by(user)
             .filter(
                 federation_id=grassroots.district_union.federation_id,
-                dissolved_on__isnull=True,
+                ended_on__isnull=True,
             )
             .exclude(pk=grassroots.district_union_id)
             .order_by("name")

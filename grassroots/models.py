@@ -4,6 +4,8 @@ A CĐCS belongs to a district union through dated `Affiliation` rows, so that mo
 another unit from a date never changes a figure of an earlier period (DOMAIN.md, rule 1-2).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -18,16 +20,37 @@ from .querysets import (
     DistrictUnionQuerySet,
     FederationQuerySet,
     GrassrootsUnionQuerySet,
+    UnitMembershipQuerySet,
 )
+from .rules import MAX_YEAR, MIN_YEAR
 
 WORKERS_THRESHOLD = 25  # "CĐCS có từ 25 lao động trở lên" is a tracked indicator
 
 
 class Federation(models.Model):
-    """City or province federation (LĐLĐ thành phố / tỉnh)."""
+    """City or province federation (LĐLĐ thành phố / tỉnh), under the national confederation.
+
+    A province merger ends a federation (`ended_on`, its last day) and hands its units to its
+    `successor` from the next day (`UnitMembership` rows keep who belonged where when).
+    """
 
     code = models.CharField("mã đơn vị", max_length=20, unique=True)
     name = models.CharField("tên đơn vị", max_length=200)
+    founded_on = models.DateField("ngày thành lập", null=True, blank=True)
+    ended_on = models.DateField(
+        "ngày kết thúc hoạt động",
+        null=True,
+        blank=True,
+        help_text="Ngày cuối cùng đơn vị còn hoạt động (sáp nhập tỉnh).",
+    )
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name="đơn vị kế tục",
+    )
 
     objects = FederationQuerySet.as_manager()
 
@@ -48,6 +71,9 @@ class DistrictUnion(models.Model):
         COMMUNE = "commune", "Công đoàn xã/phường"
         SECTOR = "sector", "Công đoàn ngành"
         INDUSTRIAL_ZONE = "industrial_zone", "Công đoàn khu công nghiệp"
+        # The CĐCS a federation manages directly: one such unit per federation, created on
+        # demand, so that they are a dashboard row like any unit (figures keyed by unit).
+        DIRECT = "direct", "CĐCS trực thuộc LĐLĐ"
 
     code = models.CharField("mã đơn vị", max_length=20, unique=True)
     name = models.CharField("tên đơn vị", max_length=200)
@@ -58,7 +84,16 @@ class DistrictUnion(models.Model):
         related_name="district_unions",
         verbose_name="liên đoàn lao động",
     )
-    dissolved_on = models.DateField("ngày giải thể/sáp nhập", null=True, blank=True)
+    founded_on = models.DateField("ngày thành lập", null=True, blank=True)
+    # The last day the unit existed (a unit "kết thúc hoạt động"; a CĐCS "giải thể").
+    ended_on = models.DateField("ngày kết thúc hoạt động", null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
+        verbose_name="đơn vị kế tục",
+    )
 
     objects = DistrictUnionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -67,9 +102,85 @@ class DistrictUnion(models.Model):
         verbose_name = "công đoàn cấp trên trực tiếp cơ sở"
         verbose_name_plural = "công đoàn cấp trên trực tiếp cơ sở"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation"], condition=Q(kind="direct"), name="one_direct_unit"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(ended_on__gte=F("founded_on")),
+                name="unit_ended_after_founded",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """A new unit belongs to its federation from its founding (or from always)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding and not self.memberships.exists():
+            UnitMembership.objects.create(
+                district_union=self,
+                federation_id=self.federation_id,
+                valid_from=self.founded_on or EARLIEST,
+            )
+
+    @property
+    def is_direct(self) -> bool:
+        return self.kind == self.Kind.DIRECT
+
+    def has_ended(self, today: date) -> bool:
+        """True from the day after its last day."""
+        return self.ended_on is not None and self.ended_on < today
+
+
+def direct_unit_name(federation: Federation) -> str:
+    return f"CĐCS trực thuộc {federation.name}"
+
+
+class UnitMembership(models.Model):
+    """An upper-level union belongs to `federation` on days in [valid_from, valid_to).
+
+    `DistrictUnion.federation` is the current one; these rows are the dated truth that the
+    federation dashboards read (a unit moved to another federation, or a province merger,
+    changes no figure of an earlier period).
+    """
+
+    district_union = models.ForeignKey(
+        DistrictUnion, on_delete=models.CASCADE, related_name="memberships"
+    )
+    federation = models.ForeignKey(Federation, on_delete=models.PROTECT, related_name="memberships")
+    valid_from = models.DateField("từ ngày")
+    valid_to = models.DateField("đến ngày (không tính)", null=True, blank=True)
+
+    objects = UnitMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quá trình trực thuộc LĐLĐ"
+        verbose_name_plural = "quá trình trực thuộc LĐLĐ"
+        ordering = ["district_union", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district_union", "valid_from"], name="unit_membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="unit_membership_valid_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["federation", "valid_from"], name="unit_membership_fed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_union_id} → {self.federation_id} từ {self.valid_from:%d/%m/%Y}"
+
+
+# Before any recorded date: the first membership of a unit whose founding is unknown.
+EARLIEST = date(1900, 1, 1)
 
 
 class GrassrootsUnion(models.Model):
@@ -233,7 +344,7 @@ class AnnualTarget(models.Model):
                 name="target_values_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100), name="target_year_range"
+                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="target_year_range"
             ),
         ]
 
@@ -246,11 +357,13 @@ class AnnualTarget(models.Model):
 
 
 class UserRole(models.Model):
-    """What a user may see: one district union, one federation, or everything (admin)."""
+    """What a user may see: one upper-level union (of any kind: district, ward, sector...),
+    one federation, every federation (national staff, read only), or everything (admin)."""
 
     class Role(models.TextChoices):
         DISTRICT_OFFICER = "district_officer", "Cán bộ công đoàn cấp trên cơ sở"
         FEDERATION_STAFF = "federation_staff", "Cán bộ LĐLĐ tỉnh/thành phố"
+        NATIONAL_STAFF = "national_staff", "Cán bộ Tổng Liên đoàn"
         ADMIN = "admin", "Quản trị hệ thống"
 
     user = models.OneToOneField(
@@ -288,6 +401,11 @@ class UserRole(models.Model):
                         district_union__isnull=True,
                     )
                     | Q(role="admin", federation__isnull=True, district_union__isnull=True)
+                    | Q(
+                        role="national_staff",
+                        federation__isnull=True,
+                        district_union__isnull=True,
+                    )
                 ),
                 name="user_role_scope_matches_role",
             ),
@@ -296,3 +414,64 @@ class UserRole(models.Model):
     def __str__(self) -> str:
         unit = self.district_union or self.federation
         return f"{self.user} – {self.get_role_display()}" + (f" ({unit})" if unit else "")
+
+
+class Restructuring(models.Model):
+    """One applied restructuring plan (phương án sắp xếp): what it decided and what it wrote.
+
+    `changes` lists every row it created or changed, with the values before, so that the plan
+    can be undone as a whole (`grassroots.restructuring.restructuring_undo`).
+    """
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "Phương án sắp xếp (chuyển CĐCS)"
+        FOUND = "found", "Thành lập đơn vị"
+        END = "end", "Kết thúc hoạt động đơn vị"
+        MERGE = "merge", "Hợp nhất đơn vị"
+        SPLIT = "split", "Chia tách đơn vị"
+        MOVE_UNIT = "move_unit", "Chuyển đơn vị sang LĐLĐ khác"
+        MERGE_FEDERATIONS = "merge_federations", "Hợp nhất LĐLĐ tỉnh/thành phố"
+
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    federation = models.ForeignKey(
+        Federation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="restructurings",
+        verbose_name="LĐLĐ",
+    )
+    decision_number = models.CharField("số quyết định", max_length=100, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    effective_on = models.DateField("ngày hiệu lực")
+    summary = models.TextField("nội dung", blank=True)
+    source_name = models.CharField("file", max_length=255, blank=True)
+    changes = models.JSONField("thay đổi", default=dict)
+    grassroots_count = models.PositiveIntegerField("số CĐCS chuyển", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người thực hiện",
+    )
+    created_at = models.DateTimeField("lúc thực hiện", auto_now_add=True)
+    undone_at = models.DateTimeField("lúc hoàn tác", null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người hoàn tác",
+    )
+
+    class Meta:
+        verbose_name = "phương án sắp xếp"
+        verbose_name_plural = "phương án sắp xếp"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        number = f" số {self.decision_number}" if self.decision_number else ""
+        return f"{self.get_kind_display()}{number} từ {self.effective_on:%d/%m/%Y}"

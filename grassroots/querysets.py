@@ -70,9 +70,11 @@ def _scoped(
     scope = scope_for(user)
     if scope.kind is ScopeKind.ALL:
         return qs
+    if scope.kind is ScopeKind.NATIONAL and federation and not write:
+        return qs
     if scope.kind is ScopeKind.FEDERATION and federation and (staff_write or not write):
         return qs.filter(**{federation: scope.federation_id})
-    if scope.kind is ScopeKind.DISTRICT and district:
+    if scope.kind is ScopeKind.DISTRICT and district and not (write and scope.read_only):
         return qs.filter(**{district: scope.district_union_id})
     return qs.none()
 
@@ -84,7 +86,7 @@ class FederationQuerySet(models.QuerySet):
 
     def where_targets_set_by(self, user) -> Self:
         """Federations whose targets `user` sets: admins all, federation staff their own."""
-        return _scoped(self, user, federation="id", district="", write=False, staff_write=True)
+        return _scoped(self, user, federation="id", district="", write=True, staff_write=True)
 
 
 class DistrictUnionQuerySet(models.QuerySet):
@@ -99,7 +101,7 @@ class DistrictUnionQuerySet(models.QuerySet):
     def where_targets_set_by(self, user) -> Self:
         """Units whose targets `user` sets: admins all, federation staff their federation's."""
         return _scoped(
-            self, user, federation="federation_id", district="", write=False, staff_write=True
+            self, user, federation="federation_id", district="", write=True, staff_write=True
         )
 
 
@@ -164,6 +166,8 @@ class AnnualTargetQuerySet(models.QuerySet):
                 Q(federation_id=scope.federation_id)
                 | Q(district_union__federation_id=scope.federation_id)
             )
+        if scope.kind is ScopeKind.NATIONAL:
+            return self
         return _scoped(self, user, federation="", district="district_union_id", write=False)
 
     def editable_by(self, user) -> Self:
@@ -172,6 +176,14 @@ class AnnualTargetQuerySet(models.QuerySet):
         if scope.kind is ScopeKind.FEDERATION:
             return self.for_user(user)
         return _scoped(self, user, federation="", district="", write=True)
+
+
+class UnitMembershipQuerySet(models.QuerySet):
+    def overlapping(self, start: date, end: date) -> Self:
+        """Memberships with at least one day in start..end (inclusive)."""
+        return self.filter(valid_from__lte=end).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=start)
+        )
 
 
 # The door for querysets of other apps' records that reach a CĐCS or unit through lookups

@@ -11,14 +11,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Affiliation, DistrictUnion, GrassrootsUnion
+from .rules import founding_change_problem, founding_day_problem
 from .signals import figures_changed
 
 
-def figures_touch(grassroots_ids: Iterable[int], since: date) -> None:
-    """Tell derived-figure keepers that the events of these CĐCS changed from `since` on."""
-    ids = set(grassroots_ids)
-    if ids:
-        figures_changed.send(sender=GrassrootsUnion, grassroots_ids=ids, since=since)
+def figures_touch(grassroots_ids: Iterable[int], since: date, unit_ids: Iterable[int] = ()) -> None:
+    """Tell derived-figure keepers that the events of these CĐCS changed from `since` on
+    (`unit_ids`: units to refresh besides those the CĐCS belong to now, e.g. after an undo)."""
+    ids, units = set(grassroots_ids), set(unit_ids)
+    if ids or units:
+        figures_changed.send(
+            sender=GrassrootsUnion, grassroots_ids=ids, since=since, unit_ids=units
+        )
 
 
 def _today() -> date:
@@ -30,8 +34,9 @@ def grassroots_found(*, district_union: DistrictUnion, **fields) -> GrassrootsUn
     """Found (register) a CĐCS under `district_union` from its founding date."""
     grassroots = GrassrootsUnion(district_union=district_union, **fields)
     grassroots.full_clean()
-    if grassroots.founded_on > _today():
-        raise ValidationError({"founded_on": "Ngày thành lập không được ở tương lai."})
+    problem = founding_day_problem(grassroots.founded_on, _today())
+    if problem:
+        raise ValidationError({"founded_on": problem})
     grassroots.save()
     Affiliation.objects.create(
         grassroots=grassroots, district_union=district_union, valid_from=grassroots.founded_on
@@ -48,20 +53,21 @@ def grassroots_update(*, grassroots: GrassrootsUnion, **fields) -> GrassrootsUni
     for name, value in fields.items():
         setattr(grassroots, name, value)
     grassroots.full_clean()
-    if grassroots.founded_on > _today():
-        raise ValidationError({"founded_on": "Ngày thành lập không được ở tương lai."})
+    problem = founding_day_problem(grassroots.founded_on, _today())
+    if problem:
+        raise ValidationError({"founded_on": problem})
     if grassroots.founded_on != old_founded:
-        affiliations = list(grassroots.affiliations.order_by("valid_from"))
-        first = affiliations[0]
-        if first.valid_to and grassroots.founded_on >= first.valid_to:
-            raise ValidationError(
-                {"founded_on": "Ngày thành lập phải trước ngày chuyển sang đơn vị cấp trên khác."}
-            )
-        earliest = grassroots.placements.order_by("start_on").values_list("start_on", flat=True)
-        if earliest and earliest[0] < grassroots.founded_on:
-            raise ValidationError(
-                {"founded_on": "Đã có đoàn viên kết nạp trước ngày thành lập này."}
-            )
+        first = grassroots.affiliations.order_by("valid_from").first()
+        problem = founding_change_problem(
+            grassroots.founded_on,
+            moved_on=first.valid_to,
+            first_member_on=grassroots.placements.order_by("start_on")
+            .values_list("start_on", flat=True)
+            .first(),
+            dissolved_on=grassroots.dissolved_on,
+        )
+        if problem:
+            raise ValidationError({"founded_on": problem})
         first.valid_from = grassroots.founded_on
         first.save(update_fields=["valid_from"])
     grassroots.save()

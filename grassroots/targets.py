@@ -19,13 +19,10 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from .models import AnnualTarget, DistrictUnion, Federation
+from .rules import MAX_TARGET, MAX_YEAR, MIN_YEAR, TARGET_FIELDS, clean_target_value, year_problem
 
-FIELDS = [
-    ("new_members", "Kết nạp đoàn viên"),
-    ("new_grassroots", "Thành lập CĐCS"),
-    ("new_grassroots_25plus", "CĐCS từ 25 lao động trở lên"),
-]
-MIN_YEAR, MAX_YEAR = 2000, 2100
+FIELDS = list(TARGET_FIELDS)
+__all__ = ["FIELDS", "MAX_YEAR", "MIN_YEAR", "TargetsForm", "TargetsView", "targets_save"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +37,28 @@ def _row_key(unit: Federation | DistrictUnion) -> str:
     return f"f{unit.pk}" if isinstance(unit, Federation) else f"u{unit.pk}"
 
 
+class TargetField(forms.IntegerField):
+    """One target figure, read and checked by the rule the import uses (grassroots.rules):
+    '1.450' is 1450, as Vietnamese write it; the message names the unit first."""
+
+    def __init__(self, *, name: str, unit_name: str, **kwargs):
+        self.target_name = name
+        self.unit_name = unit_name
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return clean_target_value(self.target_name, value)
+        except ValidationError as problem:
+            raise ValidationError(f"{self.unit_name}: {problem.messages[0]}") from None
+
+    def validate(self, value):
+        """Nothing more: clean_target_value checked the bounds."""
+
+    def run_validators(self, value):
+        """Nothing more: clean_target_value checked the bounds."""
+
+
 class TargetsForm(forms.Form):
     """One integer field per unit and indicator; blank means "no target set"."""
 
@@ -49,20 +68,19 @@ class TargetsForm(forms.Form):
         for unit in self.units:
             current = targets.get(_row_key(unit))
             for name, label in FIELDS:
-                self.fields[f"{_row_key(unit)}-{name}"] = forms.IntegerField(
+                self.fields[f"{_row_key(unit)}-{name}"] = TargetField(
+                    name=name,
+                    unit_name=unit.name,
                     label=f"{unit.name}: {label}",
                     required=False,
-                    min_value=0,
-                    max_value=10_000_000,
                     initial=getattr(current, name) if current else None,
                     widget=forms.NumberInput(
-                        attrs={"class": "form-control form-control-sm", "min": 0}
+                        attrs={
+                            "class": "form-control form-control-sm",
+                            "min": 0,
+                            "max": MAX_TARGET,
+                        }
                     ),
-                    error_messages={
-                        "invalid": f"{unit.name} – {label}: phải là số nguyên.",
-                        "min_value": f"{unit.name} – {label}: không được âm.",
-                        "max_value": f"{unit.name} – {label}: quá lớn.",
-                    },
                 )
 
     def rows(self) -> list[TargetRow]:
@@ -103,14 +121,23 @@ def targets_for(federation: Federation, year: int) -> dict[str, AnnualTarget]:
 
 
 @transaction.atomic
-def targets_save(*, user, federation: Federation, year: int, values: dict) -> int:
+def targets_save(
+    *,
+    user,
+    federation: Federation,
+    year: int,
+    values: dict,
+    reason: str = "",
+) -> int:
     """Create, update or remove the targets of `federation` and its units for `year`.
 
-    Refuses (404) a federation or unit the user may not set targets for. Returns the number of
-    targets changed. Each change is kept in the targets' history (who and when).
+    Refuses (404) a federation or unit the user may not set targets for. Returns the number of targets changed. Each change
+    is kept in the targets' history (who, when and, from an import, `reason`). The targets page
+    and the targets import both write through here.
     """
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationError(f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.")
+    problem = year_problem(year)
+    if problem:
+        raise ValidationError(problem)
     if not Federation.objects.where_targets_set_by(user).filter(pk=federation.pk).exists():
         raise Http404
     changed = 0
@@ -135,6 +162,10 @@ def targets_save(*, user, federation: Federation, year: int, values: dict) -> in
         for name, value in new.items():
             setattr(target, name, value)
         target.full_clean(validate_unique=False)
+        if getattr(user, "pk", None):
+            target._history_user = user
+        if reason:
+            target._change_reason = reason
         target.save()
         changed += 1
     return changed
@@ -154,7 +185,7 @@ class TargetsView(TemplateView):
         self.federations = federations
         raw_year = request.GET.get("year") or request.POST.get("year") or ""
         self.year = (
-            int(raw_year) if raw_year.isdigit() and MIN_YEAR <= int(raw_year) <= MAX_YEAR else None
+            int(raw_year) if raw_year.isdigit() and not year_problem(int(raw_year)) else None
         )
         if self.year is None:
             if raw_year:

@@ -1,13 +1,15 @@
 """What every import kind shares: columns, header matching, the per-kind processor contract.
 
-A kind (units, CĐCS, members, targets) is a `Processor` subclass that declares its `columns`
-and implements:
+A kind (units, CĐCS, members, targets) is a `Processor` subclass whose `columns` are the
+imported columns of the owning app's one declaration (members/resources.py,
+grassroots/resources.py; unionportal/spreadsheets/columns.py), and that implements:
 - `prepare()`: load the lookups it needs (codes -> ids), scoped to the user;
 - `check_chunk(rows)`: validate up to `chunk_size` rows and return what to write; errors go to
   `self.error(row, column, message)`; duplicates inside the file are caught with a dict of keys
   only, so memory does not grow with the rows' content;
-- `write_chunk(plan)`: write a chunk checked without errors (inside the engine's transaction);
-- `finish()`: what has to happen once after the last write (figures_touch).
+- `write_chunk(plan)`: hand a chunk checked without errors to the owning app's bulk services
+  (inside the engine's transaction): the kinds never write a table themselves;
+- `finish()`: what has to happen once after the last write (the services' figures refresh).
 The engine (engine.py) drives them: it never writes unless every row so far was valid, and it
 rolls everything back if any row turns out invalid.
 """
@@ -25,25 +27,11 @@ from django.utils import timezone
 
 from grassroots.access import Scope
 from unionportal.spreadsheets.cells import CellError, code, day, header_key, text
+from unionportal.spreadsheets.columns import Column
 from unionportal.spreadsheets.errors import RowError
 
 SAMPLE_ROWS = 5
 MAX_KEPT_ERRORS = 10_000
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an import file. `header` is what users write; `help` goes in the
-    template's explanation sheet; `text_format` marks columns Excel must keep as text."""
-
-    key: str
-    header: str
-    required: bool = True
-    help: str = ""
-    example: object = ""
-    text_format: bool = False
-    date_format: bool = False
-    width: float = 18
 
 
 @dataclass
@@ -228,6 +216,56 @@ def _display(value) -> str:
     return str(value)
 
 
+class RowChecks:
+    """The cell checks every kind shares, reporting through `error(row, key, message)`: a
+    required text, a code looked up among the known ones, a date not in the future. Built by
+    the Processor and handed to the objects a kind is composed of."""
+
+    def __init__(self, error, *, today: date, scope_hint: str = ""):
+        self.error = error
+        self.today = today
+        self.scope_hint = scope_hint
+
+    def required_text(self, number: int, key: str, value: str, what: str, longest: int) -> bool:
+        """Is the cleaned `value` given and at most `longest` characters? Reports the problem
+        otherwise ('Cần nhập họ và tên.', 'Họ và tên dài quá 120 ký tự.')."""
+        if not value:
+            self.error(number, key, f"Cần nhập {what}.")
+            return False
+        if len(value) > longest:
+            self.error(number, key, f"{what[0].upper()}{what[1:]} dài quá {longest} ký tự.")
+            return False
+        return True
+
+    def lookup(self, number: int, key: str, raw, known: dict, what: str) -> tuple[str, object]:
+        """A required code cell that must be one of `known` (code -> value): (code, value), the
+        value None with the problem reported ('Cần nhập mã CĐCS.', "Không có CĐCS mã 'X'
+        trong đơn vị của bạn.": `what` names the thing, `scope_hint` the user's scope)."""
+        found_code = code(raw)
+        if not found_code:
+            self.error(number, key, f"Cần nhập mã {what}.")
+            return found_code, None
+        value = known.get(found_code)
+        if value is None:
+            self.error(number, key, f"Không có {what} mã '{found_code}'{self.scope_hint}.")
+        return found_code, value
+
+    def past_day(self, number: int, key: str, raw, label: str) -> date | None:
+        """A required date cell, not in the future: the date, or None with the problem
+        reported (`label` is the column's name, e.g. 'Ngày sinh')."""
+        try:
+            value = day(raw, label)
+        except CellError as problem:
+            self.error(number, key, problem.message)
+            return None
+        if value is None:
+            self.error(number, key, f"Cần nhập {label.lower()}.")
+        elif value > self.today:
+            self.error(number, key, f"{label} không được ở tương lai.")
+            return None
+        return value
+
+
 class Processor:
     """Base class of the import kinds (see module docstring)."""
 
@@ -290,44 +328,19 @@ class Processor:
                 return column.header
         return key
 
+    @property
+    def checks(self) -> RowChecks:
+        """The shared cell checks, reporting into this processor (scope_hint as set now)."""
+        return RowChecks(self.error, today=self.today, scope_hint=self.scope_hint)
+
     def required_text(self, number: int, key: str, value: str, what: str, longest: int) -> bool:
-        """Is the cleaned `value` given and at most `longest` characters? Reports the problem
-        otherwise ('Cần nhập họ và tên.', 'Họ và tên dài quá 120 ký tự.')."""
-        if not value:
-            self.error(number, key, f"Cần nhập {what}.")
-            return False
-        if len(value) > longest:
-            self.error(number, key, f"{what[0].upper()}{what[1:]} dài quá {longest} ký tự.")
-            return False
-        return True
+        return self.checks.required_text(number, key, value, what, longest)
 
     def lookup(self, number: int, key: str, raw, known: dict, what: str) -> tuple[str, object]:
-        """A required code cell that must be one of `known` (code -> value): (code, value), the
-        value None with the problem reported ('Cần nhập mã CĐCS.', "Không có CĐCS mã 'X'
-        trong đơn vị của bạn.": `what` names the thing, `scope_hint` the user's scope)."""
-        found_code = code(raw)
-        if not found_code:
-            self.error(number, key, f"Cần nhập mã {what}.")
-            return found_code, None
-        value = known.get(found_code)
-        if value is None:
-            self.error(number, key, f"Không có {what} mã '{found_code}'{self.scope_hint}.")
-        return found_code, value
+        return self.checks.lookup(number, key, raw, known, what)
 
     def past_day(self, number: int, key: str, raw, label: str) -> date | None:
-        """A required date cell, not in the future: the date, or None with the problem
-        reported (`label` is the column's name, e.g. 'Ngày sinh')."""
-        try:
-            value = day(raw, label)
-        except CellError as problem:
-            self.error(number, key, problem.message)
-            return None
-        if value is None:
-            self.error(number, key, f"Cần nhập {label.lower()}.")
-        elif value > self.today:
-            self.error(number, key, f"{label} không được ở tương lai.")
-            return None
-        return value
+        return self.checks.past_day(number, key, raw, label)
 
     def error(self, row: int | None, key: str, message: str) -> None:
         problem = RowError(row, self.header_of(key) if key else "", message)

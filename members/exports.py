@@ -19,7 +19,7 @@ from unionportal.spreadsheets.export import export_response
 
 from .filters import MemberFilter
 from .models import AccessLog, Gender, LeaveReason, Member, access_log_record, mask_cccd
-from .resources import MemberResource
+from .resources import MEMBER_COLUMNS, MemberResource
 
 FORMATS = ("xlsx", "csv")
 GENDERS = dict(Gender.choices)
@@ -33,7 +33,7 @@ def sees_full_cccd(user) -> bool:
 
 
 def member_export_columns() -> list[tuple[str, str]]:
-    """(header, ORM lookup) of each exported column, from MemberResource."""
+    """(header, ORM lookup) of each exported column, from MemberResource (MEMBER_COLUMNS)."""
     return [(f.column_name, f.attribute) for f in MemberResource().get_export_fields()]
 
 
@@ -81,16 +81,16 @@ class MemberExportView(View):
                 "đầy đủ" if full else "đã che bớt (chỉ cán bộ đơn vị và quản trị xem đầy đủ)",
             ),
         ]
-        resource = MemberResource
+        exported = MEMBER_COLUMNS.exported()
         return export_response(
             fmt=fmt,
             filename=f"doan-vien-{now:%Y-%m-%d}",
             title="Đoàn viên",
             headers=headers,
             rows=rows(),
-            text_columns=[h for h, lookup in columns if lookup in resource.text_columns],
-            date_columns=[h for h, lookup in columns if lookup in resource.date_columns],
-            widths={"Họ và tên": 26, "Tên CĐCS": 34, "Công đoàn cấp trên": 26},
+            text_columns=MEMBER_COLUMNS.text_headers(exported),
+            date_columns=MEMBER_COLUMNS.date_headers(exported),
+            widths=MEMBER_COLUMNS.widths(exported),
             info=info,
         )
 

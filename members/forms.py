@@ -5,12 +5,14 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from grassroots.forms import VNDateField, set_required_messages
 from grassroots.models import GrassrootsUnion
 from unionportal.text import clean_text
 
 from .models import Gender, LeaveReason, Member
+from .rules import LEAVE_REASON_MISSING, day_in_grassroots_problem, unknown_reason_message
 from .validators import check_admission_age, clean_cccd, clean_phone
 
 
@@ -147,12 +149,16 @@ class MemberForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("birth_date", error)
         grassroots = data.get("grassroots")
-        if grassroots and joined and joined < grassroots.founded_on:
-            self.add_error(
-                "joined_on",
-                f"Ngày kết nạp ({joined:%d/%m/%Y}) trước ngày thành lập CĐCS "
-                f"({grassroots.founded_on:%d/%m/%Y}).",
+        if grassroots and joined:
+            problem = day_in_grassroots_problem(
+                joined,
+                founded_on=grassroots.founded_on,
+                dissolved_on=grassroots.dissolved_on,
+                code=grassroots.code,
+                today=timezone.localdate(),
             )
+            if problem:
+                self.add_error("joined_on", problem)
         return data
 
     def validate_unique(self):
@@ -200,8 +206,9 @@ class MemberLeaveForm(VersionedForm):
         label="Lý do",
         choices=[("", "– Chọn lý do –"), *LeaveReason.choices],
         error_messages={
-            "required": "Cần chọn lý do.",
-            "invalid_choice": "Lý do phải là một trong danh sách.",
+            "required": LEAVE_REASON_MISSING,
+            # Django fills in %(value)s: the same words as the service and the import.
+            "invalid_choice": unknown_reason_message("%(value)s"),
         },
     )
     note = forms.CharField(label="Ghi chú", required=False, max_length=255)

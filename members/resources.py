@@ -1,53 +1,129 @@
-"""django-import-export declarations of the member columns (headers and attributes only).
+"""The member register's spreadsheet columns, declared once (README: How it is built).
 
-Used by the member list export (members/exports.py), which reads the values straight from the
-database and writes them with unionportal.spreadsheets.export (formula escaping, dates as dates, CCCD
-as text). The headers are the import's, so an exported list can be edited and imported back
-(the extra columns are ignored with a notice). The import has its own engine (members/imports).
+MEMBER_COLUMNS is the one declaration: the member import reads its imported columns
+(imports/kinds/members.py: headers, messages, the change list of an update), the blank
+template and its guide sheet are written from it (imports/downloads.py), and the member list
+export writes its exported columns in the same order with the same headers, plus the CĐCS's
+name and upper-level union (members/exports.py), so an exported list imports back (the extra
+columns are ignored with a notice). MemberResource, the django-import-export Resource, is
+derived from it and names the export's columns and ORM lookups.
 """
 
-from import_export import fields, resources
+from datetime import date
 
-from .models import Member
+from unionportal.spreadsheets.columns import Column, Columns, resource_class
 
+from .models import Gender, LeaveReason, Member
+from .rules import REASON_LABELS
 
-class MemberResource(resources.ModelResource):
-    full_name = fields.Field(attribute="full_name", column_name="Họ và tên")
-    gender = fields.Field(attribute="gender", column_name="Giới tính")
-    birth_date = fields.Field(attribute="birth_date", column_name="Ngày sinh")
-    cccd = fields.Field(attribute="cccd", column_name="Số CCCD")
-    phone = fields.Field(attribute="phone", column_name="Số điện thoại")
-    grassroots_code = fields.Field(attribute="grassroots__code", column_name="Mã CĐCS")
-    grassroots_name = fields.Field(attribute="grassroots__name", column_name="Tên CĐCS")
-    unit_name = fields.Field(
-        attribute="grassroots__district_union__name", column_name="Công đoàn cấp trên"
-    )
-    joined_on = fields.Field(attribute="joined_on", column_name="Ngày kết nạp")
-    card_number = fields.Field(attribute="card_number", column_name="Số thẻ đoàn viên")
-    occupation = fields.Field(attribute="occupation", column_name="Nghề nghiệp")
-    left_on = fields.Field(attribute="left_on", column_name="Ngày ra khỏi công đoàn")
-    leave_reason = fields.Field(attribute="leave_reason", column_name="Lý do")
+MEMBER_COLUMNS = Columns(
+    Column(
+        "full_name",
+        "Họ và tên",
+        help="Họ và tên đầy đủ, có dấu.",
+        example="Nguyễn Văn An",
+        width=26,
+    ),
+    Column(
+        "gender",
+        "Giới tính",
+        help="Nam hoặc Nữ.",
+        example="Nam",
+        width=10,
+        choices=tuple(Gender.choices),
+    ),
+    Column(
+        "birth_date",
+        "Ngày sinh",
+        help="Ô định dạng Ngày, hoặc chữ dạng dd/mm/yyyy (ngày trước, tháng sau).",
+        example=date(1990, 3, 5),
+        date_format=True,
+        width=12,
+    ),
+    Column(
+        "cccd",
+        "Số CCCD",
+        help="Đủ 12 chữ số, giữ số 0 ở đầu: cột phải định dạng Văn bản (Text). Là khoá: "
+        "một số CCCD đã có thì dòng này cập nhật đoàn viên đó.",
+        example="001090012345",
+        text_format=True,
+        width=15,
+    ),
+    Column(
+        "phone",
+        "Số điện thoại",
+        help="Có thể để trống. Ví dụ 0912345678.",
+        example="0912345678",
+        text_format=True,
+        width=14,
+    ),
+    Column(
+        "grassroots_code",
+        "Mã CĐCS",
+        help="Mã của CĐCS nơi đoàn viên sinh hoạt (xem danh sách CĐCS).",
+        example="CS00001",
+        width=12,
+        attribute="grassroots__code",
+    ),
+    Column(
+        "grassroots_name",
+        "Tên CĐCS",
+        attribute="grassroots__name",
+        imported=False,
+        width=34,
+    ),
+    Column(
+        "unit_name",
+        "Công đoàn cấp trên",
+        attribute="grassroots__district_union__name",
+        imported=False,
+        width=26,
+    ),
+    Column(
+        "joined_on",
+        "Ngày kết nạp",
+        help="Không trước ngày thành lập CĐCS, không ở tương lai; đoàn viên đủ 15 tuổi.",
+        example=date(2024, 7, 15),
+        date_format=True,
+        width=13,
+    ),
+    Column(
+        "card_number",
+        "Số thẻ đoàn viên",
+        required=False,
+        help="Không bắt buộc.",
+        example="",
+        text_format=True,
+        width=16,
+    ),
+    Column(
+        "occupation",
+        "Nghề nghiệp",
+        required=False,
+        help="Nghề nghiệp, chức vụ. Không bắt buộc.",
+        example="Công nhân",
+        width=18,
+    ),
+    Column(
+        "left_on",
+        "Ngày ra khỏi công đoàn",
+        required=False,
+        help="Chỉ điền khi đoàn viên đã ra khỏi công đoàn; cần kèm Lý do.",
+        example=None,
+        date_format=True,
+        width=14,
+    ),
+    Column(
+        "leave_reason",
+        "Lý do",
+        required=False,
+        help="Lý do ra khỏi công đoàn: " + ", ".join(REASON_LABELS.values()) + ".",
+        example="",
+        width=16,
+        choices=tuple(LeaveReason.choices),
+    ),
+)
 
-    # Columns that must stay Text in Excel (leading zeros), and columns holding dates.
-    text_columns = ("cccd", "phone", "card_number")
-    date_columns = ("birth_date", "joined_on", "left_on")
-
-    class Meta:
-        model = Member
-        fields = (
-            "full_name",
-            "gender",
-            "birth_date",
-            "cccd",
-            "phone",
-            "grassroots_code",
-            "grassroots_name",
-            "unit_name",
-            "joined_on",
-            "card_number",
-            "occupation",
-            "left_on",
-            "leave_reason",
-        )
-        export_order = fields
-        import_id_fields = ("cccd",)
+MemberResource = resource_class(
+    Member, MEMBER_COLUMNS, name="MemberResource", import_id_fields=["cccd"]
+)

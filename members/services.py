@@ -18,6 +18,7 @@ from grassroots.services import figures_touch
 from unionportal.text import clean_text
 
 from .models import LeaveReason, Member, Placement
+from .rules import day_in_grassroots_problem, leaving_day_problem, unknown_reason_message
 from .validators import check_admission_age, clean_cccd, clean_phone
 
 PERSON_FIELDS = ("full_name", "gender", "birth_date", "phone", "occupation", "card_number")
@@ -34,19 +35,16 @@ def _check_writable(user, grassroots: GrassrootsUnion) -> None:
 
 
 def _check_day_in_grassroots(grassroots: GrassrootsUnion, day: date, field: str, what: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: f"Ngày {what} không được ở tương lai."})
-    if day < grassroots.founded_on:
-        raise ValidationError(
-            {
-                field: f"Ngày {what} ({day:%d/%m/%Y}) trước ngày thành lập CĐCS "
-                f"({grassroots.founded_on:%d/%m/%Y})."
-            }
-        )
-    if grassroots.dissolved_on and day >= grassroots.dissolved_on:
-        raise ValidationError(
-            {field: f"CĐCS đã giải thể từ ngày {grassroots.dissolved_on:%d/%m/%Y}."}
-        )
+    problem = day_in_grassroots_problem(
+        day,
+        founded_on=grassroots.founded_on,
+        dissolved_on=grassroots.dissolved_on,
+        code=grassroots.code,
+        today=timezone.localdate(),
+        what=what,
+    )
+    if problem:
+        raise ValidationError({field: problem})
 
 
 def _clean_person(fields: dict) -> dict:
@@ -247,14 +245,11 @@ def member_leave(
     if member.left_on:
         raise ValidationError("Đoàn viên đã ra khỏi công đoàn.")
     if reason not in LeaveReason.values:
-        raise ValidationError({"reason": "Lý do phải là một trong danh sách."})
+        raise ValidationError({"reason": unknown_reason_message(reason)})
     current = _open_placement(member)
-    if on < current.start_on:
-        raise ValidationError(
-            {"on": f"Ngày ra khỏi công đoàn không được trước ngày {current.start_on:%d/%m/%Y}."}
-        )
-    if on > timezone.localdate():
-        raise ValidationError({"on": "Ngày ra khỏi công đoàn không được ở tương lai."})
+    problem = leaving_day_problem(on, start_on=current.start_on, today=timezone.localdate())
+    if problem:
+        raise ValidationError({"on": problem})
     current.end_on = on
     current.end_kind = Placement.EndKind.LEFT
     current.save(update_fields=["end_on", "end_kind"])

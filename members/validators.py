@@ -1,4 +1,5 @@
-"""Field rules shared by the browser forms, the services and the spreadsheet import."""
+"""Cell rules shared by the browser forms, the services and the spreadsheet import: they clean
+a value (CCCD, phone number) as well as check it. The other rules are members/rules.py."""
 
 import re
 from datetime import date
@@ -7,7 +8,6 @@ from django.core.exceptions import ValidationError
 
 from unionportal.text import INVISIBLE
 
-MIN_AGE = 15
 _CCCD = re.compile(r"[0-9]{12}")  # ASCII digits only: \d would also take other scripts' digits
 _PHONE = re.compile(r"(\+84|0)[0-9]{9,10}")
 # What people put between the digits of a number (001 090 012 345, 0912.345.678, 001-090-...),
@@ -40,13 +40,10 @@ def clean_phone(value: object) -> str:
     return text
 
 
-def age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def check_admission_age(birth_date: date, joined_on: date) -> None:
-    if birth_date >= joined_on or age_on(birth_date, joined_on) < MIN_AGE:
-        raise ValidationError(
-            f"Người được kết nạp phải đủ {MIN_AGE} tuổi vào ngày kết nạp "
-            f"(sinh ngày {birth_date:%d/%m/%Y}, kết nạp ngày {joined_on:%d/%m/%Y})."
-        )
+    """Raise with the rule's message (members.rules.admission_age_problem)."""
+    from .rules import admission_age_problem
+
+    problem = admission_age_problem(birth_date, joined_on)
+    if problem:
+        raise ValidationError(problem)

@@ -41,7 +41,8 @@ def progress_line(row: ProgressRow) -> str:
     """`LĐLĐ quận Thanh Xuân: 4.550/6.500 đoàn viên (70%); 27/20 CĐCS (135%); 15/15 CĐCS từ 25
     lao động trở lên (100%)` - the `progress_report --format text` line."""
     parts = [_short(progress, NOUNS[name]) for name, progress in row.indicators]
-    return f"{row.name}: " + "; ".join(parts)
+    name = f"{row.name} ({row.note})" if row.note else row.name
+    return f"{name}: " + "; ".join(parts)
 
 
 def _sentence_part(progress: Progress, verb: str, noun: str) -> str:
@@ -60,11 +61,14 @@ def progress_sentence(row: ProgressRow, period: Period, data_date) -> str:
         _sentence_part(row.new_grassroots, "thành lập được", "CĐCS"),
         _sentence_part(row.new_grassroots_25plus, "trong đó", "CĐCS có từ 25 lao động trở lên"),
     ]
+    if row.last_day is not None and row.last_day < data_date:
+        data_date = row.last_day  # an ended unit: its stock on its last day
     stock = (
         f"Đến ngày {data_date:%d/%m/%Y} có {format_int(row.figures.members_total)} đoàn viên,"
         f" {format_int(row.figures.grassroots_total)} CĐCS."
     )
-    return f"{row.name}, {label}: " + "; ".join(parts) + ". " + stock
+    name = f"{row.name} ({row.note})" if row.note else row.name
+    return f"{name}, {label}: " + "; ".join(parts) + ". " + stock
 
 
 def federation_text(dashboard: FederationDashboard) -> str:
@@ -101,7 +105,8 @@ ROW_HEADERS = [
 
 
 def _row_values(row: ProgressRow) -> list:
-    values: list = [safe_cell(row.code), safe_cell(row.name)]
+    name = f"{row.name} ({row.note})" if row.note else row.name
+    values: list = [safe_cell(row.code), safe_cell(name)]
     for _, progress in row.indicators:
         values += [progress.achieved, progress.target or None, progress.ratio]
     figures = row.figures

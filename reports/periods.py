@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-YEAR_MIN, YEAR_MAX = 2000, 2100
+from grassroots.rules import MAX_YEAR, MIN_YEAR
+
+YEAR_MIN, YEAR_MAX = MIN_YEAR, MAX_YEAR  # the targets' years (grassroots.rules)
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 # key -> (label, first month, last month). The campaign months are May and July.

@@ -14,7 +14,14 @@ from itertools import pairwise
 from django.db.models import Count, F, Q
 
 from grassroots.collation import vi_sort_key
-from grassroots.models import Affiliation, AnnualTarget, DistrictUnion, Federation
+from grassroots.models import (
+    Affiliation,
+    AnnualTarget,
+    DistrictUnion,
+    Federation,
+    UnitMembership,
+)
+from grassroots.restructuring import national_code
 from members.models import Placement
 
 from .models import to_date_totals
@@ -129,6 +136,9 @@ class ProgressRow:
     targets: Targets
     share: Decimal
     unit_id: int | None = None  # None on total rows
+    note: str = ""  # "kết thúc 30/06/2025", "từ 01/10/2025": a unit with part of the period
+    is_direct: bool = False  # the CĐCS the federation manages directly
+    last_day: date | None = None  # for a unit that left before the period's end: its stock day
 
     @cached_property
     def new_members(self) -> Progress:
@@ -185,6 +195,104 @@ def rows_sorted(rows: list[ProgressRow], sort: str) -> list[ProgressRow]:
 
 
 @dataclass(frozen=True)
+class Window:
+    """The days of a period a unit belonged to a federation (its membership ∩ the period)."""
+
+    first: date
+    last: date
+    starts_late: bool  # joined (founded, moved in) after the period's start
+    ends_early: bool  # ended or left before the period's end
+
+    def share(self, period: Period, today: date) -> Decimal:
+        """The time-aware yardstick over the unit's own days: its elapsed active days in the
+        period / its active days in the year (its target is for its part of the year)."""
+        if not (self.starts_late or self.ends_early):
+            return period.elapsed_share(today)
+        year_first = max(self.first if self.starts_late else period.year_start, period.year_start)
+        year_last = min(self.last if self.ends_early else period.year_end, period.year_end)
+        days_in_year = (year_last - year_first).days + 1
+        last = min(self.last, period.data_date(today))
+        if last < self.first or days_in_year <= 0:
+            return Decimal(0)
+        return Decimal((last - self.first).days + 1) / Decimal(days_in_year)
+
+
+def unit_windows(
+    memberships: Iterable[UnitMembership], start: date, end: date
+) -> dict[int, list[Window]]:
+    """Each unit's windows in start..end from its memberships (already filtered to overlap)."""
+    windows: dict[int, list[Window]] = {}
+    for m in memberships:
+        last_member_day = m.valid_to - timedelta(days=1) if m.valid_to else end
+        unit = m.district_union
+        last_day = last_member_day
+        if unit.ended_on is not None:
+            last_day = min(last_day, unit.ended_on)
+        first = max(start, m.valid_from)
+        if unit.founded_on is not None:
+            first = max(first, unit.founded_on)
+        last = min(end, last_day)
+        if first > last:
+            continue
+        windows.setdefault(unit.pk, []).append(Window(first, last, first > start, last < end))
+    return windows
+
+
+def figures_over_windows(
+    windows: dict[int, list[Window]], end: date
+) -> tuple[dict[int, UnitFigures], set[int]]:
+    """Figures of each unit over its windows (flows summed, stock at its last window's end),
+    and the units still there at `end` (whose stocks make the total's).
+
+    Two queries (`to_date_totals` over every window boundary), whatever the number of units.
+    """
+    days = sorted(
+        {w.first - timedelta(days=1) for ws in windows.values() for w in ws}
+        | {w.last for ws in windows.values() for w in ws}
+    )
+    totals = to_date_totals(list(windows), days) if windows else {}
+    figures: dict[int, UnitFigures] = {}
+    at_end: set[int] = set()
+    for unit, ws in windows.items():
+        result = UnitFigures()
+        for w in ws:
+            part = _figures(totals[w.first - timedelta(days=1)][unit], totals[w.last][unit])
+            result = replace(
+                result + replace(part, members_total=0, grassroots_total=0),
+                members_total=part.members_total,
+                grassroots_total=part.grassroots_total,
+            )
+        figures[unit] = result
+        if ws[-1].last == end:
+            at_end.add(unit)
+    return figures, at_end
+
+
+def _total(rows: list[ProgressRow], at_end: set[int]) -> UnitFigures:
+    """Flows of every row; stocks only of the rows still there at the period's end, so that a
+    CĐCS moved from an ended unit to its successor is not counted twice."""
+    total = UnitFigures()
+    for row in rows:
+        figures = row.figures
+        if row.unit_id not in at_end:
+            figures = replace(figures, members_total=0, grassroots_total=0)
+        total = total + figures
+    return total
+
+
+def _window_note(ws: list[Window], unit: DistrictUnion) -> str:
+    notes = []
+    if ws[0].starts_late:
+        notes.append(f"từ {ws[0].first:%d/%m/%Y}")
+    if ws[-1].ends_early:
+        if unit.ended_on is not None and unit.ended_on == ws[-1].last:
+            notes.append(f"kết thúc {ws[-1].last:%d/%m/%Y}")
+        else:
+            notes.append(f"đến {ws[-1].last:%d/%m/%Y}")
+    return ", ".join(notes)
+
+
+@dataclass(frozen=True)
 class FederationDashboard:
     federation: Federation
     period: Period
@@ -197,27 +305,49 @@ class FederationDashboard:
 def federation_dashboard(
     federation: Federation, period: Period, today: date, sort: str = DEFAULT_SORT
 ) -> FederationDashboard:
-    """One row per upper-level union of `federation` and the federation's totals.
+    """One row per unit that belonged to `federation` on some day of the period (as it was:
+    units ended during the period, the CĐCS it managed directly, units founded later), each over
+    its own days; and the federation's totals (the sum of the rows, nothing counted twice).
 
-    Four queries whatever the number of units: the units, the targets (units' and the
-    federation's own), and the two grouped queries of `figures_by_unit`.
+    Four queries whatever the number of units: the memberships with their units, the targets
+    (units' and the federation's own), and the two of `to_date_totals`.
     """
-    units = list(
-        DistrictUnion.objects.filter(federation=federation)
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.start))
-        .only("pk", "code", "name")
+    memberships = list(
+        UnitMembership.objects.overlapping(period.start, period.end)
+        .filter(federation=federation)
+        .select_related("district_union")
+        .only(
+            "valid_from",
+            "valid_to",
+            "district_union__code",
+            "district_union__name",
+            "district_union__kind",
+            "district_union__founded_on",
+            "district_union__ended_on",
+        )
+        .order_by("district_union_id", "valid_from")
     )
-    ids = [unit.pk for unit in units]
+    units = {m.district_union_id: m.district_union for m in memberships}
+    windows = unit_windows(memberships, period.start, period.end)
+    ids = list(windows)
     targets, own = targets_by_unit(period.year, ids, federation.pk)
-    figures = figures_by_unit(ids, period.start, period.end)
+    figures, at_end = figures_over_windows(windows, period.end)
     share = period.elapsed_share(today)
     rows = [
         ProgressRow(
-            unit.code, unit.name, figures[unit.pk], targets.get(unit.pk, Targets()), share, unit.pk
+            units[pk].code,
+            units[pk].name,
+            figures[pk],
+            targets.get(pk, Targets()),
+            windows[pk][0].share(period, today) if len(windows[pk]) == 1 else share,
+            pk,
+            note=_window_note(windows[pk], units[pk]),
+            is_direct=units[pk].kind == DistrictUnion.Kind.DIRECT,
+            last_day=windows[pk][-1].last if windows[pk][-1].ends_early else None,
         )
-        for unit in units
+        for pk in ids
     ]
-    total = sum((row.figures for row in rows), UnitFigures())
+    total = _total(rows, at_end)
     units_total = ProgressRow(
         federation.code,
         "Cộng các đơn vị",
@@ -238,6 +368,101 @@ def federation_dashboard(
         units_total=units_total,
         federation_total=federation_total,
     )
+
+
+# --- National dashboard ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NationalDashboard:
+    period: Period
+    data_date: date
+    rows: list[ProgressRow]  # one per federation; unit_id is the federation's id here
+    total: ProgressRow
+
+
+def national_dashboard(
+    federations: Iterable[Federation], period: Period, today: date, sort: str = DEFAULT_SORT
+) -> NationalDashboard:
+    """One row per federation: the sum of its units over their membership windows, against
+    the federation's own target (or the sum of its units' targets when it has none).
+
+    Four queries whatever the number of federations and units: the memberships with their
+    units, every target of the year, and the two of `to_date_totals`.
+    """
+    federations = {f.pk: f for f in federations}
+    memberships = list(
+        UnitMembership.objects.overlapping(period.start, period.end)
+        .filter(federation_id__in=list(federations))
+        .select_related("district_union")
+        .only(
+            "valid_from",
+            "valid_to",
+            "federation_id",
+            "district_union__founded_on",
+            "district_union__ended_on",
+        )
+        .order_by("district_union_id", "valid_from")
+    )
+    by_federation: dict[int, list[UnitMembership]] = {}
+    for m in memberships:
+        by_federation.setdefault(m.federation_id, []).append(m)
+    # One set of windows per (federation, unit): a unit moved between federations counts in
+    # each over its own days.
+    all_windows: dict[int, list[Window]] = {}
+    keyed: dict[int, dict[int, list[Window]]] = {}
+    for fed_id, ms in by_federation.items():
+        keyed[fed_id] = unit_windows(ms, period.start, period.end)
+        for unit, ws in keyed[fed_id].items():
+            all_windows.setdefault(unit, []).extend(ws)
+    boundaries = sorted(
+        {w.first - timedelta(days=1) for ws in all_windows.values() for w in ws}
+        | {w.last for ws in all_windows.values() for w in ws}
+    )
+    totals = to_date_totals(list(all_windows), boundaries) if all_windows else {}
+    unit_targets: dict[int, dict[int, Targets]] = {}
+    own: dict[int, Targets] = {}
+    unit_federation = {m.district_union_id: m.federation_id for m in memberships}
+    for target in AnnualTarget.objects.filter(year=period.year).filter(
+        Q(federation_id__in=list(federations)) | Q(district_union_id__in=list(unit_federation))
+    ):
+        if target.federation_id is not None:
+            own[target.federation_id] = Targets.of(target)
+        else:
+            fed = unit_federation[target.district_union_id]
+            unit_targets.setdefault(fed, {})[target.district_union_id] = Targets.of(target)
+    share = period.elapsed_share(today)
+    rows = []
+    for fed_id, federation in federations.items():
+        result = UnitFigures()
+        for unit, ws in keyed.get(fed_id, {}).items():
+            for w in ws:
+                part = _figures(totals[w.first - timedelta(days=1)][unit], totals[w.last][unit])
+                stock = w.last == period.end
+                result = result + replace(
+                    part,
+                    members_total=part.members_total if stock else 0,
+                    grassroots_total=part.grassroots_total if stock else 0,
+                )
+        target = own.get(fed_id)
+        if target is None or not any(
+            (target.new_members, target.new_grassroots, target.new_grassroots_25plus)
+        ):
+            target = Targets.summed(unit_targets.get(fed_id, {}).values())
+        note = ""
+        if federation.ended_on and federation.ended_on < period.end:
+            note = f"kết thúc {federation.ended_on:%d/%m/%Y}"
+        rows.append(
+            ProgressRow(federation.code, federation.name, result, target, share, fed_id, note=note)
+        )
+    total = ProgressRow(
+        national_code(),
+        "Toàn quốc",
+        sum((row.figures for row in rows), UnitFigures()),
+        Targets.summed(row.targets for row in rows),
+        share,
+    )
+    return NationalDashboard(period, period.data_date(today), rows_sorted(rows, sort), total)
 
 
 # --- District-union dashboard --------------------------------------------------------------

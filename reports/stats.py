@@ -248,5 +248,5 @@ def units_of(grassroots_ids: Iterable[int], since: date) -> set[int]:
     )
 
 
-def on_figures_changed(sender, grassroots_ids, since: date, **kwargs) -> None:
-    stats_refresh(units_of(grassroots_ids, since), since)
+def on_figures_changed(sender, grassroots_ids, since: date, unit_ids=(), **kwargs) -> None:
+    stats_refresh(units_of(grassroots_ids, since) | set(unit_ids), since)

@@ -33,6 +33,7 @@ from .selectors import (
     ProgressRow,
     district_dashboard,
     federation_dashboard,
+    national_dashboard,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -162,12 +163,65 @@ class HomeView(View):
             federation = next((f for f in federations if f.pk == chosen), None)
             if federation is None:
                 raise Http404
+        elif scope.is_national:
+            return NationalDashboardView.respond(request, federations)
         elif federations:
             federation = federations[0]
         else:
             return render(request, "reports/no_role.html", {"no_federation": True})
         return FederationDashboardView.respond(
-            request, federation, federations if scope.is_admin else []
+            request, federation, federations if scope.sees_federations else []
+        )
+
+
+class NationalDashboardView(View):
+    """`/tien-do/toan-quoc/`: one row per federation (national staff's home; admins too)."""
+
+    def get(self, request):
+        if not scope_for(request.user).sees_federations:
+            raise Http404
+        federations = list(Federation.objects.for_user(request.user).order_by("name", "pk"))
+        return self.respond(request, federations)
+
+    @staticmethod
+    def respond(request, federations: list[Federation]):
+        sort = request.GET.get("sort", "").strip() or DEFAULT_SORT
+        notice = ""
+        if sort.removeprefix("-") not in SORT_COLUMNS:
+            notice = f"Không có cột «{sort}» để sắp xếp; bảng được xếp theo tên đơn vị."
+            sort = DEFAULT_SORT
+        try:
+            period = period_parse(request.GET, _today())
+        except PeriodError as error:
+            return _error_page(request, str(error))
+        dashboard = national_dashboard(federations, period, _today(), sort)
+        links = LinkMaker(period)
+        query = urlencode(period.params())
+        home = reverse("home")
+        lines = [
+            {
+                "row": row,
+                "links": links.figures(federation_id=row.unit_id)
+                | {"unit": f"{home}?{query}&federation={row.unit_id}"},
+            }
+            for row in dashboard.rows
+        ]
+        return render(
+            request,
+            "reports/national_dashboard.html",
+            {
+                "dashboard": dashboard,
+                "period": period,
+                "period_choices": PERIOD_CHOICES,
+                "form": _form_values(request, period),
+                "lines": lines,
+                "totals": [{"row": dashboard.total, "links": {}}],
+                "sort": sort,
+                "sort_links": _sort_links(request, sort),
+                "notice": notice,
+                "legend": LEGEND,
+                "share": dashboard.total.share,
+            },
         )
 
 
@@ -242,6 +296,11 @@ def _federation_context(request, dashboard: FederationDashboard, choices, sort, 
         "legend": LEGEND,
         "share": dashboard.units_total.share,
         "export_links": _export_links(request),
+        "national_url": (
+            f"{reverse('progress-national')}?{urlencode(period.params())}"
+            if scope_for(request.user).sees_federations
+            else ""
+        ),
         "text": exports.federation_text(dashboard),
         "charts": [
             charts.percent_bars(dashboard.rows, "new_members", "Tỷ lệ kết nạp đoàn viên mới"),
@@ -332,9 +391,9 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         for line in dashboard.grassroots
     ]
     federation_url = ""
-    if scope_for(request.user).kind in (ScopeKind.FEDERATION, ScopeKind.ALL):
+    if scope_for(request.user).kind in (ScopeKind.FEDERATION, ScopeKind.NATIONAL, ScopeKind.ALL):
         params = period.params()
-        if scope_for(request.user).is_admin:
+        if scope_for(request.user).sees_federations:
             params["federation"] = unit.federation_id
         federation_url = f"{reverse('home')}?{urlencode(params)}"
     return {
@@ -389,7 +448,7 @@ class DrillDownView(View):
             unit = get_object_or_404(units.select_related("federation"), pk=unit_id)
             federation, unit_ids, where = unit.federation, [unit.pk], unit.name
         else:
-            if scope.kind not in (ScopeKind.FEDERATION, ScopeKind.ALL):
+            if scope.kind not in (ScopeKind.FEDERATION, ScopeKind.NATIONAL, ScopeKind.ALL):
                 raise Http404
             federations = Federation.objects.for_user(request.user).order_by("name", "pk")
             federation_id = federation_id or scope.federation_id
@@ -417,7 +476,7 @@ class DrillDownView(View):
             rows = rows.filter(**{field: grassroots_id})
         page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
         back_params = period.params()
-        if unit is None and scope.is_admin:
+        if unit is None and scope.sees_federations:
             back_params["federation"] = federation.pk
         back = (
             reverse("progress-unit", args=[unit.pk]) if unit else reverse("home")

@@ -90,6 +90,6 @@ def make_user(username: str, role: str | None = None, unit=None, **extra):
         UserRole.objects.create(user=user, role=role, district_union=unit)
     elif role == UserRole.Role.FEDERATION_STAFF:
         UserRole.objects.create(user=user, role=role, federation=unit)
-    elif role == UserRole.Role.ADMIN:
+    elif role in (UserRole.Role.ADMIN, UserRole.Role.NATIONAL_STAFF):
         UserRole.objects.create(user=user, role=role)
     return user

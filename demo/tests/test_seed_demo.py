@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from grassroots.models import AnnualTarget, DistrictUnion, Federation, GrassrootsUnion, UserRole
@@ -68,11 +69,17 @@ def test_shape_of_the_demo(demo):
     this_year = timezone.localdate().year
     assert Member.objects.filter(joined_on__year=this_year).exists()
     for year in range(2019, this_year + 1):
-        units = DistrictUnion.objects.exclude(code="PTX") if year < 2025 else DistrictUnion.objects
-        assert (
-            AnnualTarget.objects.filter(year=year, district_union__isnull=False).count()
-            == units.count()
+        # Every unit that exists in the year has a target, but the direct rows.
+        units = (
+            DistrictUnion.objects.exclude(kind=DistrictUnion.Kind.DIRECT)
+            .filter(Q(founded_on__isnull=True) | Q(founded_on__year__lte=year))
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__year__gte=year))
         )
+        assert set(
+            AnnualTarget.objects.filter(year=year, district_union__isnull=False).values_list(
+                "district_union__code", flat=True
+            )
+        ) == set(units.values_list("code", flat=True))
         assert AnnualTarget.objects.filter(year=year, federation=hanoi).exists()
     assert (
         Member.objects.filter(full_name__startswith="Nguyễn").count() > Member.objects.count() * 0.2
@@ -86,12 +93,71 @@ def test_demo_users_log_in_with_their_roles(demo):
         ("thanhpho", UserRole.Role.FEDERATION_STAFF),
         ("thanhxuan", UserRole.Role.DISTRICT_OFFICER),
         ("caugiay", UserRole.Role.DISTRICT_OFFICER),
+        ("toanquoc", UserRole.Role.NATIONAL_STAFF),
+        ("phuongthanhxuan", UserRole.Role.DISTRICT_OFFICER),
     ]:
         user = get_user_model().objects.get(username=username)
         assert user.check_password("unionportal-demo")
         assert user.union_role.role == role
     assert UserRole.objects.get(user__username="thanhxuan").district_union.code == "TX"
     assert UserRole.objects.get(user__username="caugiay").district_union.code == "CG"
+    ward = UserRole.objects.get(user__username="phuongthanhxuan").district_union
+    assert (ward.name, ward.kind) == ("Công đoàn phường Thanh Xuân", DistrictUnion.Kind.COMMUNE)
+
+
+@pytest.mark.django_db
+def test_the_demo_replays_the_2025_reform(demo):
+    hanoi = Federation.objects.get(code="HN")
+    ended = DistrictUnion.objects.filter(ended_on=date(2025, 6, 30))
+    assert set(ended.filter(federation=hanoi).values_list("code", flat=True)) == {
+        "TX",
+        "CG",
+        "BTL",
+        "LB",
+        "HK",
+        "BD",
+        "DD",
+        "HBT",
+        "HM",
+        "TH",
+        "HD",
+        "NTL",
+        "GDHN",
+    }
+    assert set(ended.filter(federation__code="QN").values_list("code", flat=True)) == {
+        "HL",
+        "CP",
+        "UB",
+        "QY",
+    }
+    # No active CĐCS is left in an ended unit or in the direct row after 01/10/2025 (those
+    # dissolved before the reform stay where they were).
+    active = GrassrootsUnion.objects.filter(dissolved_on__isnull=True)
+    assert not active.filter(district_union__in=ended).exists()
+    assert not active.filter(district_union__kind="direct").exists()
+    # The ward unions carry the official 2025 names (vietnam-provinces).
+    wards = set(
+        DistrictUnion.objects.filter(kind="commune", federation=hanoi).values_list(
+            "name", flat=True
+        )
+    )
+    assert {
+        "Công đoàn phường Thanh Xuân",
+        "Công đoàn phường Khương Đình",
+        "Công đoàn phường Cầu Giấy",
+        "Công đoàn phường Nghĩa Đô",
+    } <= wards
+    # A CĐCS of Thanh Xuân: TX until 30/06, the city from 01/07, a ward from 01/10/2025.
+    g = GrassrootsUnion.objects.filter(code__startswith="TX-", founded_on__year__lt=2019).first()
+    steps = list(g.affiliations.values_list("district_union__kind", "valid_from", "valid_to"))
+    assert steps[1:] == [
+        ("direct", date(2025, 7, 1), date(2025, 10, 1)),
+        ("commune", date(2025, 10, 1), None),
+    ]
+    # The direct row's quarter holds admissions of its own.
+    direct = DistrictUnion.objects.get(code="HN-TT")
+    q3 = figures_by_unit([direct.pk], date(2025, 7, 1), date(2025, 9, 30))[direct.pk]
+    assert q3.new_members > 0 and q3.grassroots_total > 1000
 
 
 @pytest.mark.django_db

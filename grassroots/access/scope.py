@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.apps import apps
+from django.utils import timezone
 
 
 class ScopeKind(StrEnum):
     NONE = "none"
     DISTRICT = "district"
     FEDERATION = "federation"
+    NATIONAL = "national"
     ALL = "all"
 
 
@@ -18,14 +20,18 @@ class Scope:
     """The part of the organisation a user works in.
 
     - ALL: admins (superusers or users with the admin role) see and change everything;
+    - NATIONAL: national staff (Tổng Liên đoàn) read every federation and write nothing;
     - FEDERATION: federation staff read everything of one federation and set its targets;
-    - DISTRICT: a district-union officer reads and writes the registers of one unit;
+    - DISTRICT: an officer of an upper-level union (district, ward, sector...) reads and writes
+      the registers of one unit; once that unit has ended (`read_only`), they only read its
+      history (its dashboard and the lists behind it) until an admin gives them a new unit;
     - NONE: anonymous users and users with no role see nothing.
     """
 
     kind: ScopeKind
     federation_id: int | None = None
     district_union_id: int | None = None
+    read_only: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -36,13 +42,25 @@ class Scope:
         return self.kind is ScopeKind.FEDERATION
 
     @property
+    def is_national(self) -> bool:
+        return self.kind is ScopeKind.NATIONAL
+
+    @property
+    def sees_federations(self) -> bool:
+        """Admins and national staff choose among federations; others have one."""
+        return self.kind in (ScopeKind.ALL, ScopeKind.NATIONAL)
+
+    @property
     def is_district(self) -> bool:
         return self.kind is ScopeKind.DISTRICT
 
     @property
     def can_write_registers(self) -> bool:
-        """Officers (own unit) and admins enter CĐCS and members; federation staff only read."""
-        return self.kind in (ScopeKind.DISTRICT, ScopeKind.ALL)
+        """Officers (own unit, while it exists) and admins enter CĐCS and members; federation
+        and national staff only read."""
+        if self.kind is ScopeKind.DISTRICT:
+            return not self.read_only
+        return self.kind is ScopeKind.ALL
 
 
 NO_SCOPE = Scope(ScopeKind.NONE)
@@ -95,11 +113,15 @@ def scope_for(user) -> Scope:
             scope = Scope(ScopeKind.ALL)
         elif role.role == UserRole.Role.FEDERATION_STAFF:
             scope = Scope(ScopeKind.FEDERATION, federation_id=role.federation_id)
+        elif role.role == UserRole.Role.NATIONAL_STAFF:
+            scope = Scope(ScopeKind.NATIONAL)
         else:
+            unit = role.district_union
             scope = Scope(
                 ScopeKind.DISTRICT,
-                federation_id=role.district_union.federation_id,
+                federation_id=unit.federation_id,
                 district_union_id=role.district_union_id,
+                read_only=unit.ended_on is not None and unit.ended_on < timezone.localdate(),
             )
     user._union_scope = scope
     return scope

@@ -241,7 +241,10 @@ def test_edit_founding_date_after_admissions_is_explained(org, users, login):
         reverse("grassroots:grassroots-update", args=[g.pk]),
         found_data(org, name=g.name, code=g.code, founded_on="01/01/2021"),
     )
-    assert "Đã có đoàn viên kết nạp trước ngày thành lập này." in response.content.decode()
+    assert (
+        "Đã có đoàn viên vào CĐCS ngày 01/06/2020, trước ngày thành lập này."
+        in response.content.decode()
+    )
     assert snapshot() == before
 
 

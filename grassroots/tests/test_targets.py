@@ -77,8 +77,12 @@ def test_bad_input_saves_nothing_and_names_the_unit(org, users, login):
         ),
     )
     assert response.status_code == 200
-    assert f"{org.unit_a.name} – Thành lập CĐCS: không được âm." in response.text
-    assert f"{org.unit_b.name} – Kết nạp đoàn viên: phải là số nguyên." in response.text
+    # The import's words (grassroots.rules), after the unit's name.
+    assert f"{org.unit_a.name}: Chỉ tiêu thành lập CĐCS không được âm." in response.text
+    assert (
+        f"{org.unit_b.name}: Chỉ tiêu kết nạp đoàn viên phải là số nguyên (ô này là &#x27;abc&#x27;)."
+        in response.text
+    )
     assert not AnnualTarget.objects.filter(district_union=org.unit_a).exists()
     assert AnnualTarget.objects.get(district_union=org.unit_b).new_members == 100
 

@@ -1,24 +1,72 @@
-"""Reading one member row: cells to field values with every rule the admission form applies
-(members/validators.py), each problem reported with its row, column and a Vietnamese reason.
-Mixed into MemberImport (members.py), which sets `index`, `grassroots`, `optional`, `today`.
+"""Reading one member row: cells to field values, checked by the rules the admission form and
+the services apply (members/rules.py, members/validators.py), each problem reported with its
+row, column and the rule's message. A part of MemberImport (members.py), built by its prepare().
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 
 from members.models import Gender, LeaveReason
-from members.validators import check_admission_age, clean_cccd, clean_phone
+from members.rules import (
+    LEAVE_REASON_MISSING,
+    REASON_LABELS,
+    admission_age_problem,
+    day_in_grassroots_problem,
+    dissolved_stay_problem,
+    leaving_day_problem,
+    unknown_reason_message,
+)
+from members.validators import clean_cccd, clean_phone
 from unionportal.spreadsheets.cells import CellError, day, digits_text, label_key, text
+
+from ..base import RowChecks
 
 GENDERS = {label_key(label): value for value, label in Gender.choices}
 GENDER_EXACT = {label: value for value, label in Gender.choices}  # "Nam", "Nữ" as typed
 REASONS = {label_key(label): value for value, label in LeaveReason.choices}
-REASON_LABELS = dict(LeaveReason.choices)
+__all__ = ["REASON_LABELS", "MemberRowReader"]
 
 
-class MemberRows:
-    """The row-reading half of MemberImport."""
+class MemberRowReader:
+    """Turns the cells of a row into a member record (field -> value), or reports why not.
+
+    `checks`: the shared cell checks (reporting into the import); `grassroots`: code -> (id,
+    founded_on, dissolved_on) of the CĐCS the user may write in; `optional`: the optional
+    columns the file has; `pick`: values -> the raw cells in reading order
+    (Processor.picker) of KEYS."""
+
+    # The cells parse() reads, in this order.
+    KEYS = (
+        "full_name",
+        "gender",
+        "birth_date",
+        "cccd",
+        "phone",
+        "grassroots_code",
+        "joined_on",
+        "card_number",
+        "occupation",
+        "left_on",
+        "leave_reason",
+    )
+
+    def __init__(
+        self,
+        *,
+        checks: RowChecks,
+        grassroots: dict[str, tuple[int, date, date | None]],
+        optional: set[str],
+        pick,
+    ):
+        self.checks = checks
+        self.error = checks.error
+        self.today = checks.today
+        self.grassroots = grassroots
+        self.optional = optional
+        self.pick = pick
 
     def parse(self, number: int, values: list) -> tuple[dict | None, str | None]:
         """The row as field values, or None when a cell is wrong; also the CCCD when valid
@@ -40,7 +88,7 @@ class MemberRows:
         ok = True
 
         name = text(raw_name)
-        if not self.required_text(number, "full_name", name, "họ và tên", 120):
+        if not self.checks.required_text(number, "full_name", name, "họ và tên", 120):
             ok = False
 
         gender = GENDER_EXACT.get(raw_gender)
@@ -58,7 +106,7 @@ class MemberRows:
             ok = False
 
         left = None
-        birth = self.past_day(number, "birth_date", raw_birth, "Ngày sinh")
+        birth = self.checks.past_day(number, "birth_date", raw_birth, "Ngày sinh")
         if birth is None:
             ok = False
 
@@ -76,13 +124,13 @@ class MemberRows:
             ok = False
             phone = ""
 
-        grassroots_code, info = self.lookup(
+        grassroots_code, info = self.checks.lookup(
             number, "grassroots_code", raw_code, self.grassroots, "CĐCS"
         )
         if info is None:
             ok = False
 
-        joined = self.past_day(number, "joined_on", raw_joined, "Ngày kết nạp")
+        joined = self.checks.past_day(number, "joined_on", raw_joined, "Ngày kết nạp")
         if joined is None:
             ok = False
 
@@ -113,35 +161,25 @@ class MemberRows:
                 ok = False
                 left_invalid = True
             else:
-                if left is not None and left > self.today:
-                    error(number, "left_on", "Ngày ra khỏi công đoàn không được ở tương lai.")
-                    ok = False
-                elif left is not None and joined is not None and left < joined:
-                    error(
-                        number,
-                        "left_on",
-                        f"Ngày ra khỏi công đoàn ({left:%d/%m/%Y}) trước ngày kết nạp "
-                        f"({joined:%d/%m/%Y}).",
-                    )
-                    ok = False
+                if left is not None:
+                    # A new member's stay starts on the admission day (a later day only makes
+                    # the future check apply alone).
+                    problem = leaving_day_problem(left, start_on=joined or left, today=self.today)
+                    if problem:
+                        error(number, "left_on", problem)
+                        ok = False
             record["left_on"] = left
         if "leave_reason" in self.optional:
             raw_reason = text(raw_reason)
             reason = REASONS.get(label_key(raw_reason)) if raw_reason else ""
             if reason is None:
-                error(
-                    number,
-                    "leave_reason",
-                    f"Lý do '{raw_reason}' không có trong danh sách: "
-                    + ", ".join(REASON_LABELS.values())
-                    + ".",
-                )
+                error(number, "leave_reason", unknown_reason_message(raw_reason))
                 ok = False
             elif reason and left is None and not left_invalid:
                 error(number, "left_on", "Có lý do nhưng thiếu ngày ra khỏi công đoàn.")
                 ok = False
             elif left is not None and reason == "":
-                error(number, "leave_reason", "Cần ghi lý do ra khỏi công đoàn.")
+                error(number, "leave_reason", LEAVE_REASON_MISSING)
                 ok = False
             record["leave_reason"] = reason or ""
         elif left is not None:
@@ -149,37 +187,32 @@ class MemberRows:
             ok = False
 
         if birth is not None and joined is not None:
-            try:
-                check_admission_age(birth, joined)
-            except ValidationError as problem:
-                error(number, "birth_date", problem.messages[0])
+            problem = admission_age_problem(birth, joined)
+            if problem:
+                error(number, "birth_date", problem)
                 ok = False
         if info is not None and joined is not None:
             grassroots_id, founded, dissolved = info
             record["grassroots_id"] = grassroots_id
-            if joined < founded:
-                error(
-                    number,
-                    "joined_on",
-                    f"Ngày kết nạp ({joined:%d/%m/%Y}) trước ngày thành lập CĐCS "
-                    f"({founded:%d/%m/%Y}).",
-                )
+            problem = day_in_grassroots_problem(
+                joined,
+                founded_on=founded,
+                dissolved_on=dissolved,
+                code=grassroots_code,
+                today=self.today,
+            )
+            if problem and ok:
+                # Reported once the register is read (MemberImport.check_chunk): a registered
+                # member's unchanged admission day is not checked against the CĐCS they are in
+                # now (members.rules.admission_checked_here).
+                record["_admission_problem"] = problem
+            elif problem:
+                error(number, "joined_on", problem)
                 ok = False
             elif dissolved is not None:
-                if joined >= dissolved:
-                    error(
-                        number,
-                        "joined_on",
-                        f"CĐCS '{grassroots_code}' đã giải thể từ ngày {dissolved:%d/%m/%Y}.",
-                    )
-                    ok = False
-                elif left is None or left > dissolved:
-                    error(
-                        number,
-                        "left_on",
-                        f"CĐCS '{grassroots_code}' đã giải thể ngày {dissolved:%d/%m/%Y}: "
-                        "đoàn viên phải có ngày ra khỏi công đoàn không sau ngày đó.",
-                    )
+                problem = dissolved_stay_problem(left, dissolved_on=dissolved, code=grassroots_code)
+                if problem:
+                    error(number, "left_on", problem)
                     ok = False
         record["_code"] = grassroots_code
         return (record if ok else None), cccd

@@ -1,35 +1,56 @@
 """Rows of members already registered (same CCCD): compare with the register, check a corrected
-admission or leaving date against the member's stays, plan the updates (written with history by
-member_writes.py). Mixed into MemberImport (members.py).
+admission or leaving date against the member's stays (members/rules.py), plan the updates that
+members.bulk.MemberBatch.update_many writes with history. A part of MemberImport (members.py),
+built by its prepare().
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, datetime
 
-from members.models import Gender, LeaveReason, Member, Placement
+from members.models import Member, Placement
+from members.resources import MEMBER_COLUMNS
+from members.rules import leaving_day_problem
 from unionportal.text import fold
 
-from ..base import describe_changes
+from ..base import Counts, Samples, describe_changes
 
-CHOICE_LABELS = {"gender": dict(Gender.choices), "leave_reason": dict(LeaveReason.choices)}
-FIELD_LABELS = {
-    "full_name": "Họ và tên",
-    "gender": "Giới tính",
-    "birth_date": "Ngày sinh",
-    "phone": "Số điện thoại",
-    "occupation": "Nghề nghiệp",
-    "card_number": "Số thẻ đoàn viên",
-    "joined_on": "Ngày kết nạp",
-    "left_on": "Ngày ra khỏi công đoàn",
-    "leave_reason": "Lý do",
-}
+CHOICE_LABELS = MEMBER_COLUMNS.choice_labels()
+FIELD_LABELS = MEMBER_COLUMNS.labels()
 
 
-class MemberUpdates:
-    """The known-member half of MemberImport."""
+class KnownMembers:
+    """Compares rows with the members they name and plans the changes.
 
-    def _compare(self, number: int, record: dict, old: dict, changed: list) -> None:
+    `error(row, key, message)` reports; `counts` and `samples` are the import's; `sample(record)`
+    gives a record's preview cells; `touch(grassroots_id, since)` notes a figures change (the
+    batch announces them once); `grassroots_code`: id -> code of the CĐCS the user may write in;
+    `now`, `today`: the import's time and day."""
+
+    def __init__(
+        self,
+        *,
+        error: Callable[[int, str, str], None],
+        counts: Counts,
+        samples: Samples,
+        sample: Callable[[dict], list],
+        touch: Callable[[int, date], None],
+        grassroots_code: dict[int, str],
+        now: datetime,
+        today: date,
+    ):
+        self.error = error
+        self.counts = counts
+        self.samples = samples
+        self._sample = sample
+        self._touch = touch
+        self.grassroots_code = grassroots_code
+        self.now = now
+        self.today = today
+
+    def compare(self, number: int, record: dict, old: dict, changed: list) -> None:
         if old["grassroots_id"] not in self.grassroots_code:
             self.error(
                 number,
@@ -66,7 +87,7 @@ class MemberUpdates:
             return
         changed.append((number, record, old, differences))
 
-    def _plan_updates(self, changed: list, plan: dict) -> None:
+    def plan_updates(self, changed: list, plan: dict) -> None:
         """Check changes of admission/leaving dates against the member's stays, then plan the
         member and placement updates."""
         need_stays = [
@@ -120,13 +141,9 @@ class MemberUpdates:
                 if last is None or (old["left_on"] is None) != (last["end_on"] is None):
                     self.error(number, "left_on", "Quá trình sinh hoạt của đoàn viên không khớp.")
                     continue
-                if left < start:
-                    self.error(
-                        number,
-                        "left_on",
-                        f"Ngày ra khỏi công đoàn không được trước ngày {start:%d/%m/%Y} "
-                        "(bắt đầu sinh hoạt tại CĐCS hiện tại).",
-                    )
+                problem = leaving_day_problem(left, start_on=start, today=self.today)
+                if problem:
+                    self.error(number, "left_on", problem)
                     continue
                 placement_changes["end_on"] = left
                 placement_changes["end_kind"] = Placement.EndKind.LEFT

@@ -17,8 +17,10 @@ emptied, is an error pointing to the Transfer / Rejoin actions, which ask for th
 change happened; guessing that date would rewrite history. Changing the admission date or the
 leaving date of the current stay is a correction and is applied to the placement too.
 
-MemberImport is put together from three mixins: member_rows.py reads a row, member_updates.py
-compares a known member with the register, member_writes.py writes (COPY on PostgreSQL).
+MemberImport is composed of three objects built by prepare(), each given its state through its
+constructor: a MemberRowReader (member_rows.py) reads and checks a row, KnownMembers
+(member_updates.py) compares a known member with the register, and members.bulk.MemberBatch,
+the members app's bulk service, writes (COPY on PostgreSQL) and refreshes the figures once.
 """
 
 from __future__ import annotations
@@ -28,21 +30,16 @@ from datetime import date
 from django.db import connection
 
 from grassroots.models import GrassrootsUnion
-from members.models import Member, Placement
-from unionportal.bulk import (
-    CopyPipeline,
-    IdPool,
-    TableWriter,
-    allocate_ids,
-    copy_text,
-    is_postgresql,
-)
+from members.bulk import MemberBatch
+from members.models import Member
+from members.resources import MEMBER_COLUMNS
+from members.rules import admission_checked_here
+from unionportal.bulk import is_postgresql
 
-from ..base import Column, Processor
+from ..base import Processor, RowChecks
 from ..firstrows import FirstRows
-from .member_rows import REASON_LABELS, MemberRows
-from .member_updates import MemberUpdates
-from .member_writes import MemberWrites, columns_as_expected
+from .member_rows import MemberRowReader
+from .member_updates import KnownMembers
 
 OPTIONAL_COLUMNS = {
     "occupation": "occupation",
@@ -52,97 +49,14 @@ OPTIONAL_COLUMNS = {
 }
 
 
-class MemberImport(MemberRows, MemberUpdates, MemberWrites, Processor):
+class MemberImport(Processor):
     kind = "members"
     title = "Đoàn viên"
     # Larger than the other kinds': fewer, longer COPY rounds (100.000 rows: 0,45 s less than
     # with 2.000), still a few MiB of COPY text in memory.
     chunk_size = 5000
     first_chunk_size = 500  # PostgreSQL starts writing after 500 rows, not 5.000
-    columns = [
-        Column(
-            "full_name",
-            "Họ và tên",
-            help="Họ và tên đầy đủ, có dấu.",
-            example="Nguyễn Văn An",
-            width=26,
-        ),
-        Column("gender", "Giới tính", help="Nam hoặc Nữ.", example="Nam", width=10),
-        Column(
-            "birth_date",
-            "Ngày sinh",
-            help="Ô định dạng Ngày, hoặc chữ dạng dd/mm/yyyy (ngày trước, tháng sau).",
-            example=date(1990, 3, 5),
-            date_format=True,
-            width=12,
-        ),
-        Column(
-            "cccd",
-            "Số CCCD",
-            help="Đủ 12 chữ số, giữ số 0 ở đầu: cột phải định dạng Văn bản (Text). Là khoá: "
-            "một số CCCD đã có thì dòng này cập nhật đoàn viên đó.",
-            example="001090012345",
-            text_format=True,
-            width=15,
-        ),
-        Column(
-            "phone",
-            "Số điện thoại",
-            help="Có thể để trống. Ví dụ 0912345678.",
-            example="0912345678",
-            text_format=True,
-            width=14,
-        ),
-        Column(
-            "grassroots_code",
-            "Mã CĐCS",
-            help="Mã của CĐCS nơi đoàn viên sinh hoạt (xem danh sách CĐCS).",
-            example="CS00001",
-            width=12,
-        ),
-        Column(
-            "joined_on",
-            "Ngày kết nạp",
-            help="Không trước ngày thành lập CĐCS, không ở tương lai; đoàn viên đủ 15 tuổi.",
-            example=date(2024, 7, 15),
-            date_format=True,
-            width=13,
-        ),
-        Column(
-            "card_number",
-            "Số thẻ đoàn viên",
-            required=False,
-            help="Không bắt buộc.",
-            example="",
-            text_format=True,
-            width=16,
-        ),
-        Column(
-            "occupation",
-            "Nghề nghiệp",
-            required=False,
-            help="Nghề nghiệp, chức vụ. Không bắt buộc.",
-            example="Công nhân",
-            width=18,
-        ),
-        Column(
-            "left_on",
-            "Ngày ra khỏi công đoàn",
-            required=False,
-            help="Chỉ điền khi đoàn viên đã ra khỏi công đoàn; cần kèm Lý do.",
-            example=None,
-            date_format=True,
-            width=14,
-        ),
-        Column(
-            "leave_reason",
-            "Lý do",
-            required=False,
-            help="Lý do ra khỏi công đoàn: " + ", ".join(REASON_LABELS.values()) + ".",
-            example="",
-            width=16,
-        ),
-    ]
+    columns = MEMBER_COLUMNS.imported()
     sample_columns = ["full_name", "cccd", "grassroots_code", "joined_on", "left_on"]
 
     @classmethod
@@ -160,34 +74,9 @@ class MemberImport(MemberRows, MemberUpdates, MemberWrites, Processor):
         }
         self.grassroots_code = {v[0]: k for k, v in self.grassroots.items()}
         self.seen = FirstRows()  # CCCD (as a number) -> first row, in ~30 bytes a CCCD
-        self.touched: dict[int, date] = {}
         self.optional = {key for key in OPTIONAL_COLUMNS if key in self.index}
-        self.member_writer = TableWriter(Member)
-        self.placement_writer = TableWriter(Placement, with_pk=False)
-        self.history_model = Member.history.model
-        self.history_writer = TableWriter(self.history_model, with_pk=False)
-        self.tracked = [
-            f.attname
-            for f in self.history_model._meta.concrete_fields
-            if not f.attname.startswith("history_")
-        ]
         self.scope_hint = " trong đơn vị của bạn" if self.scope.is_district else ""
-        # PostgreSQL, when writing: COPY lines built here, sent by a helper thread
-        # (pgcopy.CopyPipeline), with keys reserved ahead (pgcopy.IdPool).
         self.postgres = is_postgresql()
-        self.pipeline = CopyPipeline() if self.postgres and self.writing else None
-        self.fast_copy = self.pipeline is not None and columns_as_expected(self.history_model)
-        if self.fast_copy:
-            self.id_pool = IdPool(Member, self.chunk_size)
-            self.id_pool.refill()
-            self.mostly_new = True
-            self._copy_constants = (
-                self.now.isoformat(),
-                str(self.user_id) if self.user_id else "\\N",
-                copy_text(self.change_reason),
-            )
-        self.writing_started = False
-        self._iso_cache: dict[date, str] = {}
         self.member_fields = [f.attname for f in Member._meta.concrete_fields]
         self.cccd_position = self.member_fields.index("cccd")
         quote = connection.ops.quote_name
@@ -195,28 +84,41 @@ class MemberImport(MemberRows, MemberUpdates, MemberWrites, Processor):
             f"SELECT {', '.join(quote(f.column) for f in Member._meta.concrete_fields)} "
             f"FROM {quote(Member._meta.db_table)} WHERE {quote('cccd')} = ANY(%s::text[])"
         )
-        self.pick = self.picker(
-            [
-                "full_name",
-                "gender",
-                "birth_date",
-                "cccd",
-                "phone",
-                "grassroots_code",
-                "joined_on",
-                "card_number",
-                "occupation",
-                "left_on",
-                "leave_reason",
-            ]
+        # The writes belong to the members app's bulk service (COPY on PostgreSQL, a helper
+        # thread sending a chunk while the next is checked, keys reserved ahead).
+        self.batch = MemberBatch(
+            user=self.user,
+            reason=self.change_reason,
+            now=self.now,
+            writing=self.writing,
+            chunk_size=self.chunk_size,
+        )
+        self.fast_copy = self.batch.fast_copy
+        self.mostly_new = True
+        self.reader = MemberRowReader(
+            checks=RowChecks(self.error, today=self.today, scope_hint=self.scope_hint),
+            grassroots=self.grassroots,
+            optional=self.optional,
+            pick=self.picker(list(MemberRowReader.KEYS)),
+        )
+        self.known = KnownMembers(
+            error=self.error,
+            counts=self.counts,
+            samples=self.samples,
+            sample=self._sample,
+            touch=self.batch.touch,
+            grassroots_code=self.grassroots_code,
+            now=self.now,
+            today=self.today,
         )
 
     # ----- a chunk -----------------------------------------------------------------------
     def check_chunk(self, rows: list[tuple[int, list]]):
         seen = self.seen
+        first_error = len(self.errors)
         parsed: list[tuple[int, dict]] = []
         for number, values in rows:
-            record, cccd = self.parse(number, values)
+            record, cccd = self.reader.parse(number, values)
             if cccd is not None:
                 first = seen.setdefault(int(cccd), number)
                 if first is not None:
@@ -230,31 +132,37 @@ class MemberImport(MemberRows, MemberUpdates, MemberWrites, Processor):
         # COPY lines for every row as if new, built while the previous chunk's COPY is still
         # running; rows found in the register below drop theirs. Unless the previous chunk was
         # mostly known members (a re-import): then only the new rows get lines, afterwards.
+        batch = self.batch
         ahead = self.fast_copy and self.mostly_new and not self.error_count
         lines = ids = None
         if ahead:
-            ids = self.id_pool.take(len(parsed))
-            lines = [
-                self.copy_lines(record, pk) for (_, record), pk in zip(parsed, ids, strict=True)
-            ]
+            ids = batch.reserve(len(parsed))
+            lines = [batch.lines(record, pk) for (_, record), pk in zip(parsed, ids, strict=True)]
             # Also before the wait: the figures range of every row as if new (a known row
             # among them only widens the refresh, which recounts from the registers).
             for _, record in parsed:
-                self._touch(record["grassroots_id"], record["joined_on"])
+                batch.touch(record["grassroots_id"], record["joined_on"])
         cccds = [r["cccd"] for _, r in parsed]
-        if self.pipeline is not None:
-            self.pipeline.wait()  # the connection is ours again
+        batch.wait()  # the connection is ours again
         # From here to the next COPY the database waits for Python: keep this part short.
         existing = self._existing(cccds)
         changed: list[tuple[int, dict, dict, dict]] = []
         unused: list[int] = []
+        if any("_admission_problem" in record for _, record in parsed):  # rare
+            kept = self._admission_checks(parsed, existing)
+            # The chunk's errors in row order, as every other error is reported.
+            self.errors[first_error:] = sorted(self.errors[first_error:], key=_row_of)
+            if ahead:
+                unused.extend(pk for i, pk in enumerate(ids) if i not in kept)
+                lines = [line for i, line in enumerate(lines) if i in kept]
+            parsed = [row for i, row in enumerate(parsed) if i in kept]
         if not existing:  # the usual first import: every row is new
             plan["new"] = [record for _, record in parsed]
             if ahead:
                 plan["lines"] = lines
             else:
                 for record in plan["new"]:
-                    self._touch(record["grassroots_id"], record["joined_on"])
+                    batch.touch(record["grassroots_id"], record["joined_on"])
             self.counts.new += len(parsed)
             room = self.samples.room("new")
             for number, record in parsed[:room]:
@@ -267,25 +175,49 @@ class MemberImport(MemberRows, MemberUpdates, MemberWrites, Processor):
                     if ahead:
                         plan["lines"].append(lines[position])
                     else:
-                        self._touch(record["grassroots_id"], record["joined_on"])
+                        batch.touch(record["grassroots_id"], record["joined_on"])
                     self.counts.new += 1
                     self.samples.add("new", number, self._sample(record))
                 else:
                     if ahead:
                         unused.append(ids[position])
-                    self._compare(number, record, old, changed)
+                    self.known.compare(number, record, old, changed)
         if changed:
-            self._plan_updates(changed, plan)
+            self.known.plan_updates(changed, plan)
         if self.fast_copy:
             if not ahead and plan["new"] and not self.error_count:
-                new_ids = self.id_pool.take(len(plan["new"]))
-                plan["lines"] = list(map(self.copy_lines, plan["new"], new_ids))
-            self.id_pool.give_back(unused)
-            self.id_pool.refill()  # while no COPY is running
+                new_ids = batch.reserve(len(plan["new"]))
+                plan["lines"] = list(map(batch.lines, plan["new"], new_ids))
+            batch.give_back(unused)  # and refill, while no COPY is running
             self.mostly_new = 2 * len(plan["new"]) >= len(parsed)
-        elif self.pipeline is not None and plan["new"] and not self.error_count:
-            plan["ids"] = allocate_ids(Member, len(plan["new"]))
         return plan
+
+    def write_chunk(self, plan) -> None:
+        """Hand the checked chunk to the members app's bulk service."""
+        self.batch.admit_many(plan["new"], plan["lines"] if self.fast_copy else None)
+        self.batch.update_many(plan["members"], plan["fields"], plan["placements"])
+
+    def finish(self) -> None:
+        self.batch.finish()
+
+    def close(self) -> None:
+        if getattr(self, "batch", None) is not None:
+            self.batch.close()
+
+    def _admission_checks(self, parsed: list[tuple[int, dict]], existing: dict) -> set[int]:
+        """Report the admission-day problems parse() left pending where the rule applies
+        (members.rules.admission_checked_here); the positions of the rows still valid."""
+        kept = set()
+        for position, (number, record) in enumerate(parsed):
+            problem = record.pop("_admission_problem", None)
+            old = existing.get(record["cccd"])
+            if problem and admission_checked_here(
+                record["joined_on"], registered_joined_on=old["joined_on"] if old else None
+            ):
+                self.error(number, "joined_on", problem)
+            else:
+                kept.add(position)
+        return kept
 
     def _existing(self, cccds: list[str]) -> dict[str, dict]:
         """Members already registered with these CCCDs: {cccd: {attname: value}}."""
@@ -311,7 +243,6 @@ class MemberImport(MemberRows, MemberUpdates, MemberWrites, Processor):
             record.get("left_on"),
         ]
 
-    def _touch(self, grassroots_id: int, since: date) -> None:
-        current = self.touched.get(grassroots_id)
-        if current is None or since < current:
-            self.touched[grassroots_id] = since
+
+def _row_of(problem) -> int:
+    return problem.row or 0

@@ -4,62 +4,34 @@ The unit is an upper-level union or a federation (its own target). Scope: admins
 federation staff the units of their federation and the federation itself (as on the targets
 page); other rows are errors. Decision: district officers do not import targets (they only read
 them), like the targets page. All three figures are required (as the targets page: all three or
-none; "none" is not something a file row can mean).
+none; "none" is not something a file row can mean). The rows are checked with the targets
+page's rules (grassroots.rules: year bounds, figures) and written through the page's own
+service, `grassroots.targets.targets_save`, one call per federation and year.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+
 from grassroots.models import AnnualTarget, DistrictUnion, Federation
+from grassroots.resources import TARGET_COLUMNS
+from grassroots.rules import TARGET_LABELS, clean_target_value, year_problem
+from grassroots.targets import targets_save
 from unionportal.spreadsheets.cells import CellError, code, whole_number
 
-from ..base import Column, Processor
+from ..base import Processor
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
-MAX_VALUE = 10_000_000
-VALUE_KEYS = ("new_members", "new_grassroots", "new_grassroots_25plus")
-FIELD_LABELS = {
-    "new_members": "Chỉ tiêu kết nạp đoàn viên",
-    "new_grassroots": "Chỉ tiêu thành lập CĐCS",
-    "new_grassroots_25plus": "Chỉ tiêu CĐCS từ 25 lao động trở lên",
-}
+VALUE_KEYS = tuple(TARGET_LABELS)
+FIELD_LABELS = TARGET_LABELS
 
 
 class TargetImport(Processor):
     kind = "targets"
     title = "Chỉ tiêu năm"
     chunk_size = 5000
-    columns = [
-        Column(
-            "unit_code",
-            "Mã đơn vị",
-            help="Mã công đoàn cấp trên trực tiếp cơ sở, hoặc mã LĐLĐ tỉnh/thành phố (chỉ tiêu "
-            "của chính LĐLĐ).",
-            example="TX",
-            width=12,
-        ),
-        Column("year", "Năm", help=f"Từ {MIN_YEAR} đến {MAX_YEAR}.", example=2025, width=8),
-        Column(
-            "new_members",
-            FIELD_LABELS["new_members"],
-            help="Số nguyên, không âm.",
-            example=6500,
-            width=16,
-        ),
-        Column(
-            "new_grassroots",
-            FIELD_LABELS["new_grassroots"],
-            help="Số nguyên, không âm.",
-            example=20,
-            width=16,
-        ),
-        Column(
-            "new_grassroots_25plus",
-            FIELD_LABELS["new_grassroots_25plus"],
-            help="Số nguyên, không âm.",
-            example=15,
-            width=18,
-        ),
-    ]
+    columns = TARGET_COLUMNS.imported()
     sample_columns = ["unit_code", "year", *VALUE_KEYS]
 
     @classmethod
@@ -69,8 +41,9 @@ class TargetImport(Processor):
     def prepare(self) -> None:
         federations = Federation.objects.where_targets_set_by(self.user)
         unions = DistrictUnion.objects.where_targets_set_by(self.user)
-        self.federations = {c.upper(): pk for pk, c in federations.values_list("pk", "code")}
-        self.unions = {c.upper(): pk for pk, c in unions.values_list("pk", "code")}
+        self.federations = {f.code.upper(): f for f in federations}
+        self.federation_by_id = {f.pk: f for f in Federation.objects.all()}
+        self.unions = {u.code.upper(): u for u in unions}
         self.seen: dict[tuple, int] = {}
         self.scope_hint = " trong LĐLĐ của bạn" if self.scope.is_federation else ""
 
@@ -90,9 +63,9 @@ class TargetImport(Processor):
                 )
                 ok = False
             elif unit_code in self.unions:
-                unit = ("district_union_id", self.unions[unit_code])
+                unit = self.unions[unit_code]
             elif unit_code in self.federations:
-                unit = ("federation_id", self.federations[unit_code])
+                unit = self.federations[unit_code]
             else:
                 self.error(
                     number, "unit_code", f"Không có đơn vị mã '{unit_code}'{self.scope_hint}."
@@ -104,8 +77,8 @@ class TargetImport(Processor):
                 if year is None:
                     self.error(number, "year", "Cần nhập năm.")
                     ok = False
-                elif not MIN_YEAR <= year <= MAX_YEAR:
-                    self.error(number, "year", f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.")
+                elif problem := year_problem(year):
+                    self.error(number, "year", problem)
                     ok = False
             except CellError as problem:
                 self.error(number, "year", problem.message)
@@ -113,21 +86,18 @@ class TargetImport(Processor):
             figures = {}
             for key in VALUE_KEYS:
                 try:
-                    value = whole_number(get(key), FIELD_LABELS[key])
-                except CellError as problem:
-                    self.error(number, key, problem.message)
+                    value = clean_target_value(key, get(key))
+                except ValidationError as problem:
+                    self.error(number, key, problem.messages[0])
                     ok = False
                     continue
                 if value is None:
                     label = FIELD_LABELS[key]
                     self.error(number, key, f"Cần nhập {label[0].lower()}{label[1:]}.")
                     ok = False
-                elif value > MAX_VALUE:
-                    self.error(number, key, f"{FIELD_LABELS[key]} quá lớn.")
-                    ok = False
                 figures[key] = value
             if unit is not None and year is not None:
-                seen_key = (unit, year)
+                seen_key = (_unit_key(unit), year)
                 first = self.seen.get(seen_key)
                 if first is not None:
                     self.error(
@@ -139,23 +109,23 @@ class TargetImport(Processor):
                 self.seen[seen_key] = number
             if ok:
                 parsed.append((number, unit_code, unit, year, figures))
-        plan = {"new": [], "updates": []}
+        plan: list[tuple[Federation | DistrictUnion, int, dict]] = []
         if not parsed:
             return plan
         years = {year for *_, year, _ in parsed}
         existing = {}
         for target in AnnualTarget.objects.filter(year__in=years):
-            unit = (
+            key = (
                 ("district_union_id", target.district_union_id)
                 if target.district_union_id
                 else ("federation_id", target.federation_id)
             )
-            existing[(unit, target.year)] = target
+            existing[(key, target.year)] = target
         for number, unit_code, unit, year, figures in parsed:
             sample = [unit_code, year, *(figures[k] for k in VALUE_KEYS)]
-            old = existing.get((unit, year))
+            old = existing.get((_unit_key(unit), year))
             if old is None:
-                plan["new"].append(AnnualTarget(**{unit[0]: unit[1]}, year=year, **figures))
+                plan.append((unit, year, figures))
                 self.counts.new += 1
                 self.samples.add("new", number, sample)
                 continue
@@ -167,33 +137,28 @@ class TargetImport(Processor):
             changes = "; ".join(
                 f"{FIELD_LABELS[k]}: {getattr(old, k)} → {v}" for k, v in diff.items()
             )
-            for key, value in diff.items():
-                setattr(old, key, value)
-            plan["updates"].append(old)
+            plan.append((unit, year, figures))
             self.counts.updated += 1
             self.samples.add("updated", number, sample, changes)
         return plan
 
     def write_chunk(self, plan) -> None:
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+        """Through the targets page's service, one call per federation and year."""
+        groups: dict[tuple[int, int], dict] = defaultdict(dict)
+        for unit, year, figures in plan:
+            federation_id = unit.pk if isinstance(unit, Federation) else unit.federation_id
+            groups[(federation_id, year)][unit] = tuple(figures[k] for k in VALUE_KEYS)
+        for (federation_id, year), values in groups.items():
+            targets_save(
+                user=self.user,
+                federation=self.federation_by_id[federation_id],
+                year=year,
+                values=values,
+                reason=self.change_reason,
+            )
 
-        user = self.user if self.user_id else None
-        if plan["new"]:
-            bulk_create_with_history(
-                plan["new"],
-                AnnualTarget,
-                batch_size=500,
-                default_user=user,
-                default_change_reason=self.change_reason,
-                default_date=self.now,
-            )
-        if plan["updates"]:
-            bulk_update_with_history(
-                plan["updates"],
-                AnnualTarget,
-                list(VALUE_KEYS),
-                batch_size=500,
-                default_user=user,
-                default_change_reason=self.change_reason,
-                default_date=self.now,
-            )
+
+def _unit_key(unit: Federation | DistrictUnion) -> tuple[str, int]:
+    if isinstance(unit, Federation):
+        return ("federation_id", unit.pk)
+    return ("district_union_id", unit.pk)

@@ -10,52 +10,29 @@ Units files are small (tens to hundreds of rows): they are checked in one chunk.
 
 from __future__ import annotations
 
+from grassroots.bulk import units_save_many
 from grassroots.models import DistrictUnion, Federation
+from grassroots.resources import KIND_LABELS, UNIT_COLUMNS
+from grassroots.rules import unit_kind_problem, unit_parent_problem, unit_restructure_problem
 from unionportal.spreadsheets.cells import code, label_key, text
 
-from ..base import Column, Processor, describe_changes
+from ..base import Processor, describe_changes
 
-KINDS = {label_key(label): value for value, label in DistrictUnion.Kind.choices}
-KIND_LABELS = dict(DistrictUnion.Kind.choices)
+# The "directly under the federation" unit is made by the restructuring, never imported.
+_IMPORTED_KINDS = [
+    (value, label)
+    for value, label in DistrictUnion.Kind.choices
+    if value != DistrictUnion.Kind.DIRECT
+]
+KINDS = {label_key(label): value for value, label in _IMPORTED_KINDS}
+IMPORTED_LABELS = dict(_IMPORTED_KINDS)
 
 
 class UnitImport(Processor):
     kind = "units"
     title = "Đơn vị (LĐLĐ, công đoàn cấp trên)"
     chunk_size = 1_000_000
-    columns = [
-        Column(
-            "code",
-            "Mã đơn vị",
-            help="Mã riêng của đơn vị (là khoá: mã đã có thì dòng này cập nhật đơn vị đó).",
-            example="TX",
-            width=12,
-        ),
-        Column(
-            "name",
-            "Tên đơn vị",
-            help="Tên đầy đủ, có dấu.",
-            example="LĐLĐ quận Thanh Xuân",
-            width=32,
-        ),
-        Column(
-            "parent_code",
-            "Mã đơn vị cấp trên",
-            help="Để trống nếu là LĐLĐ tỉnh/thành phố; với công đoàn cấp trên trực tiếp cơ sở, "
-            "ghi mã LĐLĐ tỉnh/thành phố.",
-            example="HN",
-            width=14,
-        ),
-        Column(
-            "kind",
-            "Loại",
-            required=False,
-            help="Không bắt buộc (mặc định LĐLĐ quận/huyện); chỉ cho công đoàn cấp trên trực tiếp "
-            "cơ sở: " + "; ".join(KIND_LABELS.values()) + ".",
-            example=KIND_LABELS["district"],
-            width=24,
-        ),
-    ]
+    columns = UNIT_COLUMNS.imported()
     sample_columns = ["code", "name", "parent_code", "kind"]
 
     def prepare(self) -> None:
@@ -85,23 +62,14 @@ class UnitImport(Processor):
                 ok = False
             kind = None
             if raw_kind:
-                kind = KINDS.get(label_key(raw_kind))
-                if kind is None:
-                    self.error(
-                        number,
-                        "kind",
-                        f"Loại '{raw_kind}' không có trong danh sách: "
-                        + "; ".join(KIND_LABELS.values())
-                        + ".",
-                    )
+                problem = unit_kind_problem(
+                    raw_kind, known=KINDS, labels=IMPORTED_LABELS.values(), has_parent=bool(parent)
+                )
+                if problem:
+                    self.error(number, "kind", problem)
                     ok = False
-                elif not parent:
-                    self.error(
-                        number,
-                        "kind",
-                        "LĐLĐ tỉnh/thành phố (không có đơn vị cấp trên) không có loại.",
-                    )
-                    ok = False
+                else:
+                    kind = KINDS[label_key(raw_kind)]
             if ok:
                 parsed.append((number, key, name, parent, kind))
         file_federations = {key for _, key, _, parent, _ in parsed if not parent}
@@ -112,39 +80,36 @@ class UnitImport(Processor):
                     number, "code", f"Mã {key} đang dùng cho cả một LĐLĐ và một công đoàn cấp trên."
                 )
                 continue
+            union = self.unions.get(key)
             if not parent:
-                if key in self.unions:
-                    self.error(
-                        number,
-                        "parent_code",
-                        f"Mã {key} là công đoàn cấp trên thuộc "
-                        f"'{self.unions[key].federation.code}': không đổi thành LĐLĐ bằng nhập file.",
-                    )
+                problem = unit_restructure_problem(
+                    key,
+                    "",
+                    current_parent=union.federation.code if union else None,
+                    is_federation=key in self.federations,
+                    is_union=union is not None,
+                )
+                if problem:
+                    self.error(number, "parent_code", problem)
                     continue
                 old = self.federations.get(key)
                 self._classify(
                     number, plan["federations"], old, {"name": name}, [key, name, "", ""]
                 )
                 continue
-            if parent not in self.federations and parent not in file_federations:
-                self.error(number, "parent_code", f"Không có LĐLĐ tỉnh/thành phố mã '{parent}'.")
+            problem = unit_parent_problem(
+                parent, federation_codes=self.federations.keys() | file_federations
+            ) or unit_restructure_problem(
+                key,
+                parent,
+                current_parent=union.federation.code if union else None,
+                is_federation=key in self.federations,
+                is_union=union is not None,
+            )
+            if problem:
+                self.error(number, "parent_code", problem)
                 continue
-            if key in self.federations:
-                self.error(
-                    number,
-                    "parent_code",
-                    f"Mã {key} là một LĐLĐ tỉnh/thành phố: không đổi thành công đoàn cấp trên bằng nhập file.",
-                )
-                continue
-            old = self.unions.get(key)
-            if old is not None and old.federation.code.upper() != parent:
-                self.error(
-                    number,
-                    "parent_code",
-                    f"Đơn vị {key} đang thuộc '{old.federation.code}': nhập file không chuyển "
-                    "đơn vị sang LĐLĐ khác.",
-                )
-                continue
+            old = union
             fields = {"name": name}
             if kind is not None or old is None:
                 fields["kind"] = kind or DistrictUnion.Kind.DISTRICT
@@ -184,29 +149,17 @@ class UnitImport(Processor):
             describe_changes(
                 {name: getattr(old, name) for name in diff},
                 diff,
-                {"name": "Tên đơn vị", "kind": "Loại"},
-                {"kind": KIND_LABELS},
+                UNIT_COLUMNS.labels(),
+                UNIT_COLUMNS.choice_labels(),
             ),
         )
 
     def write_chunk(self, plan) -> None:
-        created: dict[str, Federation] = {}
-        for old, fields, extra in plan["federations"]:
-            if old is None:
-                federation = Federation.objects.create(code=extra["key"], **fields)
-                created[federation.code.upper()] = federation
-            else:
-                for name, value in fields.items():
-                    setattr(old, name, value)
-                old.save()
-        for old, fields, extra in plan["unions"]:
-            if old is None:
-                parent = created.get(extra["parent"]) or self.federations[extra["parent"]]
-                union = DistrictUnion(code=extra["key"], federation=parent, **fields)
-            else:
-                union = old
-                for name, value in fields.items():
-                    setattr(union, name, value)
-            union._history_user = self.user if self.user_id else None
-            union._change_reason = self.change_reason
-            union.save()
+        """Hand the checked units to the grassroots app's bulk service."""
+        units_save_many(
+            federations=plan["federations"],
+            unions=plan["unions"],
+            known_federations=self.federations,
+            user=self.user,
+            reason=self.change_reason,
+        )

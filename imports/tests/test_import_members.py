@@ -330,9 +330,10 @@ def test_same_rules_as_the_admission_form(tmp_path, org, code):
         (
             9,
             "Ngày ra khỏi công đoàn",
-            "Ngày ra khỏi công đoàn (01/01/2024) trước ngày kết nạp (15/07/2024).",
+            "Ngày ra khỏi công đoàn (01/01/2024) không được trước ngày 15/07/2024 (bắt đầu "
+            "sinh hoạt tại CĐCS hiện tại).",
         ),
-        (10, "Lý do", "Cần ghi lý do ra khỏi công đoàn."),
+        (10, "Lý do", "Cần nhập lý do ra khỏi công đoàn."),
         (11, "Ngày ra khỏi công đoàn", "Có lý do nhưng thiếu ngày ra khỏi công đoàn."),
         (
             12,

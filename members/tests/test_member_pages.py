@@ -367,8 +367,12 @@ def test_leave_with_a_reason_from_the_list(org, users, login):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"on": "30/06/2024", "reason": "bored"}, "Lý do phải là một trong danh sách."),
-        ({"on": "30/06/2024", "reason": ""}, "Cần chọn lý do."),
+        (
+            {"on": "30/06/2024", "reason": "bored"},
+            "Lý do &#x27;bored&#x27; không có trong danh sách: Chuyển công tác, Nghỉ hưu, "
+            "Thôi việc, Khai trừ, Khác.",
+        ),
+        ({"on": "30/06/2024", "reason": ""}, "Cần nhập lý do ra khỏi công đoàn."),
         ({"on": "", "reason": "retirement"}, "Cần nhập ngày ra khỏi công đoàn."),
         ({"on": "01/01/2020", "reason": "retirement"}, "không được trước ngày 01/06/2020"),
     ],

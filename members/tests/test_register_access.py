@@ -15,23 +15,24 @@ from members.services import member_admit, member_leave, member_transfer, member
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("A", "B", "staff", "other", "admin", "norole")
-# A, B: officers of units A and B (federation HN); staff: HN federation staff; other: staff of the
-# other federation (HP, unit C); admin; norole: a logged-in user without a role.
+ROLES = ("A", "B", "other", "staff", "admin", "norole")
+# The role order of the URL matrix (unionportal/tests/test_access_matrix.py) without `anon`, plus
+# `norole`: A, B: officers of units A and B (federation HN); other: staff of the other federation
+# (HP, unit C); staff: HN federation staff; admin; norole: a logged-in user without a role.
 
 # fmt: off
-#  action          object      A    B  staff other admin norole
+#  action          object      A    B  other staff admin norole
 MATRIX = """
    list            -          200  200  200  200  200  404
    g-list          -          200  200  200  200  200  404
    audit           -          200  200  200  200  200  404
    create          -          200  200  404  404  200  404
    g-create        -          200  200  404  404  200  404
-   detail          a          200  404  200  404  200  404
-   detail          b          404  200  200  404  200  404
-   detail          c          404  404  404  200  200  404
-   g-detail        a          200  404  200  404  200  404
-   g-detail        c          404  404  404  200  200  404
+   detail          a          200  404  404  200  200  404
+   detail          b          404  200  404  200  200  404
+   detail          c          404  404  200  404  200  404
+   g-detail        a          200  404  404  200  200  404
+   g-detail        c          404  404  200  404  200  404
    edit            a          200  404  404  404  200  404
    edit            c          404  404  404  404  200  404
    transfer        a          200  404  404  404  200  404
@@ -78,8 +79,8 @@ def _clients(users):
             (
                 users.officer_a,
                 users.officer_b,
-                users.staff,
                 users.other_staff,
+                users.staff,
                 users.admin,
                 users.norole,
             ),

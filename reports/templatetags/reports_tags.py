@@ -50,11 +50,10 @@ def indicator_cells(progress, url):
         else ""
     )
     return format_html(
-        '<td class="table-num"><a href="{}">{}</a></td><td class="table-num">{}</td>'
+        '{}<td class="table-num">{}</td>'
         '<td class="table-num band band-{}" title="{}">{}{}'
         '<span class="visually-hidden"> ({})</span></td>',
-        url,
-        format_int(progress.achieved),
+        _linked_number(url, progress.achieved),
         progress.target_text,
         band.value,
         band.label,
@@ -64,7 +63,10 @@ def indicator_cells(progress, url):
     )
 
 
-def _linked_number(url: str, value: int):
+def _linked_number(url: str | None, value: int):
+    """A number cell, linked to the list behind it (not on the national total: no list)."""
+    if not url:
+        return format_html('<td class="table-num">{}</td>', format_int(value))
     return format_html('<td class="table-num"><a href="{}">{}</a></td>', url, format_int(value))
 
 
@@ -77,15 +79,19 @@ def progress_row(line, css_class: str = ""):
         name = format_html('<a href="{}">{}</a>', links["unit"], row.name)
     else:
         name = row.name
+    if row.note:  # a unit with part of the period: "kết thúc 30/06/2025", "từ 01/10/2025"
+        name = format_html(
+            '{} <small class="unit-note text-body-secondary">({})</small>', name, row.note
+        )
     figures = row.figures
     cells = [
-        indicator_cells(row.new_members, links["new_members"]),
-        indicator_cells(row.new_grassroots, links["new_grassroots"]),
-        indicator_cells(row.new_grassroots_25plus, links["new_grassroots_25plus"]),
-        _linked_number(links["left_members"], figures.left_members),
+        indicator_cells(row.new_members, links.get("new_members")),
+        indicator_cells(row.new_grassroots, links.get("new_grassroots")),
+        indicator_cells(row.new_grassroots_25plus, links.get("new_grassroots_25plus")),
+        _linked_number(links.get("left_members"), figures.left_members),
         format_html('<td class="table-num">{}</td>', format_int(figures.net_members)),
-        _linked_number(links["members_total"], figures.members_total),
-        _linked_number(links["grassroots_total"], figures.grassroots_total),
+        _linked_number(links.get("members_total"), figures.members_total),
+        _linked_number(links.get("grassroots_total"), figures.grassroots_total),
     ]
     return format_html(
         '<tr data-unit="{}"{}><th scope="row">{}</th>{}</tr>',

@@ -12,6 +12,12 @@ Columns (roles, see conftest `users`):
     other  federation staff of the other federation
     staff  federation staff of the object's federation (reads all, writes no register)
     admin  admin (sees and changes everything)
+    nat    national staff (Tổng Liên đoàn): reads every federation, writes nothing
+    ended  officer of a unit of the same federation that ended on 30/06/2025 (read-only history)
+    ward   officer of the ward union that took over the ended unit's CĐCS on 01/07/2025
+
+(The ended and ward officers' write scope across the reform date is checked on the CĐCS they
+shared, in `test_write_scope_across_a_reform_date`.)
 
 Out of scope answers 404 (never 403: it must not reveal that the object exists).
 Admin site URLs (quan-tri/) follow one rule instead of rows: admin 200, everyone else 302 to
@@ -34,7 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.downloads import text_of
 
-ROLES = ("anon", "A", "B", "other", "staff", "admin")
+ROLES = ("anon", "A", "B", "other", "staff", "admin", "nat", "ended", "ward")
 
 
 @dataclass(frozen=True)
@@ -82,67 +88,69 @@ def _import_job(org) -> dict:
 
 
 # fmt: off
-#                                                       anon  A   B  other staff admin
+#                            anon  A   B  other staff admin   nat ended ward
 MATRIX: dict[str, Row] = {
     # --- authentication ---------------------------------------------------------------
-    "login": Row(get="200 302 302 302 302 302", public=True,
+    "login": Row(get="200 302 302 302 302 302  302 302 302", public=True,
                  note="logged-in users are sent on to the home page"),
-    "logout": Row(get="302 405 405 405 405 405", post="302 302 302 302 302 302", public=True,
+    "logout": Row(get="302 405 405 405 405 405  405 405 405", post="302 302 302 302 302 302  302 302 302", public=True,
                   note="POST only; everyone ends on the login page"),
     # --- progress (home) -----------------------------------------------------------------
-    "home": Row(get="302 200 200 200 200 200"),
+    "home": Row(get="302 200 200 200 200 200  200 200 200"),
+    # The national dashboard: national staff (their home) and admins.
+    "progress-national": Row(get="302 404 404 404 404 200  200 404 404"),
     # Unit A's dashboard and the list behind its new-members figure: officer A, staff, admin.
-    "progress-unit": Row(_a_pk("unit_a"), get="302 200 404 404 200 200"),
+    "progress-unit": Row(_a_pk("unit_a"), get="302 200 404 404 200 200  200 404 404"),
     "progress-drill": Row(lambda org: {"kind": "doan-vien-moi"},
                           query=lambda org: f"?unit={org.unit_a.pk}&year=2024",
-                          get="302 200 404 404 200 200"),
+                          get="302 200 404 404 200 200  200 404 404"),
     # --- CĐCS register ---------------------------------------------------------------------
-    "grassroots:grassroots-list": Row(get="302 200 200 200 200 200"),
+    "grassroots:grassroots-list": Row(get="302 200 200 200 200 200  200 200 200"),
     # Annual targets: federation staff set their own federation's (the other federation's staff
     # asking for HN get their own federation's page), admins any; officers only read them.
     "grassroots:targets": Row(query=lambda org: "?lien_doan=HN&year=2024",
-                              get="302 404 404 200 200 200", post="302 404 404 302 302 302"),
+                              get="302 404 404 200 200 200  404 404 404", post="302 404 404 302 302 302  404 404 404"),
     # Officer B founds CĐCS in unit B (the form offers only B): 200 for both officers.
-    "grassroots:grassroots-create": Row(get="302 200 200 404 404 200",
-                                        post="302 200 200 404 404 200"),
-    "grassroots:grassroots-detail": Row(_a_pk("grassroots_a"), get="302 200 404 404 200 200"),
-    "grassroots:grassroots-update": Row(_a_pk("grassroots_a"), get="302 200 404 404 404 200",
-                                        post="302 200 404 404 404 200"),
-    "dissolution:grassroots-dissolve": Row(_a_pk("grassroots_a"), get="302 200 404 404 404 200",
-                                          post="302 200 404 404 404 200"),
+    "grassroots:grassroots-create": Row(get="302 200 200 404 404 200  404 404 200",
+                                        post="302 200 200 404 404 200  404 404 200"),
+    "grassroots:grassroots-detail": Row(_a_pk("grassroots_a"), get="302 200 404 404 200 200  200 404 404"),
+    "grassroots:grassroots-update": Row(_a_pk("grassroots_a"), get="302 200 404 404 404 200  404 404 404",
+                                        post="302 200 404 404 404 200  404 404 404"),
+    "dissolution:grassroots-dissolve": Row(_a_pk("grassroots_a"), get="302 200 404 404 404 200  404 404 404",
+                                          post="302 200 404 404 404 200  404 404 404"),
     # Moving a CĐCS between upper-level unions changes the organisation tree: admins only.
-    "grassroots:grassroots-move": Row(_a_pk("grassroots_a"), get="302 404 404 404 404 200",
-                                      post="302 404 404 404 404 200"),
+    "grassroots:grassroots-move": Row(_a_pk("grassroots_a"), get="302 404 404 404 404 200  404 404 404",
+                                      post="302 404 404 404 404 200  404 404 404"),
     # --- member register ---------------------------------------------------------------------
-    "members:member-list": Row(get="302 200 200 200 200 200"),
-    "members:member-create": Row(get="302 200 200 404 404 200", post="302 200 200 404 404 200"),
-    "members:member-detail": Row(_a_pk("member_a"), get="302 200 404 404 200 200"),
-    "members:member-update": Row(_a_pk("member_a"), get="302 200 404 404 404 200",
-                                 post="302 200 404 404 404 200"),
-    "members:member-transfer": Row(_a_pk("member_a"), get="302 200 404 404 404 200",
-                                   post="302 200 404 404 404 200"),
-    "members:member-leave": Row(_a_pk("member_a"), get="302 200 404 404 404 200",
-                                post="302 200 404 404 404 200"),
-    "members:member-rejoin": Row(_a_pk("member_a"), get="302 200 404 404 404 200",
-                                 post="302 200 404 404 404 200"),
+    "members:member-list": Row(get="302 200 200 200 200 200  200 200 200"),
+    "members:member-create": Row(get="302 200 200 404 404 200  404 404 200", post="302 200 200 404 404 200  404 404 200"),
+    "members:member-detail": Row(_a_pk("member_a"), get="302 200 404 404 200 200  200 404 404"),
+    "members:member-update": Row(_a_pk("member_a"), get="302 200 404 404 404 200  404 404 404",
+                                 post="302 200 404 404 404 200  404 404 404"),
+    "members:member-transfer": Row(_a_pk("member_a"), get="302 200 404 404 404 200  404 404 404",
+                                   post="302 200 404 404 404 200  404 404 404"),
+    "members:member-leave": Row(_a_pk("member_a"), get="302 200 404 404 404 200  404 404 404",
+                                post="302 200 404 404 404 200  404 404 404"),
+    "members:member-rejoin": Row(_a_pk("member_a"), get="302 200 404 404 404 200  404 404 404",
+                                 post="302 200 404 404 404 200  404 404 404"),
     # History records are scoped like the registers (each role sees its own part).
-    "members:audit-list": Row(get="302 200 200 200 200 200"),
+    "members:audit-list": Row(get="302 200 200 200 200 200  200 200 200"),
     # --- list downloads: everyone with a role, their own scope's rows (members/exports.py) ----
-    "members:member-export": Row(lambda org: {"fmt": "xlsx"}, get="302 200 200 200 200 200"),
-    "grassroots:grassroots-export": Row(lambda org: {"fmt": "xlsx"}, get="302 200 200 200 200 200"),
+    "members:member-export": Row(lambda org: {"fmt": "xlsx"}, get="302 200 200 200 200 200  200 200 200"),
+    "grassroots:grassroots-export": Row(lambda org: {"fmt": "xlsx"}, get="302 200 200 200 200 200  200 200 200"),
     # --- spreadsheet imports (members/imports) ------------------------------------------------
     # Officers import members/CĐCS of their unit, federation staff targets, admins anything:
     # everyone with a role has the upload page (an empty POST shows the form again).
-    "imports:import-start": Row(get="302 200 200 200 200 200", post="302 200 200 200 200 200"),
-    "imports:import-history": Row(get="302 200 200 200 200 200"),
-    "imports:import-template": Row(lambda org: {"kind": "members"}, get="302 200 200 404 404 200"),
+    "imports:import-start": Row(get="302 200 200 200 200 200  404 404 200", post="302 200 200 200 200 200  404 404 200"),
+    "imports:import-history": Row(get="302 200 200 200 200 200  404 404 200"),
+    "imports:import-template": Row(lambda org: {"kind": "members"}, get="302 200 200 404 404 200  404 404 200"),
     # Officer A's member import (not awaiting confirmation: confirm/run again just redirect).
-    "imports:import-detail": Row(_import_job, get="302 200 404 404 404 200"),
-    "imports:import-errors": Row(_import_job, get="302 200 404 404 404 200"),
-    "imports:import-confirm": Row(_import_job, get="302 405 405 405 405 405",
-                                  post="302 302 404 404 404 302"),
-    "imports:import-rerun": Row(_import_job, get="302 405 405 405 405 405",
-                                post="302 302 404 404 404 302"),
+    "imports:import-detail": Row(_import_job, get="302 200 404 404 404 200  404 404 404"),
+    "imports:import-errors": Row(_import_job, get="302 200 404 404 404 200  404 404 404"),
+    "imports:import-confirm": Row(_import_job, get="302 405 405 405 405 405  404 404 405",
+                                  post="302 302 404 404 404 302  404 404 404"),
+    "imports:import-rerun": Row(_import_job, get="302 405 405 405 405 405  404 404 405",
+                                post="302 302 404 404 404 302  404 404 404"),
 }
 # fmt: on
 
@@ -215,7 +223,50 @@ def test_every_row_says_what_get_does():
 # --- running the matrix -------------------------------------------------------------------
 
 
-def _clients(users) -> dict[str, Client]:
+@dataclass
+class Reform:
+    old_unit: object
+    ward: object
+    grassroots: object
+    member: object
+    national: object
+    ended_officer: object
+    ward_officer: object
+
+
+@pytest.fixture
+def reform(org) -> Reform:
+    """A unit of Hà Nội that ended on 30/06/2025; its CĐCS went to a ward union from 01/07."""
+    from datetime import date
+
+    from grassroots.models import DistrictUnion, UserRole
+    from grassroots.restructuring import NewUnit, units_merge
+    from tests.factories import DistrictUnionFactory, GrassrootsFactory, MemberFactory, make_user
+
+    old = DistrictUnionFactory(code="DD", name="LĐLĐ quận Đống Đa", federation=org.federation)
+    grassroots = GrassrootsFactory(
+        district_union=old, name="Công đoàn Công ty Delta", founded_on=date(2019, 3, 1)
+    )
+    member = MemberFactory(grassroots=grassroots, full_name="Phạm Thị Duyên")
+    units_merge(
+        [old],
+        NewUnit("PDD", "Công đoàn phường Đống Đa", org.federation.code, date(2025, 7, 1)),
+        date(2025, 7, 1),
+    )
+    ward = DistrictUnion.objects.get(code="PDD")
+    Role = UserRole.Role
+    return Reform(
+        old_unit=old,
+        ward=ward,
+        grassroots=grassroots,
+        member=member,
+        national=make_user("national", Role.NATIONAL_STAFF),
+        ended_officer=make_user("officer_ended", Role.DISTRICT_OFFICER, old),
+        ward_officer=make_user("officer_ward", Role.DISTRICT_OFFICER, ward),
+    )
+
+
+def _clients(users, reform=None) -> dict[str, Client]:
     """One client per role, logged in with force_login (axes refuses client.login)."""
     who = {
         "A": users.officer_a,
@@ -224,6 +275,12 @@ def _clients(users) -> dict[str, Client]:
         "staff": users.staff,
         "admin": users.admin,
     }
+    if reform is not None:
+        who |= {
+            "nat": reform.national,
+            "ended": reform.ended_officer,
+            "ward": reform.ward_officer,
+        }
     clients = {"anon": Client()}
     for role, user in who.items():
         client = Client()
@@ -249,7 +306,7 @@ def _check_answer(problems, role, method, url, response, expected, row, org):
             problems.append(f"{method} {url} as {role}: CSP missing or allows unsafe-inline")
     # Unit A's personal data never reaches officer B or the other federation, whatever the
     # status (a list, a form's choices, an error page), nor anyone through a 404 page.
-    if status == 404 or role in ("B", "other"):
+    if status == 404 or role in ("B", "other", "ended", "ward"):
         body = text_of(response)
         for secret in (org.member_a.full_name, org.member_a.cccd, org.grassroots_a.name):
             if secret in body:
@@ -257,10 +314,10 @@ def _check_answer(problems, role, method, url, response, expected, row, org):
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_access_matrix(name, org, users):
+def test_access_matrix(name, org, users, reform):
     row = MATRIX[name]
     url = reverse(name, kwargs=row.kwargs(org)) + row.query(org)
-    clients = _clients(users)
+    clients = _clients(users, reform)
     problems: list[str] = []
     for method, spec in (("GET", row.get), ("POST", row.post)):
         if spec is None:
@@ -272,18 +329,18 @@ def test_access_matrix(name, org, users):
             else:
                 response = client.post(url, row.post_data(org))
                 if name == "logout":  # the client is logged out now: log it in again
-                    clients = _clients(users)
+                    clients = _clients(users, reform)
             _check_answer(problems, role, method, url, response, expected, row, org)
     assert not problems, "\n".join(problems)
 
 
-def test_writes_refused_by_the_matrix_changed_nothing(org, users):
+def test_writes_refused_by_the_matrix_changed_nothing(org, users, reform):
     """POSTs that answered 404 left the registers as they were (no half-write by others)."""
     from grassroots.models import GrassrootsUnion
     from members.models import Member
 
     before = (Member.objects.count(), GrassrootsUnion.objects.count())
-    clients = _clients(users)
+    clients = _clients(users, reform)
     for name, row in MATRIX.items():
         if row.post is None or name == "logout":
             continue
@@ -294,6 +351,37 @@ def test_writes_refused_by_the_matrix_changed_nothing(org, users):
     assert (Member.objects.count(), GrassrootsUnion.objects.count()) == before
     org.member_a.refresh_from_db()
     assert org.member_a.full_name == "Nguyễn Văn Đạt"
+
+
+def test_write_scope_across_a_reform_date(org, users, reform):
+    """The CĐCS the ended unit handed over on 01/07/2025: the ward officer now writes it; the
+    ended unit's officer reads only their unit's own history (its dashboard and the lists of
+    the days it existed), and can no longer open, change or add anything."""
+    clients = _clients(users, reform)
+    ended, ward = clients["ended"], clients["ward"]
+    g, member, old = reform.grassroots, reform.member, reform.old_unit
+    for client, expected in ((ward, 200), (ended, 404)):
+        for name in ("grassroots:grassroots-detail", "grassroots:grassroots-update"):
+            assert client.get(reverse(name, args=[g.pk])).status_code == expected, name
+        for name in ("members:member-detail", "members:member-update", "members:member-leave"):
+            assert client.get(reverse(name, args=[member.pk])).status_code == expected, name
+    # The ended unit's own history: its 2019 dashboard and the list of its new CĐCS then.
+    assert ended.get(reverse("progress-unit", args=[old.pk]) + "?year=2019").status_code == 200
+    drill = ended.get(reverse("progress-drill", args=["cdcs-moi"]) + f"?unit={old.pk}&year=2019")
+    assert drill.status_code == 200 and g.name in drill.content.decode()
+    assert ended.get("/").status_code == 200  # their home: the ended unit's dashboard
+    # Nothing to write any more, and nothing of the ward's after 01/07/2025.
+    for name in ("grassroots:grassroots-create", "members:member-create", "imports:import-start"):
+        assert ended.get(reverse(name)).status_code == 404, name
+    assert ended.get(reverse("progress-unit", args=[reform.ward.pk])).status_code == 404
+    # The ward officer does not see the ended unit's dashboard (its days before the ward).
+    assert ward.get(reverse("progress-unit", args=[old.pk])).status_code == 404
+    ended_response = ended.post(
+        reverse("grassroots:grassroots-update", args=[g.pk]), {"name": "Đổi tên"}
+    )
+    assert ended_response.status_code == 404
+    g.refresh_from_db()
+    assert g.name == "Công đoàn Công ty Delta"
 
 
 # --- admin site rule ----------------------------------------------------------------------
@@ -308,10 +396,10 @@ def _admin_urls() -> list[str]:
     return urls
 
 
-def test_admin_site_rule(org, users):
+def test_admin_site_rule(org, users, reform):
     """Admin site: admins 200 on every changelist; everybody else is sent to a login page
     (anonymous visitors to the portal's, logged-in non-admins to the admin's)."""
-    clients = _clients(users)
+    clients = _clients(users, reform)
     problems = []
     for url in _admin_urls():
         for role, client in clients.items():

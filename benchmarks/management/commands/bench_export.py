@@ -22,7 +22,7 @@ from django.utils.formats import number_format
 from benchmarks.import_data import member_rows
 from members.exports import member_export_columns
 from members.models import mask_cccd
-from members.resources import MemberResource
+from members.resources import MEMBER_COLUMNS
 from unionportal.spreadsheets.export import (
     DATE_FORMAT_XLSX,
     TEXT_FORMAT_XLSX,
@@ -37,8 +37,9 @@ def _columns() -> tuple[list[str], list[str], list[str]]:
     """The member export's headers, text columns and date columns (members/exports.py)."""
     columns = member_export_columns()
     headers = [header for header, _ in columns]
-    text = [header for header, lookup in columns if lookup in MemberResource.text_columns]
-    dates = [header for header, lookup in columns if lookup in MemberResource.date_columns]
+    exported = MEMBER_COLUMNS.exported()
+    text = MEMBER_COLUMNS.text_headers(exported)
+    dates = MEMBER_COLUMNS.date_headers(exported)
     return headers, text, dates
 
 
