@@ -143,7 +143,7 @@ class EnterpriseForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = DistrictUnion.objects.for_user(user).filter(dissolved_on__isnull=True)
+        units = DistrictUnion.objects.for_user(user).filter(ended_on__isnull=True)
         from grassroots.access import scope_for
 
         scope = scope_for(user)

@@ -44,7 +44,7 @@ def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
         DistrictUnion.objects.for_user(user)
         .select_related("federation")
         .order_by("federation__name", "name")
-        .values("pk", "name", "dissolved_on", "federation__name")
+        .values("pk", "name", "ended_on", "federation__name")
     )
     unit_ids = [u["pk"] for u in units]
     groups = (
@@ -112,7 +112,7 @@ def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
     rows = []
     for unit in units:
         f = figures.get(unit["pk"])
-        if f is None and unit["dissolved_on"] is not None:
+        if f is None and unit["ended_on"] is not None:
             continue  # an ended unit with nothing in the register
         f = f or {}
         rows.append(

@@ -154,7 +154,7 @@ class EnterpriseImport(Processor):
         return scope.can_write_registers
 
     def prepare(self) -> None:
-        units = DistrictUnion.objects.filter(dissolved_on__isnull=True)
+        units = DistrictUnion.objects.filter(ended_on__isnull=True)
         if self.scope.is_district:
             units = units.filter(pk=self.scope.district_union_id)
         self.units = {c.upper(): pk for pk, c in units.values_list("pk", "code")}
