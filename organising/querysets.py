@@ -15,6 +15,8 @@ from django.db.models import Case, F, Value, When
 from grassroots.querysets import LikePattern, like_pattern, scoped
 
 WORKERS_THRESHOLD = 25
+# Stage values used here (models.Stage imports this module, so no import back).
+FOUNDED, CLOSED = "founded", "closed"
 
 
 class EnterpriseQuerySet(models.QuerySet):
@@ -34,27 +36,21 @@ class EnterpriseQuerySet(models.QuerySet):
 
     def without_union(self) -> Self:
         """Headroom: no active CĐCS with this tax code, and not closed down."""
-        from .models import Stage
-
-        return self.filter(grassroots__isnull=True).exclude(stage=Stage.CLOSED)
+        return self.filter(grassroots__isnull=True).exclude(stage=CLOSED)
 
     def with_union(self) -> Self:
         return self.filter(grassroots__isnull=False)
 
     def at_stage(self, stage: str) -> Self:
         """At `stage` as shown to users: 'founded' is derived from the CĐCS register."""
-        from .models import Stage
-
-        if stage == Stage.FOUNDED:
+        if stage == FOUNDED:
             return self.with_union()
         return self.filter(grassroots__isnull=True, stage=stage)
 
     def with_shown_stage(self) -> Self:
-        from .models import Stage
-
         return self.annotate(
             shown_stage=Case(
-                When(grassroots__isnull=False, then=Value(Stage.FOUNDED.value)),
+                When(grassroots__isnull=False, then=Value(FOUNDED)),
                 default=F("stage"),
                 output_field=models.CharField(),
             )
