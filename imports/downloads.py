@@ -14,6 +14,7 @@ TEMPLATE_NAMES = {
     "grassroots": "mau-nhap-cdcs.xlsx",
     "members": "mau-nhap-doan-vien.xlsx",
     "targets": "mau-nhap-chi-tieu.xlsx",
+    "enterprises": "mau-nhap-doanh-nghiep.xlsx",
 }
 
 GENERAL_RULES = [

@@ -73,6 +73,7 @@ class ImportJob(models.Model):
         GRASSROOTS = "grassroots", "Công đoàn cơ sở"
         MEMBERS = "members", "Đoàn viên"
         TARGETS = "targets", "Chỉ tiêu năm"
+        ENTERPRISES = "enterprises", "Doanh nghiệp chưa có CĐCS"
 
     class Status(models.TextChoices):
         CHECKING = "checking", "Đang kiểm tra"

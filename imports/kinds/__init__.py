@@ -1,5 +1,6 @@
 """The import kinds, by the name used in URLs, commands and ImportJob.kind."""
 
+from .enterprises import EnterpriseImport
 from .grassroots import GrassrootsImport
 from .members import MemberImport
 from .targets import TargetImport
@@ -10,6 +11,14 @@ KINDS = {
     GrassrootsImport.kind: GrassrootsImport,
     MemberImport.kind: MemberImport,
     TargetImport.kind: TargetImport,
+    EnterpriseImport.kind: EnterpriseImport,
 }
 
-__all__ = ["KINDS", "GrassrootsImport", "MemberImport", "TargetImport", "UnitImport"]
+__all__ = [
+    "KINDS",
+    "EnterpriseImport",
+    "GrassrootsImport",
+    "MemberImport",
+    "TargetImport",
+    "UnitImport",
+]

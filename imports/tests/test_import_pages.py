@@ -330,8 +330,8 @@ def test_uploaded_file_name_is_not_trusted(login, users, org, tmp_path, media):
 @pytest.mark.parametrize(
     ("who", "kinds"),
     [
-        ("admin", {"units", "grassroots", "members", "targets"}),
-        ("officer_a", {"grassroots", "members"}),
+        ("admin", {"units", "grassroots", "members", "targets", "enterprises"}),
+        ("officer_a", {"grassroots", "members", "enterprises"}),
         ("staff", {"targets"}),
     ],
 )

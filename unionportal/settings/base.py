@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "grassroots.apps.GrassrootsConfig",
     "members.apps.MembersConfig",
     "reports.apps.ReportsConfig",
+    "organising.apps.OrganisingConfig",
     "imports.apps.ImportsConfig",
     "demo.apps.DemoConfig",
 ]

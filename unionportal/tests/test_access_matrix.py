@@ -87,6 +87,27 @@ def _import_job(org) -> dict:
     return {"pk": job.pk}
 
 
+def _enterprise_a(org) -> dict:
+    """An enterprise without a union in unit A's register."""
+    from django.utils import timezone
+
+    from organising.models import Enterprise
+
+    now = timezone.now()
+    enterprise, _ = Enterprise.objects.get_or_create(
+        tax_code="0109999999",
+        defaults={
+            "name": "Công ty TNHH Chưa Có Công Đoàn",
+            "source": "tax_office",
+            "district_union": org.unit_a,
+            "workers": 40,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    return {"pk": enterprise.pk}
+
+
 # fmt: off
 #                            anon  A   B  other staff admin   nat ended ward
 MATRIX: dict[str, Row] = {
@@ -157,6 +178,26 @@ MATRIX: dict[str, Row] = {
                                   post="302 302 404 404 404 302  404 404 404"),
     "imports:import-rerun": Row(_import_job, get="302 405 405 405 405 405  404 404 405",
                                 post="302 302 404 404 404 302  404 404 404"),
+    # --- enterprise register and organising pipeline (organising/) ------------------------
+    # Lists: every role reads its own scope's rows; officers and admins add and work them.
+    "organising:enterprise-list": Row(get="302 200 200 200 200 200  200 200 200"),
+    "organising:enterprise-mine": Row(get="302 200 200 200 200 200  200 200 200"),
+    "organising:enterprise-export": Row(get="302 200 200 200 200 200  200 200 200"),
+    "organising:headroom": Row(get="302 200 200 200 200 200  200 200 200"),
+    "organising:headroom-export": Row(get="302 200 200 200 200 200  200 200 200"),
+    "organising:enterprise-create": Row(get="302 200 200 404 404 200  404 404 200",
+                                        post="302 200 200 404 404 200  404 404 200"),
+    "organising:enterprise-detail": Row(_enterprise_a, get="302 200 404 404 200 200  200 404 404"),
+    "organising:enterprise-stage": Row(_enterprise_a, get="302 200 404 404 404 200  404 404 404",
+                                       post="302 200 404 404 404 200  404 404 404"),
+    "organising:enterprise-assign": Row(_enterprise_a, get="302 200 404 404 404 200  404 404 404",
+                                        post="302 200 404 404 404 200  404 404 404"),
+    "organising:enterprise-contact": Row(_enterprise_a, get="302 200 404 404 404 200  404 404 404",
+                                         post="302 200 404 404 404 200  404 404 404"),
+    "organising:enterprise-notes": Row(_enterprise_a, get="302 200 404 404 404 200  404 404 404",
+                                       post="302 302 404 404 404 302  404 404 404"),
+    "organising:enterprise-found": Row(_enterprise_a, get="302 200 404 404 404 200  404 404 404",
+                                       post="302 200 404 404 404 200  404 404 404"),
 }
 # fmt: on
 

@@ -16,10 +16,19 @@ ALLOWED = {
     "unionportal": set(),
     "grassroots": {"unionportal"},
     "members": {"unionportal", "grassroots"},
-    "imports": {"unionportal", "grassroots", "members"},
-    "reports": {"unionportal", "grassroots", "members"},
-    "demo": {"unionportal", "grassroots", "members", "reports"},
-    "benchmarks": {"unionportal", "grassroots", "members", "reports", "imports", "demo"},
+    "organising": {"unionportal", "grassroots", "members"},
+    "imports": {"unionportal", "grassroots", "members", "organising"},
+    "reports": {"unionportal", "grassroots", "members", "organising"},
+    "demo": {"unionportal", "grassroots", "members", "organising", "reports"},
+    "benchmarks": {
+        "unionportal",
+        "grassroots",
+        "members",
+        "organising",
+        "reports",
+        "imports",
+        "demo",
+    },
 }
 ROOMS = set(ALLOWED)
 

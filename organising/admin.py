@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from grassroots.access.admin import ScopedAdmin
+
+from .models import Enterprise, UnitWard
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ScopedAdmin):
+    list_display = ["full_tax_code", "name", "district_union", "stage", "workers", "grassroots"]
+    list_filter = ["stage", "source"]
+    search_fields = ["full_tax_code", "name"]
+    raw_id_fields = ["grassroots", "recruited_grassroots", "officer", "recruited_by"]
+    readonly_fields = ["grassroots", "unionised_on", "reached"]
+
+
+@admin.register(UnitWard)
+class UnitWardAdmin(admin.ModelAdmin):
+    list_display = ["ward_code", "district_union"]
+
+    def has_module_permission(self, request):
+        from grassroots.access import scope_for
+
+        return scope_for(request.user).is_admin
+
+    has_view_permission = has_change_permission = has_add_permission = has_delete_permission = (
+        lambda self, request, obj=None: self.has_module_permission(request)
+    )

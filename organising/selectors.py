@@ -1,0 +1,148 @@
+"""Reads of the enterprise register: the headroom of every unit a user sees, in a constant
+number of queries (1 or 25 units alike)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+
+from grassroots.access import scope_for
+from grassroots.models import Affiliation, AnnualTarget, DistrictUnion, Federation
+
+from .headroom import Headroom
+from .models import WORKERS_THRESHOLD, Enterprise, Stage
+
+
+@dataclass(frozen=True)
+class HeadroomPage:
+    year: int
+    end: date  # the last day counted (today in the current year)
+    rows: list[Headroom]
+    total: Headroom
+    federation_targets: list[tuple[str, int]]  # (federation, its own CĐCS target) in scope
+
+
+def _flag(condition) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
+    """The headroom of each unit `user` sees, and their sum.
+
+    Queries (constant in units and enterprises): 1 the units in scope; 2 the enterprises grouped
+    by unit, stage, linked, 25+, converted in the year and furthest step; 3 the units' CĐCS
+    targets of the year; 4 the CĐCS founded in the year per unit (rule 2: first affiliation on
+    the founding day); 5 the federations' own targets.
+    """
+    from django.db.models import Q
+
+    start = date(year, 1, 1)
+    end = min(date(year, 12, 31), today)
+    units = list(
+        DistrictUnion.objects.for_user(user)
+        .select_related("federation")
+        .order_by("federation__name", "name")
+        .values("pk", "name", "ended_on", "federation__name")
+    )
+    unit_ids = [u["pk"] for u in units]
+    groups = (
+        Enterprise.objects.for_user(user)
+        .annotate(
+            linked=_flag(Q(grassroots__isnull=False)),
+            big=_flag(Q(workers__gte=WORKERS_THRESHOLD)),
+            converted=_flag(Q(unionised_on__gte=start, unionised_on__lte=end)),
+        )
+        .values("district_union_id", "stage", "linked", "big", "converted", "reached")
+        .annotate(n=Count("id"), workers=Sum("workers"))
+        .order_by()
+    )
+    figures: dict[int, dict] = {}
+    for g in groups:
+        f = figures.setdefault(
+            g["district_union_id"],
+            {
+                "without_union": 0,
+                "without_union_25": 0,
+                "workers_without": 0,
+                "committee_25": 0,
+                "by_stage": {},
+                "conversions": 0,
+                "reached": [0, 0, 0, 0],
+                "workers_register": 0,
+                "workers_with_union": 0,
+            },
+        )
+        n, workers = g["n"], g["workers"] or 0
+        stage = Stage.FOUNDED.value if g["linked"] else g["stage"]
+        f["by_stage"][stage] = f["by_stage"].get(stage, 0) + n
+        for step in range(min(g["reached"], 3) + 1):
+            f["reached"][step] += n
+        if g["converted"]:
+            f["conversions"] += n
+        if g["linked"]:
+            f["workers_with_union"] += workers
+            f["workers_register"] += workers
+        elif g["stage"] != Stage.CLOSED:
+            f["workers_register"] += workers
+            f["without_union"] += n
+            f["workers_without"] += workers
+            if g["big"]:
+                f["without_union_25"] += n
+                if g["stage"] == Stage.COMMITTEE:
+                    f["committee_25"] += n
+    targets = dict(
+        AnnualTarget.objects.filter(year=year, district_union_id__in=unit_ids).values_list(
+            "district_union_id", "new_grassroots"
+        )
+    )
+    founded = dict(
+        Affiliation.objects.filter(
+            district_union_id__in=unit_ids,
+            valid_from__gte=start,
+            valid_from__lte=end,
+            valid_from=F("grassroots__founded_on"),
+        )
+        .values("district_union_id")
+        .annotate(n=Count("grassroots_id", distinct=True))
+        .order_by()
+        .values_list("district_union_id", "n")
+    )
+    rows = []
+    for unit in units:
+        f = figures.get(unit["pk"])
+        if f is None and unit["ended_on"] is not None:
+            continue  # an ended unit with nothing in the register
+        f = f or {}
+        rows.append(
+            Headroom(
+                unit_id=unit["pk"],
+                name=unit["name"],
+                without_union=f.get("without_union", 0),
+                without_union_25=f.get("without_union_25", 0),
+                workers_without=f.get("workers_without", 0),
+                committee_25=f.get("committee_25", 0),
+                by_stage=f.get("by_stage", {}),
+                conversions=f.get("conversions", 0),
+                reached=tuple(f.get("reached", (0, 0, 0, 0))),
+                workers_register=f.get("workers_register", 0),
+                workers_with_union=f.get("workers_with_union", 0),
+                target=targets.get(unit["pk"]),
+                founded=founded.get(unit["pk"], 0),
+            )
+        )
+    total = Headroom(unit_id=None, name="Tổng cộng")
+    for row in rows:
+        total = total + row
+    scope = scope_for(user)
+    federation_targets: list[tuple[str, int]] = []
+    if not scope.is_district:
+        federation_targets = list(
+            AnnualTarget.objects.filter(year=year, federation__in=Federation.objects.for_user(user))
+            .order_by("federation__name")
+            .values_list("federation__name", "new_grassroots")
+        )
+    return HeadroomPage(
+        year=year, end=end, rows=rows, total=total, federation_targets=federation_targets
+    )
