@@ -18,7 +18,13 @@ def test_mask_keeps_enough_to_tell_people_apart():
 
 
 # Downloads are compressed (xlsx): their cells are checked by the export tests below.
-DOWNLOADS = {"members:member-export", "grassroots:grassroots-export", "imports:import-errors"}
+DOWNLOADS = {
+    "members:member-export",
+    "grassroots:grassroots-export",
+    "imports:import-errors",
+    "organising:enterprise-export",
+    "organising:headroom-export",
+}
 
 
 @pytest.mark.parametrize("name", sorted(set(MATRIX) - FULL_CCCD_PAGES - DOWNLOADS - {"logout"}))

@@ -14,6 +14,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.utils import timezone
 
+from grassroots.access import SYSTEM
 from imports import engine
 from imports.tests.importfiles import MEMBER_HEADERS, member_row, write_csv
 from unionportal.bulk import planner_statistics_missing, planner_statistics_refresh
@@ -91,7 +92,7 @@ def test_a_big_import_refreshes_the_statistics(tmp_path, org, monkeypatch):
     rows = [r[:6] + [r[6].replace(year=year - 1)] + r[7:] for r in rows]
     path = write_csv(tmp_path / "dv.csv", MEMBER_HEADERS, rows)
     monkeypatch.setattr(engine, "ANALYZE_AFTER_ROWS", 3)
-    outcome = engine.run_import("members", path, commit=True, source_name="dv")
+    outcome = engine.run_import("members", path, user=SYSTEM, commit=True, source_name="dv")
     assert outcome.committed, outcome.errors
     assert not planner_statistics_missing()
 
@@ -101,5 +102,5 @@ def test_a_small_import_does_not_pay_for_analyze(tmp_path, org):
     _forget_statistics()
     rows = [member_row(cccd="001090000201", code=org.grassroots_a.code)]
     path = write_csv(tmp_path / "dv.csv", MEMBER_HEADERS, rows)
-    assert engine.run_import("members", path, commit=True, source_name="dv").committed
+    assert engine.run_import("members", path, user=SYSTEM, commit=True, source_name="dv").committed
     assert planner_statistics_missing()

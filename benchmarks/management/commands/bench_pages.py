@@ -75,7 +75,7 @@ class Command(BaseCommand):
             f"{repeat} lần mỗi mục (trung vị, ms)"
         )
         with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver", "*"]):
-            self.unit = DistrictUnion.objects.get(userrole__user__username="thanhxuan")
+            self.unit = DistrictUnion.objects.get(userrole__user__username="phuongthanhxuan")
             slow = 0
             for label, kind, ms, status in [*self.pages(repeat), *self.saves(repeat)]:
                 limit = PAGE_LIMIT_MS if kind == "page" else SAVE_LIMIT_MS
@@ -111,28 +111,40 @@ class Command(BaseCommand):
                 f"/?year={today.year - 1}&period=quy-1",
             ),
             ("thanhpho", "bảng tiến độ một đơn vị", reverse("progress-unit", args=[self.unit.pk])),
-            ("thanhxuan", "trang chủ cán bộ (bảng tiến độ đơn vị)", "/"),
+            ("phuongthanhxuan", "trang chủ cán bộ (bảng tiến độ đơn vị)", "/"),
             ("thanhpho", "danh sách CĐCS", reverse("grassroots:grassroots-list")),
-            ("thanhxuan", "danh sách CĐCS (đơn vị)", reverse("grassroots:grassroots-list")),
+            ("phuongthanhxuan", "danh sách CĐCS (đơn vị)", reverse("grassroots:grassroots-list")),
             ("thanhpho", "danh sách đoàn viên", reverse("members:member-list")),
-            ("thanhxuan", "tìm đoàn viên 'nguyen'", reverse("members:member-list") + "?q=nguyen"),
             (
-                "thanhxuan",
+                "phuongthanhxuan",
+                "tìm đoàn viên 'nguyen'",
+                reverse("members:member-list") + "?q=nguyen",
+            ),
+            (
+                "phuongthanhxuan",
                 "chi tiết CĐCS",
                 reverse("grassroots:grassroots-detail", args=[grassroots.pk]),
             ),
-            ("thanhxuan", "chi tiết đoàn viên", reverse("members:member-detail", args=[member.pk])),
-            ("thanhxuan", "nhật ký thay đổi", reverse("members:audit-list")),
-            ("thanhxuan", "form thành lập CĐCS", reverse("grassroots:grassroots-create")),
-            ("thanhxuan", "form kết nạp", reverse("members:member-create")),
-            ("thanhxuan", "form chuyển", reverse("members:member-transfer", args=[member.pk])),
-            ("thanhxuan", "form ra khỏi", reverse("members:member-leave", args=[member.pk])),
+            (
+                "phuongthanhxuan",
+                "chi tiết đoàn viên",
+                reverse("members:member-detail", args=[member.pk]),
+            ),
+            ("phuongthanhxuan", "nhật ký thay đổi", reverse("members:audit-list")),
+            ("phuongthanhxuan", "form thành lập CĐCS", reverse("grassroots:grassroots-create")),
+            ("phuongthanhxuan", "form kết nạp", reverse("members:member-create")),
+            (
+                "phuongthanhxuan",
+                "form chuyển",
+                reverse("members:member-transfer", args=[member.pk]),
+            ),
+            ("phuongthanhxuan", "form ra khỏi", reverse("members:member-leave", args=[member.pk])),
             ("thanhpho", "chỉ tiêu", reverse("grassroots:targets")),
-            ("thanhxuan", "nhập dữ liệu", reverse("imports:import-start")),
-            ("thanhxuan", "lịch sử nhập", reverse("imports:import-history")),
+            ("phuongthanhxuan", "nhập dữ liệu", reverse("imports:import-start")),
+            ("phuongthanhxuan", "lịch sử nhập", reverse("imports:import-history")),
         ]
         for kind in DrillKind:
-            for who, scope in (("thanhpho", ""), ("thanhxuan", f"&unit={self.unit.pk}")):
+            for who, scope in (("thanhpho", ""), ("phuongthanhxuan", f"&unit={self.unit.pk}")):
                 url = reverse("progress-drill", args=[kind.value]) + year + scope
                 pages.append((who, f"chi tiết {kind.value} ({who})", url))
         clients: dict[str, Client] = {}
@@ -158,7 +170,7 @@ class Command(BaseCommand):
 
         today = timezone.localdate()
         day = (today - timedelta(days=3)).strftime("%d/%m/%Y")
-        officer = self.client("thanhxuan")
+        officer = self.client("phuongthanhxuan")
         grassroots = list(
             GrassrootsUnion.objects.filter(district_union=self.unit, dissolved_on__isnull=True)
             .exclude(founded_on__gt=today - timedelta(days=30))
