@@ -186,6 +186,8 @@ class TargetsView(TemplateView):
         if not federations.exists():
             raise Http404
         code = request.GET.get("lien_doan") or request.POST.get("lien_doan")
+        if code and "\x00" in code:
+            code = None  # PostgreSQL refuses NUL in text: not a code of any federation
         self.federation = (
             federations.filter(code=code).first() if code else None
         ) or federations.first()
