@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 
 from .access import ScopeKind, scope_for
+
+if TYPE_CHECKING:
+    from django.views import View
+
+    _View = View  # what the mixin is mixed into, for the type checker
+else:
+    _View = object
 
 COUNT_CAP = 10_000
 
@@ -44,11 +53,11 @@ class CappedPaginator(Paginator):
             rows = list(self.object_list[: self.per_page + 1])
             if len(rows) <= self.per_page:
                 self.__dict__["raw_count"] = len(rows)
-            return self._get_page(rows[: self.per_page], 1, self)
+            return self._get_page(rows[: self.per_page], 1, self)  # type: ignore[attr-defined]  # Paginator._get_page: missing from the stubs
         return super().page(number)
 
 
-class ScopeRequiredMixin:
+class ScopeRequiredMixin(_View):
     """Pages of the registers: users without a role (scope NONE) get 404, like out-of-scope ids."""
 
     def dispatch(self, request, *args, **kwargs):

@@ -136,6 +136,9 @@ class GrassrootsActionView(FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.grassroots, **kwargs)
 
+    def act(self, data: dict) -> None:
+        raise NotImplementedError
+
     def form_valid(self, form):
         try:
             self.act(form.cleaned_data)

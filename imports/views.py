@@ -8,8 +8,12 @@ staff targets of their federation (see each kind's `allowed` and row checks). An
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
@@ -20,6 +24,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from grassroots.access import scope_for
 from unionportal.spreadsheets.export import XLSX_CONTENT_TYPE
+from unionportal.views import HtmxHttpRequest
 
 from .downloads import TEMPLATE_NAMES, errors_bytes, template_bytes
 from .forms import ImportUploadForm, safe_name
@@ -29,6 +34,14 @@ from .tasks import CHECK, COMMIT, job_start
 
 SHOWN_ERRORS = 200
 
+if TYPE_CHECKING:
+    from django.views.generic.base import ContextMixin
+
+    class _ContextView(ContextMixin, View):  # what the mixin is mixed into
+        pass
+else:
+    _ContextView = object
+
 
 def allowed_kinds(user) -> list[str]:
     """The kinds `user` may import (empty: no import page at all)."""
@@ -36,7 +49,7 @@ def allowed_kinds(user) -> list[str]:
     return [kind for kind, processor in KINDS.items() if processor.allowed(scope)]
 
 
-class ImportAccessMixin:
+class ImportAccessMixin(_ContextView):
     """Pages of the import section: only for users who may import something; others 404."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -75,7 +88,7 @@ class ImportStartView(ImportAccessMixin, FormView):
         scope = scope_for(self.request.user)
         job = ImportJob(
             kind=form.cleaned_data["kind"],
-            user=self.request.user,
+            user=cast(User, self.request.user),  # signed in: LoginRequiredMiddleware
             federation_id=scope.federation_id,
             district_union_id=scope.district_union_id,
             original_name=safe_name(upload.name),
@@ -99,7 +112,7 @@ def _progress(job: ImportJob) -> dict | None:
     rows = int(data.get("rows") or 0)
     left = None
     try:
-        started = timezone.datetime.fromisoformat(data["started"])
+        started = datetime.fromisoformat(data["started"])
         elapsed = (timezone.now() - started).total_seconds()
         if fraction >= 0.02:
             left = max(0, round(elapsed * (1 - fraction) / fraction))
@@ -118,6 +131,7 @@ class ImportJobDetailView(ImportAccessMixin, DetailView):
 
     model = ImportJob
     context_object_name = "job"
+    request: HtmxHttpRequest
 
     def get_queryset(self):
         return ImportJob.objects.for_user(self.request.user).select_related("user")

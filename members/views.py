@@ -154,9 +154,9 @@ class MemberCreateView(RegisterWriterRequiredMixin, CreateView):
             query = QueryDict(mutable=True)
             query.update(
                 {
-                    "grassroots": member.grassroots_id,
+                    "grassroots": str(member.grassroots_id),
                     "joined_on": member.joined_on.strftime("%d/%m/%Y"),
-                    "after": member.pk,
+                    "after": str(member.pk),
                 }
             )
             return f"{reverse('members:member-create')}?{query.urlencode()}"
@@ -214,6 +214,9 @@ class _MemberActionView(FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.member, member=self.member, **kwargs)
+
+    def act(self, data: dict) -> None:
+        raise NotImplementedError
 
     def form_valid(self, form):
         try:

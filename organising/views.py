@@ -207,6 +207,9 @@ class EnterpriseActionView(FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.enterprise, title=self.title, **kwargs)
 
+    def act(self, data: dict) -> None:
+        raise NotImplementedError
+
     def form_valid(self, form):
         try:
             self.act(form.cleaned_data)

@@ -117,12 +117,12 @@ def drill_queryset(
         return qs.annotate(unit_name=F(f"{prefix}__district_union__name"))
     grassroots = GrassrootsUnion.objects.all()
     if kind in (DrillKind.NEW_GRASSROOTS, DrillKind.NEW_GRASSROOTS_25PLUS):
-        qs = grassroots.filter(
+        units = grassroots.filter(
             _in_units_on_field(AFF, ids, "founded_on", day_before=False),
             founded_on__range=(start, end),
         ).order_by("founded_on", "name", "pk")
         if kind is DrillKind.NEW_GRASSROOTS_25PLUS:
-            qs = qs.filter(workers__gte=WORKERS_THRESHOLD)
+            units = units.filter(workers__gte=WORKERS_THRESHOLD)
     else:
-        qs = grassroots.active_on(end).filter(_in_units_on(AFF, ids, end)).order_by("name", "pk")
-    return qs.annotate(unit_name=F(f"{AFF}__district_union__name"))
+        units = grassroots.active_on(end).filter(_in_units_on(AFF, ids, end)).order_by("name", "pk")
+    return units.annotate(unit_name=F(f"{AFF}__district_union__name"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cached_property
+from typing import cast
 
 DASH = "–"
 _CENT = Decimal("0.01")
@@ -101,30 +102,30 @@ class Progress:
     @property
     def expected(self) -> Decimal | None:
         """What even progress would have reached by now (target x elapsed share)."""
-        if not self.has_target:
+        if not self.target:  # has_target
             return None
         return Decimal(self.target) * self.expected_share
 
     @property
     def remaining(self) -> int | None:
         """How many are still missing to reach the annual target (0 once reached)."""
-        if not self.has_target:
+        if not self.target:  # has_target
             return None
         return max(self.target - self.achieved, 0)
 
     @property
     def band(self) -> Band:
-        if not self.has_target:
+        if not self.target:  # has_target
             return Band.NO_TARGET
         if self.achieved >= self.target:
             return Band.DONE
-        if self.achieved >= self.expected:
+        if self.achieved >= cast(Decimal, self.expected):  # not None: there is a target
             return Band.ON_TRACK
         return Band.BEHIND
 
     @property
     def target_text(self) -> str:
-        return format_int(self.target) if self.has_target else DASH
+        return format_int(self.target) if self.target else DASH  # has_target
 
     @property
     def percent_text(self) -> str:
@@ -133,7 +134,7 @@ class Progress:
     def fraction_text(self, noun: str = "") -> str:
         """`27/20 CĐCS`; `27 CĐCS` without a target (the `/–` would read as a typo in text)."""
         head = format_int(self.achieved)
-        if self.has_target:
+        if self.target:  # has_target
             head = f"{head}/{format_int(self.target)}"
         return f"{head} {noun}".strip()
 

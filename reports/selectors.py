@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from itertools import pairwise
+from operator import attrgetter
+from typing import Any
 
 from django.db.models import Count, F, Q
 
@@ -19,6 +21,7 @@ from grassroots.models import (
     AnnualTarget,
     DistrictUnion,
     Federation,
+    GrassrootsUnion,
     UnitMembership,
 )
 from grassroots.restructuring import national_code
@@ -123,7 +126,7 @@ def targets_by_unit(
 
 
 # Sortable columns: key -> how to read it from a row. The keys are the CSV column names.
-SORT_COLUMNS: dict[str, Callable[[ProgressRow], object]] = {}
+SORT_COLUMNS: dict[str, Callable[[ProgressRow], Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -167,11 +170,11 @@ def _indicator_columns() -> None:
     SORT_COLUMNS["unit_code"] = lambda row: row.code
     SORT_COLUMNS["unit_name"] = lambda row: vi_sort_key(row.name)
     for name in ("new_members", "new_grassroots", "new_grassroots_25plus"):
-        SORT_COLUMNS[name] = lambda row, n=name: getattr(row, n).achieved
-        SORT_COLUMNS[f"target_{name}"] = lambda row, n=name: getattr(row, n).target
-        SORT_COLUMNS[f"pct_{name}"] = lambda row, n=name: getattr(row, n).percent
+        SORT_COLUMNS[name] = attrgetter(f"{name}.achieved")
+        SORT_COLUMNS[f"target_{name}"] = attrgetter(f"{name}.target")
+        SORT_COLUMNS[f"pct_{name}"] = attrgetter(f"{name}.percent")
     for name in ("members_total", "grassroots_total", "left_members", "net_members"):
-        SORT_COLUMNS[name] = lambda row, n=name: getattr(row.figures, n)
+        SORT_COLUMNS[name] = attrgetter(f"figures.{name}")
 
 
 _indicator_columns()
@@ -390,10 +393,10 @@ def national_dashboard(
     Four queries whatever the number of federations and units: the memberships with their
     units, every target of the year, and the two of `to_date_totals`.
     """
-    federations = {f.pk: f for f in federations}
+    by_pk = {f.pk: f for f in federations}
     memberships = list(
         UnitMembership.objects.overlapping(period.start, period.end)
-        .filter(federation_id__in=list(federations))
+        .filter(federation_id__in=list(by_pk))
         .select_related("district_union")
         .only(
             "valid_from",
@@ -423,17 +426,18 @@ def national_dashboard(
     unit_targets: dict[int, dict[int, Targets]] = {}
     own: dict[int, Targets] = {}
     unit_federation = {m.district_union_id: m.federation_id for m in memberships}
-    for target in AnnualTarget.objects.filter(year=period.year).filter(
-        Q(federation_id__in=list(federations)) | Q(district_union_id__in=list(unit_federation))
+    for annual in AnnualTarget.objects.filter(year=period.year).filter(
+        Q(federation_id__in=list(by_pk)) | Q(district_union_id__in=list(unit_federation))
     ):
-        if target.federation_id is not None:
-            own[target.federation_id] = Targets.of(target)
+        if annual.federation_id is not None:
+            own[annual.federation_id] = Targets.of(annual)
         else:
-            fed = unit_federation[target.district_union_id]
-            unit_targets.setdefault(fed, {})[target.district_union_id] = Targets.of(target)
+            assert annual.district_union_id is not None  # a federation's or a unit's target
+            fed = unit_federation[annual.district_union_id]
+            unit_targets.setdefault(fed, {})[annual.district_union_id] = Targets.of(annual)
     share = period.elapsed_share(today)
     rows = []
-    for fed_id, federation in federations.items():
+    for fed_id, federation in by_pk.items():
         result = UnitFigures()
         for unit, ws in keyed.get(fed_id, {}).items():
             for w in ws:
@@ -503,7 +507,7 @@ class MonthPoint:
 class GrassrootsLine:
     """One CĐCS of the unit in the period, with the figures it contributes to the unit's."""
 
-    grassroots: object
+    grassroots: GrassrootsUnion
     in_unit_at_end: bool
     left_unit_on: date | None  # moved to another unit during the period
     members_at_end: int | None  # None when the CĐCS is no longer in this unit at the end

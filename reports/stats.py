@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import cast
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Field, Q
 
 from grassroots.models import WORKERS_THRESHOLD, Affiliation, DistrictUnion, GrassrootsUnion
 from members.models import Placement
@@ -223,7 +224,9 @@ def _insert_day_rows(rows: list[tuple]) -> None:
     if not rows:
         return
     if is_postgresql():
-        columns = [UnitDayStat._meta.get_field(name).column for name in DAY_ROW_FIELDS]
+        # Concrete fields, each with a column (the stubs allow relations and no column).
+        fields = (cast(Field, UnitDayStat._meta.get_field(name)) for name in DAY_ROW_FIELDS)
+        columns = [cast(str, field.column) for field in fields]
         copy_lines(
             UnitDayStat._meta.db_table,
             columns,

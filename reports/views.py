@@ -8,9 +8,11 @@ the figures come from `reports.selectors` and `reports.drilldown`.
 
 from __future__ import annotations
 
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -396,7 +398,7 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
     if scope_for(request.user).kind in (ScopeKind.FEDERATION, ScopeKind.NATIONAL, ScopeKind.ALL):
         params = period.params()
         if scope_for(request.user).sees_federations:
-            params["federation"] = unit.federation_id
+            params["federation"] = str(unit.federation_id)
         federation_url = f"{reverse('home')}?{urlencode(params)}"
     return {
         "dashboard": dashboard,
@@ -446,6 +448,8 @@ class DrillDownView(View):
             return _error_page(request, str(error))
         scope = scope_for(request.user)
         units = DistrictUnion.objects.for_user(request.user)
+        federation: Federation | None
+        unit_ids: list[int] | QuerySet[Any, Any]
         if unit_id is not None:
             unit = get_object_or_404(units.select_related("federation"), pk=unit_id)
             federation, unit_ids, where = unit.federation, [unit.pk], unit.name
@@ -462,7 +466,8 @@ class DrillDownView(View):
                 federation = get_object_or_404(federations, pk=federation_id)
             unit = None
             # A subquery, not a list: the count and the page stay one query each.
-            unit_ids = units.filter(federation=federation).values("pk")
+            # (cast: the plugin does not take a values() queryset as an `__in` subquery.)
+            unit_ids = cast(QuerySet[Any, Any], units.filter(federation=federation).values("pk"))
             where = federation.name
         rows = drill_queryset(drill, unit_ids, period, by_entry=unit is None)
         grassroots = None
@@ -479,7 +484,7 @@ class DrillDownView(View):
         page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
         back_params = period.params()
         if unit is None and scope.sees_federations:
-            back_params["federation"] = federation.pk
+            back_params["federation"] = str(federation.pk)
         back = (
             reverse("progress-unit", args=[unit.pk]) if unit else reverse("home")
         ) + f"?{urlencode(back_params)}"

@@ -14,9 +14,11 @@ import io
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from typing import Any, cast
 
+from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -42,7 +44,7 @@ def _boolean(value: bool) -> str:
 
 
 # COPY text of a value by its exact type (one dict lookup instead of a chain of isinstance).
-_FORMATS = {
+_FORMATS: dict[type, Callable[[Any], str]] = {
     str: copy_text,
     int: str,
     type(None): _null,
@@ -276,7 +278,8 @@ def bulk_insert(
 ) -> None:
     """Insert `objs` (with explicit primary keys) as plain rows; then fix the id sequence."""
     fields = [f for f in model._meta.concrete_fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # A concrete field always has a column (the stubs allow None for every field).
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
 
     def rows(batch: Iterable[models.Model]):
@@ -300,13 +303,8 @@ def bulk_insert(
                 cursor.executemany(
                     f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows(batch))
                 )
-        for sql in connection.ops.sequence_reset_sql(_NoStyle(), [model]):
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
             cursor.execute(sql)
-
-
-class _NoStyle:
-    def __getattr__(self, name):
-        return lambda text: text
 
 
 # An import that adds or changes at least this many rows refreshes the planner statistics.

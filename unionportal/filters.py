@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.http import HttpResponse, QueryDict
@@ -15,7 +17,7 @@ UNUSED = (None, "", False)
 class ListFilter:
     """Invalid fields are ignored (and shown on the form); the valid ones filter the queryset."""
 
-    form_class: type[forms.Form]
+    form_class: Callable[..., forms.Form]  # a Form class taking `user=`
 
     def __init__(self, queryset, params: QueryDict, *, user):
         self.form = self.form_class(params or None, user=user)
@@ -70,7 +72,8 @@ class ListFilter:
             elif isinstance(field, forms.ChoiceField) and not isinstance(
                 field, forms.ModelChoiceField
             ):
-                value = dict(field.choices).get(value, value)
+                # The stubs type the property's read like what it accepts; it reads as pairs.
+                value = dict(cast(Iterable[tuple[Any, Any]], field.choices)).get(value, value)
             elif value is True:
                 value = "có"
             rows.append((str(field.label), str(value)))

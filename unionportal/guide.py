@@ -45,9 +45,10 @@ class GuideTopicView(TemplateView):
         return [f"guide/{self.topic.slug}.html"]
 
     def get(self, request, *args, slug: str, **kwargs):
-        self.topic = BY_SLUG.get(slug)
-        if self.topic is None:
+        topic = BY_SLUG.get(slug)
+        if topic is None:
             raise Http404
+        self.topic = topic
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -3,6 +3,7 @@ database outages."""
 
 import logging
 import time
+from typing import TypeGuard
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -129,7 +130,7 @@ class NoStoreMiddleware:
         return response
 
 
-def is_database_unavailable(exception: BaseException | None) -> bool:
+def is_database_unavailable(exception: BaseException | None) -> TypeGuard[BaseException]:
     """True for errors that mean "the database cannot be reached right now" (server restarting,
     connection dropped, SQLite locked), as opposed to a bug in a query."""
     return isinstance(exception, (OperationalError, InterfaceError)) or (

@@ -1,8 +1,25 @@
 """Shared view helpers: service errors shown on forms. (The access mixins are in
 grassroots/access/views.py: the project package imports no app.)"""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.shortcuts import redirect
+from django_htmx.middleware import HtmxDetails
+
+if TYPE_CHECKING:
+    from django.views.generic.edit import FormMixin
+
+    _FormView = FormMixin  # what the mixin is mixed into, for the type checker
+else:
+    _FormView = object
+
+
+class HtmxHttpRequest(HttpRequest):
+    """The request as HtmxMiddleware leaves it (for annotations: `request.htmx`)."""
+
+    htmx: HtmxDetails
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -14,7 +31,7 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class ServiceFormMixin:
+class ServiceFormMixin(_FormView):
     """Form views whose writes go through a service: `save_with_service(form)` returns the
     object; a ValidationError it raises is shown on the form and nothing is written."""
 

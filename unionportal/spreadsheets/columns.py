@@ -54,7 +54,7 @@ class Columns(Sequence[Column]):
         if len(set(keys)) != len(keys):
             raise ValueError(f"duplicate column keys: {keys}")
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         return self._columns[index]
 
     def __len__(self) -> int:

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast, overload
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
@@ -57,6 +58,12 @@ DATETIME_FORMAT_XLSX = "DD/MM/YYYY HH:MM"
 TEXT_FORMAT_XLSX = "@"
 
 type CellValue = str | int | float | Decimal | bool | date | datetime | None
+
+
+@overload
+def safe_cell(value: str) -> str: ...
+@overload
+def safe_cell(value: object) -> CellValue: ...
 
 
 def safe_cell(value: object) -> CellValue:
@@ -172,7 +179,7 @@ def xlsx_write(stream, sheets: Iterable[Sheet]) -> None:
 def _safe_sheet(sheet: Sheet) -> Sheet:
     return replace(
         sheet,
-        headers=[_xlsx_value(h) for h in sheet.headers],
+        headers=[cast(str, _xlsx_value(h)) for h in sheet.headers],
         rows=([_xlsx_value(v) for v in row] for row in sheet.rows),
     )
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import os
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 
@@ -205,7 +207,9 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
                 header_row,
                 headers,
                 rows,
-                fraction=lambda: min(1.0, handle.buffer.tell() / size) if size else 0.0,
+                fraction=lambda: (
+                    min(1.0, cast(io.BufferedReader, handle.buffer).tell() / size) if size else 0.0
+                ),
             )
         finally:
             handle.close()

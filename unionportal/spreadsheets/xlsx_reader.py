@@ -320,6 +320,7 @@ class XlsxReader:
             piece = next(self._sst_pieces, None)
             if piece is None:
                 self._sst_pieces = None
+                assert self._sst_stream is not None  # the pieces come from the stream
                 self._sst_stream.close()
                 break
             if self._sst_open is None:
@@ -365,6 +366,7 @@ class XlsxReader:
     # ----- cells -------------------------------------------------------------------------
     def _number(self, raw: bytes, style: int):
         text = raw.decode()
+        number: int | float
         try:
             number = int(text)
         except ValueError:
@@ -405,11 +407,11 @@ class XlsxReader:
         if kind == b"b":
             return raw.strip() in (b"1", b"true")
         if kind == b"d":
-            text = raw.decode()
+            iso = raw.decode()
             try:
-                moment = datetime.fromisoformat(text)
+                moment = datetime.fromisoformat(iso)
             except ValueError:
-                return text
+                return iso
             return moment.date() if moment.time() == time(0) else moment
         # str (formula text), e (error such as #N/A)
         return _x_unescape(_unescape(raw).decode())
@@ -466,6 +468,7 @@ class XlsxReader:
         blob = self._sst_blob  # grows in place as _sst_more reads on
         last_row_raw = None
         values: list = []
+        value: object
         size = 0
         append_row = rows.append
         # The body is written for speed (this loop runs once per cell): locals, no calls on
