@@ -7,6 +7,7 @@ queryset must already be scoped (`GrassrootsUnion.objects.for_user(user)`): filt
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.http import QueryDict
@@ -66,7 +67,9 @@ class GrassrootsFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = DistrictUnion.objects.for_user(user)
-        self.fields["district_union"].queryset = units.order_by(vi_order("name"), "pk")
+        cast(forms.ModelChoiceField, self.fields["district_union"]).queryset = units.order_by(
+            vi_order("name"), "pk"
+        )
 
 
 def _apply(queryset, data: dict, today: date):

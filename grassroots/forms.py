@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -58,7 +60,7 @@ def _lower_first(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def set_required_messages(form: forms.Form) -> None:
+def set_required_messages(form: forms.BaseForm) -> None:
     """ "Cần nhập <label>." / "Cần chọn <label>." instead of Django's generic message, for fields
     that have no message of their own."""
     for field in form.fields.values():
@@ -104,19 +106,22 @@ class GrassrootsForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = DistrictUnion.objects.for_user(user).filter(ended_on__isnull=True)
-        self.fields["district_union"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["district_union"]).queryset = units
         self.fields["name"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
         self.fields["code"].widget.attrs.update({"autocomplete": "off"})
         self.fields["tax_code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["workers"].widget.attrs.update({"inputmode": "numeric", "min": "0"})
-        self.fields["sector"].choices = [("", "– Chọn khu vực –"), *GrassrootsUnion.Sector.choices]
+        cast(forms.ChoiceField, self.fields["sector"]).choices = [
+            ("", "– Chọn khu vực –"),
+            *GrassrootsUnion.Sector.choices,
+        ]
         if self.instance.pk:
             del self.fields["district_union"]  # moving is its own action
         else:
             only = list(units[:2])
             if len(only) == 1:
                 self.fields["district_union"].initial = only[0]
-                self.fields["district_union"].empty_label = None
+                cast(forms.ModelChoiceField, self.fields["district_union"]).empty_label = None
         set_required_messages(self)
 
     def clean_code(self):
@@ -167,7 +172,7 @@ class GrassrootsMoveForm(forms.Form):
 
     def __init__(self, *args, user, grassroots: GrassrootsUnion, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district_union"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["district_union"]).queryset = (
             DistrictUnion.objects.editable_by(user)
             .filter(
                 federation_id=grassroots.district_union.federation_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import unicodedata
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -53,13 +54,13 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, KINDS[k].title) for k in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(k, KINDS[k].title) for k in kinds]
         self.fields[
             "file"
         ].help_text = f"Tối đa {_size_text(settings.UPLOAD_MAX_BYTES)}. Dòng đầu tiên là tên cột."
         if len(kinds) == 1:
             self.fields["kind"].initial = kinds[0]
-        self.detected_format = None
+        self.detected_format: str | None = None
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -6,7 +6,10 @@ must already be scoped (`Member.objects.for_user(user)`): filters only narrow it
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 from grassroots.access import scope_for
@@ -39,7 +42,7 @@ class GrassrootsChoiceField(forms.ModelChoiceField):
     federation has thousands of CĐCS, too many for one drop-down."""
 
     iterator = _ShownChoices
-    shown_queryset = None
+    shown_queryset: QuerySet | None = None
 
 
 class MemberFilterForm(forms.Form):
@@ -77,8 +80,10 @@ class MemberFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         units = DistrictUnion.objects.for_user(user)
         grassroots = GrassrootsUnion.objects.for_user(user)
-        self.fields["district_union"].queryset = units.order_by(vi_order("name"), "pk")
-        grassroots_field = self.fields["grassroots"]
+        cast(forms.ModelChoiceField, self.fields["district_union"]).queryset = units.order_by(
+            vi_order("name"), "pk"
+        )
+        grassroots_field = cast(GrassrootsChoiceField, self.fields["grassroots"])
         if scope_for(user).is_district:
             del self.fields["district_union"]  # an officer has one unit
         else:
@@ -90,11 +95,12 @@ class MemberFilterForm(forms.Form):
                     district_union_id=unit_id
                 ).vi_ordered()
             else:
-                grassroots_field.shown_queryset = grassroots.filter(pk=chosen_id)
+                # pk=None (no CĐCS chosen) matches nothing, as meant; the plugin wants an id.
+                grassroots_field.shown_queryset = grassroots.filter(pk=chosen_id)  # type: ignore[misc]
         grassroots_field.queryset = grassroots.vi_ordered()  # (re)builds the shown choices
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # the cleaned data, never None here
         start, end = data.get("joined_from"), data.get("joined_to")
         if start and end and start > end:
             self.add_error("joined_to", "Ngày kết thúc phải sau ngày bắt đầu.")

@@ -2,6 +2,7 @@
 that need the database (CCCD taken, dates against the CĐCS's history) are the services' job."""
 
 import uuid
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -41,7 +42,7 @@ class VersionedForm(forms.Form):
         return data
 
 
-def _surface_version_error(form: forms.Form) -> None:
+def _surface_version_error(form: forms.BaseForm) -> None:
     """A hidden field's error is not shown next to any input: show it on top of the form."""
     if "version" in form.errors:
         form.add_error(None, VERSION_MISSING)
@@ -103,7 +104,9 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gender"].choices = Gender.choices  # no "---------" radio button
+        cast(
+            forms.ChoiceField, self.fields["gender"]
+        ).choices = Gender.choices  # no "---------" radio button
         self.fields["gender"].error_messages["invalid_choice"] = "Hãy chọn Nam hoặc Nữ."
         if self.instance.pk:
             del self.fields["grassroots"]  # transfer is its own action
@@ -111,7 +114,7 @@ class MemberForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             del self.fields["version"]
-            self.fields["grassroots"].queryset = (
+            cast(forms.ModelChoiceField, self.fields["grassroots"]).queryset = (
                 GrassrootsUnion.objects.editable_by(user)
                 .filter(dissolved_on__isnull=True)
                 .vi_ordered()
@@ -140,7 +143,7 @@ class MemberForm(forms.ModelForm):
         return clean_text(self.cleaned_data.get("card_number", ""))
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # the cleaned data, never None here
         _surface_version_error(self)
         birth, joined = data.get("birth_date"), data.get("joined_on")
         if birth and joined:
@@ -193,7 +196,7 @@ class MemberTransferForm(VersionedForm):
     def __init__(self, *args, user, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
         # Transfers go to CĐCS the user sees (an officer: those of their own unit).
-        self.fields["to_grassroots"].queryset = _active_grassroots(
+        cast(forms.ModelChoiceField, self.fields["to_grassroots"]).queryset = _active_grassroots(
             GrassrootsUnion.objects.for_user(user).exclude(pk=member.grassroots_id)
         )
         self.fields["to_grassroots"].widget.attrs["autofocus"] = True
@@ -237,7 +240,7 @@ class MemberRejoinForm(VersionedForm):
 
     def __init__(self, *args, user, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grassroots"].queryset = _active_grassroots(
+        cast(forms.ModelChoiceField, self.fields["grassroots"]).queryset = _active_grassroots(
             GrassrootsUnion.objects.editable_by(user)
         )
         if member.grassroots.dissolved_on is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -79,10 +81,10 @@ class EnterpriseFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district_union"].queryset = DistrictUnion.objects.for_user(user).order_by(
-            "name"
-        )
-        self.fields["officer"].queryset = scoped_officers(user)
+        cast(
+            forms.ModelChoiceField, self.fields["district_union"]
+        ).queryset = DistrictUnion.objects.for_user(user).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["officer"]).queryset = scoped_officers(user)
 
 
 class EnterpriseFilter(ListFilter):
@@ -148,11 +150,14 @@ class EnterpriseForm(forms.Form):
 
         scope = scope_for(user)
         if scope.is_district:
+            assert scope.district_union_id is not None  # an officer's scope names the unit
             units = units.filter(pk=scope.district_union_id)
             self.fields["district_union"].initial = scope.district_union_id
         elif not scope.is_admin:
             units = units.none()
-        self.fields["district_union"].queryset = units.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["district_union"]).queryset = units.order_by(
+            "name"
+        )
 
     def clean_tax_code(self):
         try:
@@ -168,7 +173,7 @@ class EnterpriseForm(forms.Form):
         return code
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # the cleaned data, never None here
         try:
             women_check(data.get("workers"), data.get("women"))
         except RuleError as problem:
@@ -192,7 +197,7 @@ class StageForm(forms.Form):
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
         _today_initial(self)
-        self.fields["stage"].choices = [
+        cast(forms.ChoiceField, self.fields["stage"]).choices = [
             (s.value, s.label) for s in RECORDED_STAGES if s.value != enterprise.stage
         ]
 
@@ -209,7 +214,9 @@ class AssignForm(forms.Form):
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
         _today_initial(self)
-        self.fields["officer"].queryset = officers_of(enterprise.district_union_id)
+        cast(forms.ModelChoiceField, self.fields["officer"]).queryset = officers_of(
+            enterprise.district_union_id
+        )
 
 
 class ContactForm(forms.Form):

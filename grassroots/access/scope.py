@@ -117,6 +117,7 @@ def scope_for(user) -> Scope:
             scope = Scope(ScopeKind.NATIONAL)
         else:
             unit = role.district_union
+            assert unit is not None  # an officer's role names the unit
             scope = Scope(
                 ScopeKind.DISTRICT,
                 federation_id=unit.federation_id,

@@ -156,6 +156,7 @@ class EnterpriseImport(Processor):
     def prepare(self) -> None:
         units = DistrictUnion.objects.filter(ended_on__isnull=True)
         if self.scope.is_district:
+            assert self.scope.district_union_id is not None  # an officer's scope names the unit
             units = units.filter(pk=self.scope.district_union_id)
         self.units = {c.upper(): pk for pk, c in units.values_list("pk", "code")}
         self.unit_code = {pk: c for c, pk in self.units.items()}

@@ -49,6 +49,7 @@ class GrassrootsImport(Processor):
 
     def prepare(self) -> None:
         if self.scope.is_district:
+            assert self.scope.district_union_id is not None  # an officer's scope names the unit
             units = DistrictUnion.objects.filter(pk=self.scope.district_union_id)
         else:
             units = DistrictUnion.objects.all()
