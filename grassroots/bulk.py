@@ -159,12 +159,12 @@ def units_save_many(
             for name, value in fields.items():
                 setattr(old, name, value)
             old.save()
-    for old, fields, extra in unions:
-        if old is None:
+    for old_union, fields, extra in unions:
+        if old_union is None:
             parent = created.get(extra["parent"]) or known_federations[extra["parent"]]
             union = DistrictUnion(code=extra["key"], federation=parent, **fields)
         else:
-            union = old
+            union = old_union
             for name, value in fields.items():
                 setattr(union, name, value)
         union._history_user = user

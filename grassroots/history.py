@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, cast
 
 from django.db import models
 from django.utils import timezone
@@ -31,7 +32,7 @@ class FieldChange:
 
 @dataclass
 class HistoryEntry:
-    record: models.Model
+    record: Any  # a row of a model simple-history generates (`Historical<Model>`)
     when: datetime
     user: object
     kind: str
@@ -120,13 +121,14 @@ def history_entries(records, *, masked: dict | None = None) -> list[HistoryEntry
     pairs = [(record, previous(record)) for record in records]
 
     # Names of related objects (CĐCS, units) shown instead of ids: one query per model.
-    wanted: dict[type, set] = {}
+    wanted: dict[type[models.Model], set] = {}
     for record, prev in pairs:
         for f in fields:
             if f.is_relation:
                 for value in (getattr(record, f.attname), prev and prev[f.attname]):
                     if value:
-                        wanted.setdefault(f.related_model, set()).add(value)
+                        related = cast(type[models.Model], f.related_model)  # a relation's model
+                        wanted.setdefault(related, set()).add(value)
     names = {}
     for model, ids in wanted.items():
         for obj in model._base_manager.filter(pk__in=ids):

@@ -5,6 +5,7 @@ another unit from a date never changes a figure of an earlier period (DOMAIN.md,
 """
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -97,6 +98,9 @@ class DistrictUnion(models.Model):
 
     objects = DistrictUnionQuerySet.as_manager()
     history = HistoricalRecords()
+    # Set before a save; simple_history reads them for the history row.
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         verbose_name = "công đoàn cấp trên trực tiếp cơ sở"
@@ -214,6 +218,9 @@ class GrassrootsUnion(models.Model):
 
     objects = GrassrootsUnionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_text"])
+    # Set before a save; simple_history reads them for the history row.
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         verbose_name = "công đoàn cơ sở"
@@ -316,6 +323,9 @@ class AnnualTarget(models.Model):
 
     objects = AnnualTargetQuerySet.as_manager()
     history = HistoricalRecords()
+    # Set before a save; simple_history reads them for the history row.
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         verbose_name = "chỉ tiêu năm"
@@ -353,7 +363,9 @@ class AnnualTarget(models.Model):
 
     @property
     def unit(self) -> Federation | DistrictUnion:
-        return self.district_union or self.federation
+        unit = self.district_union or self.federation
+        assert unit is not None  # a target is a unit's or a federation's (one_owner)
+        return unit
 
 
 class UserRole(models.Model):

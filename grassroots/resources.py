@@ -262,7 +262,11 @@ class _DistrictUnionRules(UnitRulesResource):
             return None  # reported by the federation column
         parent = Federation.objects.get(pk=instance.federation_id).code.upper()
         current = (
-            DistrictUnion.objects.filter(pk=instance.pk).values_list("federation__code", flat=True)
+            list(
+                DistrictUnion.objects.filter(pk=instance.pk).values_list(
+                    "federation__code", flat=True
+                )
+            )
             if instance.pk
             else []
         )

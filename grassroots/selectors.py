@@ -73,9 +73,9 @@ def grassroots_yearly_figures(grassroots: GrassrootsUnion) -> list[YearFigures]:
         years.setdefault(row["year"], {}).update(
             admitted=row["admitted"], transferred_in=row["transferred_in"]
         )
-    for row in ends:
-        years.setdefault(row["year"], {}).update(
-            transferred_out=row["transferred_out"], left=row["left"]
+    for end in ends:
+        years.setdefault(end["year"], {}).update(
+            transferred_out=end["transferred_out"], left=end["left"]
         )
     return [
         YearFigures(year=year, **values) for year, values in sorted(years.items(), reverse=True)

@@ -58,6 +58,7 @@ def grassroots_update(*, grassroots: GrassrootsUnion, **fields) -> GrassrootsUni
         raise ValidationError({"founded_on": problem})
     if grassroots.founded_on != old_founded:
         first = grassroots.affiliations.order_by("valid_from").first()
+        assert first is not None  # a CĐCS is affiliated from its founding
         problem = founding_change_problem(
             grassroots.founded_on,
             moved_on=first.valid_to,
@@ -82,6 +83,7 @@ def grassroots_move(
     """Move a CĐCS to another upper-level union from `on`; earlier periods keep their figures."""
     grassroots = GrassrootsUnion.objects.select_for_update().get(pk=grassroots.pk)
     current = grassroots.affiliations.order_by("-valid_from").first()
+    assert current is not None  # a CĐCS is affiliated from its founding
     if current.district_union_id == district_union.pk:
         raise ValidationError({"district_union": "CĐCS đã trực thuộc đơn vị này."})
     if on <= current.valid_from:

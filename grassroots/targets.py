@@ -103,7 +103,7 @@ class TargetsForm(forms.Form):
 
     def values(self) -> dict:
         """{unit: (new_members, new_grassroots, new_grassroots_25plus) or None if all blank}."""
-        result = {}
+        result: dict[Federation | DistrictUnion, tuple | None] = {}
         for unit in self.units:
             values = tuple(self.cleaned_data.get(f"{_row_key(unit)}-{name}") for name, _ in FIELDS)
             if all(v is None for v in values):
@@ -122,7 +122,7 @@ def targets_for(federation: Federation, year: int) -> dict[str, AnnualTarget]:
         federation=federation
     ) | AnnualTarget.objects.filter(year=year, district_union__federation=federation)
     return {
-        _row_key(t.federation or t.district_union): t
+        _row_key(t.unit): t
         for t in rows.select_related("federation", "district_union")
     }
 
@@ -188,17 +188,19 @@ class TargetsView(TemplateView):
         code = request.GET.get("lien_doan") or request.POST.get("lien_doan")
         if code and "\x00" in code:
             code = None  # PostgreSQL refuses NUL in text: not a code of any federation
-        self.federation = (
+        federation = (
             federations.filter(code=code).first() if code else None
         ) or federations.first()
+        assert federation is not None  # there is one: exists() above
+        self.federation = federation
         self.federations = federations
         raw_year = request.GET.get("year") or request.POST.get("year") or ""
         year = parse_id(raw_year)
-        self.year = year if year is not None and not year_problem(year) else None
-        if self.year is None:
+        if year is None or year_problem(year):
             if raw_year:
                 messages.error(request, f"Năm “{raw_year[:10]}” không hợp lệ: hiển thị năm nay.")
-            self.year = timezone.localdate().year
+            year = timezone.localdate().year
+        self.year = year
         self.units = list(
             DistrictUnion.objects.filter(federation=self.federation).order_by(
                 vi_order("name"), "pk"

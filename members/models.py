@@ -6,6 +6,8 @@ placements: an admission counts for the unit the CĐCS belonged to on the admiss
 transfer is not an admission.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -65,6 +67,9 @@ class Member(models.Model):
     objects = MemberQuerySet.as_manager()
     # The history is read by member and by date, never by CCCD: no index for it there.
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"], no_db_index=["cccd"])
+    # Set before a save; simple_history reads them for the history row.
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         verbose_name = "đoàn viên"
