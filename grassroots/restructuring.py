@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -180,6 +181,7 @@ class Checked:
     @property
     def has_writes(self) -> bool:
         plan = self.plan
+        assert plan is not None  # plan_check always sets it
         return bool(
             self.moves or plan.found or plan.end or plan.transfers or plan.federation_merges
         )
@@ -195,6 +197,8 @@ def _d(day: date) -> str:
 
 class _Tree:
     """The units, federations and CĐCS a plan names, read in a few queries."""
+
+    federations_by_id: dict[int, Federation]  # set by plan_check
 
     def __init__(self, plan: Plan):
         self.federations = {f.code.upper(): f for f in Federation.objects.all()}
@@ -259,24 +263,24 @@ def plan_check(plan: Plan, user=SYSTEM) -> Checked:
 
     # Units founded by the plan: key (upper code) -> NewUnit.
     new_units: dict[str, NewUnit] = {}
-    for unit in plan.found:
-        key = unit.code.upper()
+    for new in plan.found:
+        key = new.code.upper()
         if not key:
-            problem(unit.row, "Mã đơn vị", "Thiếu mã đơn vị.")
+            problem(new.row, "Mã đơn vị", "Thiếu mã đơn vị.")
         elif key in tree.units or key in tree.federations or key in new_units:
-            problem(unit.row, "Mã đơn vị", f"Mã đơn vị {unit.code} đã có.")
-        elif unit.federation_code.upper() not in tree.federations:
+            problem(new.row, "Mã đơn vị", f"Mã đơn vị {new.code} đã có.")
+        elif new.federation_code.upper() not in tree.federations:
             problem(
-                unit.row,
+                new.row,
                 "Mã đơn vị cấp trên",
-                f"Không có LĐLĐ tỉnh/thành phố mã '{unit.federation_code}'.",
+                f"Không có LĐLĐ tỉnh/thành phố mã '{new.federation_code}'.",
             )
-        elif not unit.name.strip():
-            problem(unit.row, "Tên đơn vị", f"Thiếu tên đơn vị {unit.code}.")
-        elif not federation_allowed(tree.federations[unit.federation_code.upper()]):
-            problem(unit.row, "Mã đơn vị cấp trên", f"Không có LĐLĐ mã '{unit.federation_code}'.")
+        elif not new.name.strip():
+            problem(new.row, "Tên đơn vị", f"Thiếu tên đơn vị {new.code}.")
+        elif not federation_allowed(tree.federations[new.federation_code.upper()]):
+            problem(new.row, "Mã đơn vị cấp trên", f"Không có LĐLĐ mã '{new.federation_code}'.")
         else:
-            new_units[key] = unit
+            new_units[key] = new
 
     def federation_of(target) -> Federation:
         if isinstance(target, NewUnit):
@@ -393,7 +397,7 @@ def plan_check(plan: Plan, user=SYSTEM) -> Checked:
 
     # Explicit moves.
     seen: dict[str, int | None] = {}
-    moves: list[tuple[GrassrootsUnion, object, date, int | None]] = []
+    moves: list[tuple[GrassrootsUnion, NewUnit | Federation | DistrictUnion, date, int | None]] = []
     for move in plan.moves:
         key = move.grassroots_code.upper()
         if not key:
@@ -523,24 +527,24 @@ def plan_check(plan: Plan, user=SYSTEM) -> Checked:
         preview_of(tree.units_by_id[last.district_union_id]).moving_out.append(grassroots.pk)
 
     # A unit ended while CĐCS founded into it later than its end, or moved in by another plan.
-    for unit in plan.transfers:
-        key = unit.code.upper()
+    for transfer in plan.transfers:
+        key = transfer.code.upper()
         if key not in tree.units:
-            problem(unit.row, "Mã đơn vị", f"Không có đơn vị mã '{unit.code}'.")
-        elif unit.federation_code.upper() not in tree.federations:
+            problem(transfer.row, "Mã đơn vị", f"Không có đơn vị mã '{transfer.code}'.")
+        elif transfer.federation_code.upper() not in tree.federations:
             problem(
-                unit.row,
+                transfer.row,
                 "Mã đơn vị cấp trên",
-                f"Không có LĐLĐ tỉnh/thành phố mã '{unit.federation_code}'.",
+                f"Không có LĐLĐ tỉnh/thành phố mã '{transfer.federation_code}'.",
             )
         else:
-            last = tree.memberships.get(tree.units[key].pk, [])
-            if last and unit.on <= last[-1].valid_from:
+            history = tree.memberships.get(tree.units[key].pk, [])
+            if history and transfer.on <= history[-1].valid_from:
                 problem(
-                    unit.row,
+                    transfer.row,
                     "Ngày hiệu lực",
-                    f"Ngày hiệu lực {_d(unit.on)} không sau lần thay đổi gần nhất của đơn vị "
-                    f"{unit.code} ({_d(last[-1].valid_from)}).",
+                    f"Ngày hiệu lực {_d(transfer.on)} không sau lần thay đổi gần nhất của đơn vị "
+                    f"{transfer.code} ({_d(history[-1].valid_from)}).",
                 )
     for merge in plan.federation_merges:
         for code_text, column in ((merge.code, "Mã LĐLĐ"), (merge.into_code, "Mã LĐLĐ mới")):
@@ -564,7 +568,7 @@ def plan_check(plan: Plan, user=SYSTEM) -> Checked:
         ):
             result.warnings.append(
                 f"Cán bộ {role.user.get_full_name() or role.user.username} ({role.user.username})"
-                f" của đơn vị {role.district_union.code} kết thúc hoạt động: chỉ còn xem số liệu "
+                f" của đơn vị {cast(DistrictUnion, role.district_union).code} kết thúc hoạt động: chỉ còn xem số liệu "
                 "của đơn vị cho đến khi được giao đơn vị mới."
             )
     if not (plan.found or plan.end or plan.moves or plan.transfers or plan.federation_merges):
@@ -599,6 +603,7 @@ def _direct_unit(federation: Federation, on: date, changes: dict) -> DistrictUni
         changes["units_created"].append(unit.pk)
     elif unit.founded_on is not None and unit.founded_on > on:
         first = unit.memberships.order_by("valid_from").first()
+        assert first is not None  # a unit belongs to a federation from its founding
         changes["direct_earlier"].append(
             [unit.pk, unit.founded_on.isoformat(), first.pk, first.valid_from.isoformat()]
         )
@@ -620,7 +625,7 @@ def plan_apply(plan: Plan, user=SYSTEM) -> Restructuring | None:
         raise PlanRefused(checked)
     if not checked.has_writes:
         return None  # everything is already so (the same file applied again)
-    changes: dict[str, list] = defaultdict(list)
+    changes: dict[str, Any] = defaultdict(list)  # lists, and "since" (ISO day)
     federations = {f.code.upper(): f for f in Federation.objects.all()}
     units: dict[str, DistrictUnion] = {u.code.upper(): u for u in DistrictUnion.objects.all()}
     # 1. Found units.
@@ -723,6 +728,7 @@ def plan_apply(plan: Plan, user=SYSTEM) -> Restructuring | None:
             if still:
                 sub = Plan(moves=[Move(code, into.code, merge.on) for code in still])
                 inner = plan_apply(sub, user)
+                assert inner is not None  # the moves are writes
                 changes["nested"].append(inner.pk)
             changes["units_ended"].append([old_direct.pk, old_direct.ended_on])
             old_direct.ended_on = merge.on - ONE_DAY
@@ -915,7 +921,7 @@ def units_found(
     *,
     user=SYSTEM,
     **decision,
-) -> Restructuring:
+) -> Restructuring | None:
     """Found many units `(code, name, kind)` of `federation` from `on`."""
     plan = Plan(
         kind=Restructuring.Kind.FOUND,
@@ -933,7 +939,7 @@ def unit_end(
     to_federation: bool = False,
     user=SYSTEM,
     **decision,
-) -> Restructuring:
+) -> Restructuring | None:
     """End `unit` after `last_day`: its CĐCS go to `successor`, or directly under its federation
     (`to_federation=True`); with neither, the unit must be empty by then."""
     plan = Plan(
@@ -951,7 +957,7 @@ def units_merge(
     *,
     user=SYSTEM,
     **decision,
-) -> Restructuring:
+) -> Restructuring | None:
     """Merge `units` into `into` (an existing unit, or a NewUnit founded on `on`) from `on`."""
     found = [into] if isinstance(into, NewUnit) else []
     plan = Plan(
@@ -971,7 +977,7 @@ def unit_split(
     new_units: Iterable[NewUnit] = (),
     user=SYSTEM,
     **decision,
-) -> Restructuring:
+) -> Restructuring | None:
     """Split `unit` from `on`: `parts` maps a unit code to the codes of the CĐCS it takes; every
     CĐCS of `unit` must be named (the unit ends on the day before)."""
     plan = Plan(
@@ -992,7 +998,7 @@ def grassroots_move_bulk(
     to_code: str = "",
     user=SYSTEM,
     **decision,
-) -> Restructuring:
+) -> Restructuring | None:
     """Move CĐCS from `on`: a list of (CĐCS code, target code), or every CĐCS now in `from_unit`
     to `to_code` (a unit code, or a federation code for "directly under it")."""
     rows = list(moves or [])
@@ -1003,13 +1009,14 @@ def grassroots_move_bulk(
                 district_union=from_unit, dissolved_on__isnull=True
             ).values_list("code", flat=True)
         ]
-    plan = Plan(moves=[Move(g, t, on) for g, t in rows], **decision)
+    # (cast: moves without `on` are a caller's mistake, refused by the check.)
+    plan = Plan(moves=[Move(g, t, cast(date, on)) for g, t in rows], **decision)
     return plan_apply(plan, user)
 
 
 def unit_move_federation(
     unit: DistrictUnion, federation: Federation, on: date, *, user=SYSTEM, **decision
-) -> Restructuring:
+) -> Restructuring | None:
     plan = Plan(
         kind=Restructuring.Kind.MOVE_UNIT,
         transfers=[UnitTransfer(unit.code, federation.code, on)],
@@ -1020,7 +1027,7 @@ def unit_move_federation(
 
 def federations_merge(
     federation: Federation, into: Federation, on: date, *, user=SYSTEM, **decision
-) -> Restructuring:
+) -> Restructuring | None:
     """A province merger: `federation` ends the day before `on`; its units belong to `into` from
     `on` and the CĐCS it managed directly go to `into`'s direct row."""
     plan = Plan(

@@ -121,10 +121,7 @@ def targets_for(federation: Federation, year: int) -> dict[str, AnnualTarget]:
     rows = AnnualTarget.objects.filter(year=year).filter(
         federation=federation
     ) | AnnualTarget.objects.filter(year=year, district_union__federation=federation)
-    return {
-        _row_key(t.unit): t
-        for t in rows.select_related("federation", "district_union")
-    }
+    return {_row_key(t.unit): t for t in rows.select_related("federation", "district_union")}
 
 
 @transaction.atomic
