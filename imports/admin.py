@@ -1,5 +1,7 @@
 """The import history in the admin: read-only, for admins."""
 
+from typing import cast
+
 from django.contrib import admin
 
 from grassroots.access.admin import AdminsReadOnlyAdmin
@@ -56,7 +58,7 @@ class ImportJobAdmin(AdminsReadOnlyAdmin):
         "error_count",
         "notices",
     ]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)  # flat names, no groups
 
     @admin.display(description="còn file", boolean=True)
     def has_file(self, obj) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, islice
@@ -237,7 +237,9 @@ class RowChecks:
             return False
         return True
 
-    def lookup(self, number: int, key: str, raw, known: dict, what: str) -> tuple[str, object]:
+    def lookup[T](
+        self, number: int, key: str, raw, known: Mapping[str, T], what: str
+    ) -> tuple[str, T | None]:
         """A required code cell that must be one of `known` (code -> value): (code, value), the
         value None with the problem reported ('Cần nhập mã CĐCS.', "Không có CĐCS mã 'X'
         trong đơn vị của bạn.": `what` names the thing, `scope_hint` the user's scope)."""
@@ -336,7 +338,9 @@ class Processor:
     def required_text(self, number: int, key: str, value: str, what: str, longest: int) -> bool:
         return self.checks.required_text(number, key, value, what, longest)
 
-    def lookup(self, number: int, key: str, raw, known: dict, what: str) -> tuple[str, object]:
+    def lookup[T](
+        self, number: int, key: str, raw, known: Mapping[str, T], what: str
+    ) -> tuple[str, T | None]:
         return self.checks.lookup(number, key, raw, known, what)
 
     def past_day(self, number: int, key: str, raw, label: str) -> date | None:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from grassroots.access import SYSTEM
+from grassroots.access.scope import SystemActor
 
 from .engine import run_import
 from .kinds import KINDS
@@ -50,7 +52,7 @@ class ImportCommand(BaseCommand):
         path = options["file"]
         if not os.path.isfile(path):
             raise CommandError(f"Không tìm thấy file {path}.")
-        user = SYSTEM
+        user: User | SystemActor = SYSTEM
         if options["user"]:
             try:
                 user = get_user_model().objects.get(username=options["user"])
@@ -72,7 +74,8 @@ class ImportCommand(BaseCommand):
 
             job = ImportJob.objects.create(
                 kind=self.kind,
-                user=None if user is SYSTEM else user,  # no person behind the command line
+                # no person behind the command line
+                user=None if isinstance(user, SystemActor) else user,
                 original_name=name,
                 size=os.path.getsize(path),
                 source=ImportJob.Source.COMMAND,
@@ -81,6 +84,7 @@ class ImportCommand(BaseCommand):
             )
 
         def mark_done(outcome) -> None:
+            assert job is not None  # given only with a job
             job.record_outcome(outcome, committed=True)
 
         outcome = run_import(

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -44,7 +46,7 @@ class MemberAdmin(ServiceOwnedAdmin):
         "leave_note",
         "portal_page",
     ]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)  # flat names, no groups
 
     @admin.display(description="Số CCCD")
     def cccd_masked(self, obj):
@@ -90,5 +92,5 @@ class AccessLogAdmin(AdminsReadOnlyAdmin):
     date_hierarchy = "at"
     list_select_related = ["user", "member"]
     fields = ["at", "user", "action", "member", "what", "filters", "row_count", "ip_address"]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)  # flat names, no groups
     list_per_page = 100

@@ -249,6 +249,7 @@ class MemberBatch:
     def _submit_copy(self, lines: list[tuple[str, str, str]]) -> None:
         """Hand the lines of the new members to the helper thread (PostgreSQL)."""
         members, placements, history = zip(*lines, strict=True)
+        assert self.pipeline is not None  # the fast path has its helper thread
         self.pipeline.submit(
             [
                 (copy_sql(Member._meta.db_table, MEMBER_COLUMNS), io.StringIO("".join(members))),

@@ -19,6 +19,8 @@ After the rows are written, new enterprises are linked to an active CĐCS with t
 
 from __future__ import annotations
 
+from typing import Any
+
 from grassroots.models import DistrictUnion, GrassrootsUnion
 from organising.models import (
     Enterprise,
@@ -219,7 +221,7 @@ class EnterpriseImport(Processor):
                 )
                 ok = False
         raw_sector = text(get("sector"))
-        sector = GrassrootsUnion.Sector.PRIVATE_ENTERPRISE
+        sector: str | None = GrassrootsUnion.Sector.PRIVATE_ENTERPRISE
         if raw_sector:
             sector = SECTORS.get(label_key(raw_sector))
             if sector is None:
@@ -251,7 +253,7 @@ class EnterpriseImport(Processor):
             good = False
         ok = ok and good
         raw_source = text(get("source"))
-        source = Source.TAX_OFFICE
+        source: str | None = Source.TAX_OFFICE
         if raw_source:
             source = SOURCES.get(label_key(raw_source))
             if source is None:
@@ -309,7 +311,7 @@ class EnterpriseImport(Processor):
                 self.seen[key] = number
             if record is not None:
                 parsed.append((number, record))
-        plan = {"new": [], "updates": []}
+        plan: dict[str, Any] = {"new": [], "updates": []}
         if not parsed:
             return plan
         existing = {

@@ -14,6 +14,7 @@ affiliation with it, as `grassroots_update` does.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -122,6 +123,7 @@ class GrassrootsImport(Processor):
             ok = False
         if not ok:
             return None, key
+        assert unit is not None  # ok: the unit was found
         return {
             "code": key,
             "name": name,
@@ -145,7 +147,7 @@ class GrassrootsImport(Processor):
                 self.seen[key] = number
             if record is not None:
                 parsed.append((number, record))
-        plan = {"new": [], "updates": []}
+        plan: dict[str, Any] = {"new": [], "updates": []}
         if not parsed:
             return plan
         fields = [f.attname for f in GrassrootsUnion._meta.concrete_fields]

@@ -6,6 +6,7 @@ row, column and the rule's message. A part of MemberImport (members.py), built b
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -113,14 +114,14 @@ class MemberRowReader:
         cccd = None
         try:
             cccd = _cccd(raw_cccd)
-        except ValidationError as problem:
-            error(number, "cccd", problem.messages[0])
+        except ValidationError as refused:
+            error(number, "cccd", refused.messages[0])
             ok = False
 
         try:
             phone = _phone(raw_phone)
-        except ValidationError as problem:
-            error(number, "phone", problem.messages[0])
+        except ValidationError as refused:
+            error(number, "phone", refused.messages[0])
             ok = False
             phone = ""
 
@@ -134,7 +135,7 @@ class MemberRowReader:
         if joined is None:
             ok = False
 
-        record = {
+        record: dict[str, Any] = {
             "full_name": name,
             "gender": gender,
             "birth_date": birth,
@@ -156,8 +157,8 @@ class MemberRowReader:
         if "left_on" in self.optional:
             try:
                 left = day(raw_left, "Ngày ra khỏi công đoàn")
-            except CellError as problem:
-                error(number, "left_on", problem.message)
+            except CellError as refused:
+                error(number, "left_on", refused.message)
                 ok = False
                 left_invalid = True
             else:

@@ -7,8 +7,9 @@ built by its prepare().
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from typing import Any
 
 from members.models import Member, Placement
 from members.resources import MEMBER_COLUMNS
@@ -96,7 +97,7 @@ class KnownMembers:
         need_stays = [
             old["id"] for _, _, old, diff in changed if "joined_on" in diff or "left_on" in diff
         ]
-        stays: dict[int, list[dict]] = defaultdict(list)
+        stays: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
         if need_stays:
             for stay in (
                 Placement.objects.filter(member_id__in=need_stays)
@@ -160,6 +161,7 @@ class KnownMembers:
             plan["members"].append(member)
             plan["fields"].update(diff)
             if placement_changes:
+                assert last is not None  # the changes are to the last stay
                 plan["placements"].append((last["id"], placement_changes))
             self.counts.updated += 1
             changes = describe_changes(old, diff, FIELD_LABELS, CHOICE_LABELS)

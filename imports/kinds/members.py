@@ -26,6 +26,7 @@ the members app's bulk service, writes (COPY on PostgreSQL) and refreshes the fi
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from django.db import connection
 
@@ -83,7 +84,7 @@ class MemberImport(Processor):
         self.cccd_position = self.member_fields.index("cccd")
         quote = connection.ops.quote_name
         self.existing_sql = (
-            f"SELECT {', '.join(quote(f.column) for f in Member._meta.concrete_fields)} "
+            f"SELECT {', '.join(quote(cast(str, f.column)) for f in Member._meta.concrete_fields)} "
             f"FROM {quote(Member._meta.db_table)} WHERE {quote('cccd')} = ANY(%s::text[])"
         )
         # The writes belong to the members app's bulk service (COPY on PostgreSQL, a helper
@@ -128,7 +129,13 @@ class MemberImport(Processor):
                     continue
             if record is not None:
                 parsed.append((number, record))
-        plan = {"new": [], "lines": [], "members": [], "placements": [], "fields": set()}
+        plan: dict[str, Any] = {
+            "new": [],
+            "lines": [],
+            "members": [],
+            "placements": [],
+            "fields": set(),
+        }
         if not parsed:
             return plan
         # COPY lines for every row as if new, built while the previous chunk's COPY is still
@@ -136,7 +143,8 @@ class MemberImport(Processor):
         # mostly known members (a re-import): then only the new rows get lines, afterwards.
         batch = self.batch
         ahead = self.fast_copy and self.mostly_new and not self.error_count
-        lines = ids = None
+        lines: list[tuple[str, str, str]] = []  # read only when `ahead`
+        ids: list[int] = []
         if ahead:
             ids = batch.reserve(len(parsed))
             lines = [batch.lines(record, pk) for (_, record), pk in zip(parsed, ids, strict=True)]

@@ -48,12 +48,12 @@ class TargetImport(Processor):
         self.scope_hint = " trong LĐLĐ của bạn" if self.scope.is_federation else ""
 
     def check_chunk(self, rows):
-        parsed = []
+        parsed: list[tuple[int, str, Federation | DistrictUnion, int, dict]] = []
         for number, values in rows:
             get = self.getter(values)
             ok = True
             unit_code = code(get("unit_code"))
-            unit = None
+            unit: Federation | DistrictUnion | None = None
             if not unit_code:
                 self.error(number, "unit_code", "Cần nhập mã đơn vị.")
                 ok = False
@@ -108,19 +108,20 @@ class TargetImport(Processor):
                     continue
                 self.seen[seen_key] = number
             if ok:
+                assert unit is not None and year is not None  # ok: both were read
                 parsed.append((number, unit_code, unit, year, figures))
         plan: list[tuple[Federation | DistrictUnion, int, dict]] = []
         if not parsed:
             return plan
         years = {year for *_, year, _ in parsed}
-        existing = {}
+        existing: dict[tuple[tuple[str, int | None], int], AnnualTarget] = {}
         for target in AnnualTarget.objects.filter(year__in=years):
-            key = (
+            owner = (
                 ("district_union_id", target.district_union_id)
                 if target.district_union_id
                 else ("federation_id", target.federation_id)
             )
-            existing[(key, target.year)] = target
+            existing[(owner, target.year)] = target
         for number, unit_code, unit, year, figures in parsed:
             sample = [unit_code, year, *(figures[k] for k in VALUE_KEYS)]
             old = existing.get((_unit_key(unit), year))

@@ -10,6 +10,8 @@ Units files are small (tens to hundreds of rows): they are checked in one chunk.
 
 from __future__ import annotations
 
+from typing import Any
+
 from grassroots.bulk import units_save_many
 from grassroots.models import DistrictUnion, Federation
 from grassroots.resources import KIND_LABELS, UNIT_COLUMNS
@@ -73,7 +75,7 @@ class UnitImport(Processor):
             if ok:
                 parsed.append((number, key, name, parent, kind))
         file_federations = {key for _, key, _, parent, _ in parsed if not parent}
-        plan = {"federations": [], "unions": []}
+        plan: dict[str, Any] = {"federations": [], "unions": []}
         for number, key, name, parent, kind in parsed:
             if key in self.federations and key in self.unions:
                 self.error(
@@ -92,9 +94,9 @@ class UnitImport(Processor):
                 if problem:
                     self.error(number, "parent_code", problem)
                     continue
-                old = self.federations.get(key)
+                old_federation = self.federations.get(key)
                 self._classify(
-                    number, plan["federations"], old, {"name": name}, [key, name, "", ""]
+                    number, plan["federations"], old_federation, {"name": name}, [key, name, "", ""]
                 )
                 continue
             problem = unit_parent_problem(

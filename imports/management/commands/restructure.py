@@ -15,9 +15,11 @@ import os
 import time
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
 from grassroots.access import SYSTEM
+from grassroots.access.scope import SystemActor
 from grassroots.restructuring import PlanRefused, plan_apply, plan_check
 from imports.plan import plan_read
 
@@ -35,7 +37,7 @@ class Command(BaseCommand):
         path = options["file"]
         if not os.path.isfile(path):
             raise CommandError(f"Không tìm thấy file {path}.")
-        user = SYSTEM
+        user: User | SystemActor = SYSTEM
         if options["user"]:
             try:
                 user = get_user_model().objects.get(username=options["user"])
@@ -57,6 +59,7 @@ class Command(BaseCommand):
                 f"{read.rows} dòng; có {len(problems)} lỗi: không ghi gì vào cơ sở dữ liệu.",
                 returncode=1,
             )
+        assert checked is not None  # checked when there were no problems
         for warning in checked.warnings:
             self.stdout.write(f"Lưu ý: {warning}")
         summary = (
