@@ -6,6 +6,8 @@ is answered: the register names officers, and contact notes may name people.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import Http404
 from django.utils import timezone
 from django.views import View
@@ -19,7 +21,7 @@ from .models import Enterprise, Source, Stage
 from .selectors import headroom_for
 from .views import _year
 
-SECTORS = dict(Enterprise._meta.get_field("sector").choices)
+SECTORS = dict(cast(list[tuple[str, str]], Enterprise._meta.get_field("sector").choices))
 SOURCES = dict(Source.choices)
 STAGES = dict(Stage.choices)
 HEADERS = [

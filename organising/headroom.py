@@ -125,7 +125,7 @@ class Headroom:
             return (
                 f"đã đạt chỉ tiêu thành lập CĐCS ({_n(self.founded)}/{_n(self.target)}); {headroom}"
             )
-        return f"còn {_n(self.gap)} CĐCS để đạt chỉ tiêu; {headroom}"
+        return f"còn {_n(self.gap or 0)} CĐCS để đạt chỉ tiêu; {headroom}"  # a target: a gap
 
     @property
     def short_of_headroom(self) -> bool:

@@ -111,10 +111,10 @@ def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
     )
     rows = []
     for unit in units:
-        f = figures.get(unit["pk"])
-        if f is None and unit["ended_on"] is not None:
+        found = figures.get(unit["pk"])
+        if found is None and unit["ended_on"] is not None:
             continue  # an ended unit with nothing in the register
-        f = f or {}
+        f = found or {}
         rows.append(
             Headroom(
                 unit_id=unit["pk"],

@@ -273,15 +273,17 @@ def _links_sync_rows(rows: list[dict]) -> int:
     for start in range(0, len(rows), LINK_BATCH):
         batch = rows[start : start + LINK_BATCH]
         active: dict[str, tuple[int, date]] = {}
-        for pk, tax, founded in (
+        for pk, tax, founded_on in (
             GrassrootsUnion.objects.filter(tax_code__in={r["full_tax_code"] for r in batch})
             .filter(founded_on__lte=today)
             .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today))
             .order_by("founded_on", "pk")
             .values_list("pk", "tax_code", "founded_on")
         ):
-            active.setdefault(tax, (pk, founded))
+            active.setdefault(tax, (pk, founded_on))
         updates = []
+        gid: int | None
+        founded: date | None
         for row in batch:
             link = active.get(row["full_tax_code"])
             gid, founded = link if link else (None, None)
