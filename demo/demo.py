@@ -15,6 +15,7 @@ import bisect
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
@@ -539,6 +540,7 @@ class DemoBuilder:
 
         first_half = ((REFORM_LAST_DAY - date(2025, 1, 1)).days + 1) / 365
         last_quarter = ((date(2025, 12, 31) - WARDS_FROM).days + 1) / 365
+        values: tuple[int, ...]
         for year in range(FIRST_YEAR, self.today.year + 1):
             sums = {"HN": [0, 0, 0], "QN": [0, 0, 0]}
             for code, plan in self.plans.items():
@@ -629,11 +631,13 @@ class DemoBuilder:
                 username, f"{username}@example.vn", DEMO_PASSWORD, first_name=full
             )
             if role == UserRole.Role.FEDERATION_STAFF:
-                UserRole.objects.create(user=user, role=role, federation=unit)
+                UserRole.objects.create(user=user, role=role, federation=cast(Federation, unit))
             elif unit is None:
                 UserRole.objects.create(user=user, role=role)
             else:
-                UserRole.objects.create(user=user, role=role, district_union=unit)
+                UserRole.objects.create(
+                    user=user, role=role, district_union=cast(DistrictUnion, unit)
+                )
 
     # -- writing ------------------------------------------------------------------------------
     def write(self) -> dict[str, int]:
