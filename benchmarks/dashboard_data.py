@@ -254,7 +254,7 @@ class Builder:
                     for i, gid in enumerate(g_ids)
                 ),
             )
-            affiliations = []
+            affiliations: list[tuple[int, int, int, int | None]] = []  # days as ordinals
             for i, gid in enumerate(g_ids):
                 move = g_move[i]
                 if move and move[1] != g_unit[i]:

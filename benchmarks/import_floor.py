@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import sys
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlparse
 
 import psycopg2
@@ -103,7 +104,7 @@ def main(path: str, url: str, same_rows: bool = False) -> int:
         grassroots = dict(cursor.fetchall())
         now = datetime.now().astimezone().isoformat()
         sheet = python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_index(0)
-        rows = sheet.iter_rows()
+        rows: Any = sheet.iter_rows()  # the floor takes the cells as they are (text)
         headers = next(rows)
         at = {h: i for i, h in enumerate(headers)}
         name, gender, birth, cccd, phone = (
@@ -190,7 +191,9 @@ def main(path: str, url: str, same_rows: bool = False) -> int:
             else:
                 members.write("\t".join(member) + "\n")
             count += 1
-        copies = [(members, ("id", *COLUMNS) if same_rows else COLUMNS, "members_member")]
+        copies: list[tuple[io.StringIO, tuple[str, ...], str]] = [
+            (members, ("id", *COLUMNS) if same_rows else COLUMNS, "members_member")
+        ]
         if same_rows:
             copies += [
                 (placements, PLACEMENT_COLUMNS, "members_placement"),

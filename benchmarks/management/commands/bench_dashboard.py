@@ -178,7 +178,9 @@ class Command(BaseCommand):
         dashboard = federation_dashboard(federation, period, today)
         # The unit of median size by members: a typical district dashboard.
         by_size = sorted(dashboard.rows, key=lambda row: row.figures.members_total)
-        unit = DistrictUnion.objects.get(pk=by_size[len(by_size) // 2].unit_id)
+        median_id = by_size[len(by_size) // 2].unit_id
+        assert median_id is not None  # a unit's row, not a total
+        unit = DistrictUnion.objects.get(pk=median_id)
 
         def get(url: str):
             def call():
@@ -260,7 +262,7 @@ class Command(BaseCommand):
 
             return call
 
-        params = {"federation": federation.pk, "year": year}
+        params: dict[str, object] = {"federation": federation.pk, "year": year}
         params.update(start=date(year, 1, 1), end=date(year, 12, 31))
         return {
             "federation_page": get(f"/?year={year}"),
@@ -281,7 +283,9 @@ class Command(BaseCommand):
             call_command("migrate", verbosity=0, interactive=False)
             calls[name] = self._page_calls()
             members[name] = Member.objects.count()
-        times = {name: {key: [] for key in calls[name]} for name in calls}
+        times: dict[str, dict[str, list[float]]] = {
+            name: {key: [] for key in calls[name]} for name in calls
+        }
         blocks = 5
         per_block = max(1, -(-repeat // blocks))
         with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):

@@ -24,7 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -118,7 +120,7 @@ class Command(BaseCommand):
 
     # ----- helpers -----------------------------------------------------------------------
     @staticmethod
-    def _url(db: dict, name: str) -> str:
+    def _url(db: Mapping[str, Any], name: str) -> str:
         auth = quote(db.get("USER") or "postgres")
         if db.get("PASSWORD"):
             auth += ":" + quote(db["PASSWORD"])
@@ -130,7 +132,7 @@ class Command(BaseCommand):
 
         return psycopg2.connect(url.replace("postgres://", "postgresql://", 1))
 
-    def _create_database(self, db: dict, name: str) -> None:
+    def _create_database(self, db: Mapping[str, Any], name: str) -> None:
         connection = self._connect(self._url(db, db["NAME"]))
         connection.autocommit = True
         with connection.cursor() as cursor:

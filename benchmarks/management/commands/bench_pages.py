@@ -17,6 +17,7 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -35,8 +36,9 @@ class _Rollback(Exception):
     pass
 
 
-def _median_ms(action: Callable[[], object], repeat: int) -> tuple[float, object]:
-    times, result = [], None
+def _median_ms[T](action: Callable[[], T], repeat: int) -> tuple[float, T]:
+    times: list[float] = []
+    result: T
     for _ in range(repeat):
         started = time.perf_counter()
         result = action()
@@ -102,6 +104,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         grassroots = GrassrootsUnion.objects.filter(district_union=self.unit).order_by("pk")[0]
         member = Member.objects.filter(grassroots=grassroots, left_on__isnull=True).first()
+        assert member is not None  # the demo's CĐCS has members
         year = f"?year={today.year}&period=nam"
         pages = [
             ("thanhpho", "bảng tiến độ LĐLĐ", "/"),
@@ -151,7 +154,7 @@ class Command(BaseCommand):
         for who, label, url in pages:
             client = clients.setdefault(who, self.client(who))
             client.get(url)  # warm-up (template and query caches)
-            ms, response = _median_ms(lambda c=client, u=url: c.get(u), repeat)
+            ms, response = _median_ms(partial(client.get, url), repeat)
             yield label, "page", ms, response.status_code
 
     def _save(self, action: Callable[[], object]) -> object:
@@ -177,6 +180,7 @@ class Command(BaseCommand):
             .order_by("pk")[:2]
         )
         member = Member.objects.filter(grassroots=grassroots[0], left_on__isnull=True).first()
+        assert member is not None  # the demo's CĐCS has members
 
         def found():
             return officer.post(
@@ -242,7 +246,7 @@ class Command(BaseCommand):
             ("ra khỏi tổ chức", leave),
             ("nhập 20 đoàn viên (tải lên + xác nhận)", import_members),
         ):
-            ms, response = _median_ms(lambda action=action: self._save(action), repeat)
+            ms, response = _median_ms(partial(self._save, action), repeat)
             status = getattr(response, "status_code", "?")
             if status != 302:
                 status = f"{status} (không chuyển trang: thao tác không thành công?)"
