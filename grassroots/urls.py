@@ -5,7 +5,6 @@ from django.urls import path
 
 from . import exports, targets, views
 
-
 urlpatterns = [
     path("xuat.<str:fmt>", exports.GrassrootsExportView.as_view(), name="grassroots-export"),
     path("them/", views.GrassrootsCreateView.as_view(), name="grassroots-create"),
