@@ -165,7 +165,6 @@ class EnterpriseImport(Processor):
                 "ward_code", "district_union_id"
             )
         }
-        self.seen: dict[str, int] = {}
         self.writer = TableWriter(Enterprise)
         self.new_ids: list[int] = []
         self.scope_hint = " trong phạm vi của bạn" if self.scope.is_district else ""
@@ -300,12 +299,8 @@ class EnterpriseImport(Processor):
         parsed = []
         for number, values in rows:
             record, key = self.parse(number, values)
-            if key:
-                first = self.seen.get(key)
-                if first is not None:
-                    self.error(number, "tax_code", f"Mã số thuế {key} trùng với dòng {first}.")
-                    continue
-                self.seen[key] = number
+            if key and not self.first_row(number, key, "tax_code", f"Mã số thuế {key}"):
+                continue
             if record is not None:
                 parsed.append((number, record))
         plan = {"new": [], "updates": []}
