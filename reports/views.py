@@ -23,6 +23,7 @@ from members.models import AccessLog, access_log_record
 from unionportal.text import parse_id
 
 from . import charts, exports
+from .summary import federation_summary
 from .drilldown import DRILLS, DrillKind, drill_queryset
 from .periods import PERIOD_CHOICES, Period, PeriodError, period_parse
 from .progress import Band
@@ -297,6 +298,9 @@ def _federation_context(request, dashboard: FederationDashboard, choices, sort, 
         "notice": notice,
         "legend": LEGEND,
         "share": dashboard.units_total.share,
+        "summary": federation_summary(
+            dashboard.federation_total or dashboard.units_total, dashboard.rows
+        ),
         "export_links": _export_links(request),
         "national_url": (
             f"{reverse('progress-national')}?{urlencode(period.params())}"
