@@ -95,9 +95,7 @@ def federation_summary(
     total: ProgressRow, rows: Iterable[ProgressRow], length: int = LIST_LENGTH
 ) -> Summary:
     """Headlines of `total`; the `length` units furthest behind and furthest ahead of `rows`."""
-    headlines = [
-        Headline(key, title, noun, getattr(total, key)) for key, title, noun in INDICATORS
-    ]
+    headlines = [Headline(key, title, noun, getattr(total, key)) for key, title, noun in INDICATORS]
     behind: list[Standing] = []
     ahead: list[Standing] = []
     for row in rows:

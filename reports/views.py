@@ -23,7 +23,6 @@ from members.models import AccessLog, access_log_record
 from unionportal.text import parse_id
 
 from . import charts, exports
-from .summary import federation_summary
 from .drilldown import DRILLS, DrillKind, drill_queryset
 from .periods import PERIOD_CHOICES, Period, PeriodError, period_parse
 from .progress import Band
@@ -37,6 +36,7 @@ from .selectors import (
     federation_dashboard,
     national_dashboard,
 )
+from .summary import federation_summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEGEND = [Band.DONE, Band.ON_TRACK, Band.BEHIND, Band.NO_TARGET]
