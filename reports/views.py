@@ -24,6 +24,7 @@ from unionportal.text import parse_id
 
 from . import charts, exports
 from .drilldown import DRILLS, DrillKind, drill_queryset
+from .paging import pager_for
 from .periods import PERIOD_CHOICES, Period, PeriodError, period_parse
 from .progress import Band
 from .selectors import (
@@ -40,6 +41,7 @@ from .summary import federation_summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEGEND = [Band.DONE, Band.ON_TRACK, Band.BEHIND, Band.NO_TARGET]
+GRASSROOTS_PER_PAGE = 25
 
 
 def _today():
@@ -388,13 +390,18 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
             }
         )
     unit_links = LinkMaker(period).figures(unit_id=unit.pk)
+    # The CĐCS table in pages (a unit has up to ~300): the lines are already computed, so a
+    # page is a slice, not a query.
+    grassroots_page = Paginator(dashboard.grassroots, GRASSROOTS_PER_PAGE).get_page(
+        request.GET.get("cdcs_page")
+    )
     grassroots = [
         {
             "line": line,
             "members_url": f"{unit_links['members_total']}&cdcs={line.grassroots.pk}",
             "admitted_url": f"{unit_links['new_members']}&cdcs={line.grassroots.pk}",
         }
-        for line in dashboard.grassroots
+        for line in grassroots_page.object_list
     ]
     federation_url = ""
     if scope_for(request.user).kind in (ScopeKind.FEDERATION, ScopeKind.NATIONAL, ScopeKind.ALL):
@@ -413,6 +420,8 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         "quarters": quarters,
         "months": months,
         "grassroots": grassroots,
+        "grassroots_count": len(dashboard.grassroots),
+        "grassroots_pager": pager_for(request.GET, grassroots_page, "cdcs_page", "#cdcs"),
         "legend": LEGEND,
         "share": dashboard.row.share,
         "export_links": _export_links(request),
