@@ -125,11 +125,6 @@ class DistrictUnion(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def short_label(self) -> str:
-        """The name for wide tables: the stored short name, or the rule's."""
-        return self.short_name or short_name_for(self.name)
-
     def save(self, *args, **kwargs) -> None:
         """A new unit belongs to its federation from its founding (or from always)."""
         adding = self._state.adding
@@ -140,6 +135,11 @@ class DistrictUnion(models.Model):
                 federation_id=self.federation_id,
                 valid_from=self.founded_on or EARLIEST,
             )
+
+    @property
+    def short_label(self) -> str:
+        """The name for wide tables: the stored short name, or the rule's."""
+        return self.short_name or short_name_for(self.name)
 
     @property
     def is_direct(self) -> bool:
