@@ -91,7 +91,7 @@ def _standings(row: ProgressRow) -> list[Standing]:
     return result
 
 
-def federation_summary(
+def progress_summary(
     total: ProgressRow, rows: Iterable[ProgressRow], length: int = LIST_LENGTH
 ) -> Summary:
     """Headlines of `total`; the `length` units furthest behind and furthest ahead of `rows`."""

@@ -39,7 +39,7 @@ from .selectors import (
     federation_dashboard,
     national_dashboard,
 )
-from .summary import federation_summary
+from .summary import progress_summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEGEND = [Band.DONE, Band.ON_TRACK, Band.BEHIND, Band.NO_TARGET]
@@ -337,7 +337,7 @@ def _federation_context(request, dashboard: FederationDashboard, choices, sort, 
         "notice": notice,
         "legend": LEGEND,
         "share": dashboard.units_total.share,
-        "summary": federation_summary(
+        "summary": progress_summary(
             dashboard.federation_total or dashboard.units_total, dashboard.rows
         ),
         "export_links": _export_links(request),
@@ -461,6 +461,7 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         "grassroots_pager": pager_for(request.GET, grassroots_page, "cdcs_page", "#cdcs"),
         "legend": LEGEND,
         "share": dashboard.row.share,
+        "summary": progress_summary(dashboard.row, []),
         "export_links": _export_links(request),
         "text": exports.district_text(dashboard),
         "chart": charts.cumulative_chart(

@@ -6,7 +6,7 @@ import pytest
 
 from reports.progress import Band
 from reports.selectors import ProgressRow, Targets, UnitFigures
-from reports.summary import federation_summary
+from reports.summary import progress_summary
 
 
 def _row(code, new_members, target, share="0.5", grassroots=0, grassroots_target=None):
@@ -22,7 +22,7 @@ def _row(code, new_members, target, share="0.5", grassroots=0, grassroots_target
 
 def test_headlines_are_the_totals_three_indicators_against_the_elapsed_share():
     total = _row("T", 589, 1450, share="0.75")
-    summary = federation_summary(total, [])
+    summary = progress_summary(total, [])
     assert [h.key for h in summary.headlines] == [
         "new_members",
         "new_grassroots",
@@ -37,7 +37,7 @@ def test_headlines_are_the_totals_three_indicators_against_the_elapsed_share():
 
 
 def test_over_100_percent_fills_the_bar_but_the_figure_is_not_capped():
-    summary = federation_summary(_row("T", 30, 20), [])
+    summary = progress_summary(_row("T", 30, 20), [])
     assert summary.headlines[0].bar == 100
     assert summary.headlines[0].progress.percent_text == "150%"
 
@@ -54,7 +54,7 @@ def test_behind_and_ahead_use_the_units_own_elapsed_share():
         # Ahead on members but behind on CĐCS: behind, ranked by its worst indicator.
         _row("MIX", 90, 100, grassroots=0, grassroots_target=4),
     ]
-    summary = federation_summary(_row("T", 0, None), rows)
+    summary = progress_summary(_row("T", 0, None), rows)
     assert [s.row.code for s in summary.behind] == ["MIX", "SLOW", "LATE"]
     assert summary.behind[0].title == "Thành lập CĐCS mới"
     assert summary.behind[1].gap_text == "-40 điểm %"
@@ -64,7 +64,7 @@ def test_behind_and_ahead_use_the_units_own_elapsed_share():
 
 def test_lists_are_short():
     rows = [_row(f"U{n}", n, 100) for n in range(20)]
-    summary = federation_summary(_row("T", 0, None), rows)
+    summary = progress_summary(_row("T", 0, None), rows)
     assert len(summary.behind) == 5
     assert summary.behind[0].row.code == "U0"
 
