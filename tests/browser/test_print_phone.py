@@ -114,3 +114,17 @@ def test_officers_home_on_a_phone_leads_with_the_three_figures(page, small_org):
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 12 * PHONE["height"], f"{height} px tall"
     assert page.horizontal_overflow() == 0
+
+
+def test_unit_dashboard_tables_fit_the_screen_at_1366(page, small_org):  # noqa: F811
+    page.login("canbo_tx")
+    page.open("/")
+    for table in (".progress-quarters", ".progress-months"):
+        fit = page.locator(table).evaluate(
+            """t => ({scrolls: t.parentElement.scrollWidth > t.parentElement.clientWidth + 1,
+                      height: t.getBoundingClientRect().height,
+                      row: t.querySelector('tbody tr').getBoundingClientRect().height})"""
+        )
+        assert not fit["scrolls"], f"{table} scrolls sideways at 1366 px: {fit}"
+        assert fit["height"] < 768, f"{table} is taller than the screen: {fit['height']}"
+        assert fit["row"] < 40, f"{table} rows wrap: {fit['row']} px"
