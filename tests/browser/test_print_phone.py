@@ -128,3 +128,14 @@ def test_unit_dashboard_tables_fit_the_screen_at_1366(page, small_org):  # noqa:
         assert not fit["scrolls"], f"{table} scrolls sideways at 1366 px: {fit}"
         assert fit["height"] < 768, f"{table} is taller than the screen: {fit['height']}"
         assert fit["row"] < 40, f"{table} rows wrap: {fit['row']} px"
+
+
+def test_a_drill_down_list_on_a_phone_keeps_its_rows_short(page, small_org):  # noqa: F811
+    page.set_viewport_size(PHONE)
+    page.login("vanphong")
+    page.open(f"/tien-do/chi-tiet/doan-vien-moi/?unit={small_org['unit']}&year={YEAR}")
+    heights = page.locator(".drill-table tbody tr").evaluate_all(
+        "rows => rows.map(r => r.getBoundingClientRect().height)"
+    )
+    assert len(heights) == 6 and max(heights) < 80, heights  # 2 lines, not 7
+    assert page.horizontal_overflow() == 0
