@@ -102,11 +102,11 @@ def drill_export(request, kind: DrillKind, rows: QuerySet, period: Period, where
         filters["cccd"] = "full" if full else "masked"
         headers, data = _member_rows(kind, rows, full)
         text_columns, date_columns = ["Số CCCD", "Mã CĐCS"], ["Ngày sinh", headers[7]]
-        widths = {"Họ và tên": 28, "Số CCCD": 16, "CĐCS": 40, "Đơn vị tính": 30}
+        widths: dict[str, float] = {"Họ và tên": 28, "Số CCCD": 16, "CĐCS": 40, "Đơn vị tính": 30}
     else:
         headers, data = _grassroots_rows(rows)
         text_columns, date_columns = ["Mã"], ["Ngày thành lập"]
-        widths = {"Tên CĐCS": 44, "Đơn vị tính": 30, "Khu vực": 18}
+        widths = {"Tên CĐCS": 44.0, "Đơn vị tính": 30.0, "Khu vực": 18.0}
     access_log_record(
         request,
         AccessLog.Action.EXPORT,

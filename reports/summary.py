@@ -79,7 +79,9 @@ class Summary:
 
 
 def _gap(progress: Progress) -> Decimal:
-    return progress.percent - progress.expected_share * 100
+    """Percentage points against even progress (called only with a target, so a percent)."""
+    pct = progress.percent if progress.percent is not None else Decimal(0)
+    return pct - progress.expected_share * 100
 
 
 def _standings(row: ProgressRow) -> list[Standing]:
