@@ -31,6 +31,8 @@ _PHRASES = [
     ("Khu công nghiệp và chế xuất", "KCN-CX"),
     ("Khu công nghiệp", "KCN"),
     ("Khu kinh tế", "KKT"),
+    ("Liên đoàn Lao động", "LĐLĐ"),
+    ("LĐLĐ thành phố", "LĐLĐ TP."),
 ]
 
 

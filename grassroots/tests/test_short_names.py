@@ -18,7 +18,11 @@ from tests.factories import DistrictUnionFactory
         ("Công đoàn các Khu công nghiệp và chế xuất Hà Nội", "CĐ các KCN-CX Hà Nội"),
         ("Công đoàn phường Thanh Xuân", "CĐ P. Thanh Xuân"),
         ("Công đoàn xã Sóc Sơn", "CĐ X. Sóc Sơn"),
-        ("CĐCS trực thuộc LĐLĐ thành phố Hà Nội", "CĐCS trực thuộc LĐLĐ thành phố Hà Nội"),
+        ("CĐCS trực thuộc LĐLĐ thành phố Hà Nội", "CĐCS trực thuộc LĐLĐ TP. Hà Nội"),
+        (
+            "CĐCS trực thuộc Liên đoàn Lao động tỉnh Quảng Ninh",
+            "CĐCS trực thuộc LĐLĐ tỉnh Quảng Ninh",
+        ),
         ("  LĐLĐ   quận  Tây Hồ ", "Q. Tây Hồ"),
     ],
 )
