@@ -22,6 +22,12 @@ INDICATORS = (
     ("new_grassroots", "Thành lập CĐCS mới", "CĐCS"),
     ("new_grassroots_25plus", "CĐCS mới từ 25 lao động trở lên", "CĐCS"),
 )
+# How a list line says what the unit did: "kết nạp 589/1.450 đoàn viên".
+_PHRASES = {
+    "new_members": "kết nạp {} đoàn viên",
+    "new_grassroots": "thành lập {} CĐCS",
+    "new_grassroots_25plus": "thành lập {} CĐCS từ 25 lao động trở lên",
+}
 LIST_LENGTH = 5
 
 
@@ -51,10 +57,16 @@ class Standing:
     """A unit in the behind/ahead lists, with the indicator that decides its place."""
 
     row: ProgressRow
+    key: str
     title: str
-    noun: str
     progress: Progress
     gap: Decimal  # percentage points against even progress (negative: behind)
+
+    @property
+    def text(self) -> str:
+        """`kết nạp 589/1.450 đoàn viên, 40,62%`."""
+        done = _PHRASES[self.key].format(self.progress.fraction_text())
+        return f"{done}, {self.progress.percent_text}"
 
     @property
     def gap_text(self) -> str:
@@ -86,10 +98,10 @@ def _gap(progress: Progress) -> Decimal:
 
 def _standings(row: ProgressRow) -> list[Standing]:
     result = []
-    for key, title, noun in INDICATORS:
+    for key, title, _noun in INDICATORS:
         progress = getattr(row, key)
         if progress.has_target:
-            result.append(Standing(row, title, noun, progress, _gap(progress)))
+            result.append(Standing(row, key, title, progress, _gap(progress)))
     return result
 
 

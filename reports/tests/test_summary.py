@@ -57,6 +57,8 @@ def test_behind_and_ahead_use_the_units_own_elapsed_share():
     summary = progress_summary(_row("T", 0, None), rows)
     assert [s.row.code for s in summary.behind] == ["MIX", "SLOW", "LATE"]
     assert summary.behind[0].title == "Thành lập CĐCS mới"
+    assert summary.behind[0].text == "thành lập 0/4 CĐCS, 0%"
+    assert summary.behind[1].text == "kết nạp 10/100 đoàn viên, 10%"
     assert summary.behind[1].gap_text == "-40 điểm %"
     assert [s.row.code for s in summary.ahead] == ["FAST", "NEW", "EVEN"]
     assert summary.ahead[0].gap_text == "+40 điểm %"
@@ -80,3 +82,4 @@ def test_federation_page_leads_with_the_summary(counted, login):
     # A: 5/10 members at year end is behind; B has no target, in neither list.
     behind = html[html.index("summary-behind") :]
     assert f'data-unit="{counted.a.code}"' in behind.split("</ol>")[0]
+    assert "kết nạp 5/10 đoàn viên, 50% (đúng tiến độ: 100%; -50 điểm %)" in behind
