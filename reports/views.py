@@ -24,7 +24,14 @@ from unionportal.text import parse_id
 
 from . import charts, exports
 from .drilldown import DRILLS, DrillKind, drill_queryset
-from .periods import PERIOD_CHOICES, Period, PeriodError, period_parse
+from .periods import (
+    CURRENT_TREE_VALUE,
+    PERIOD_CHOICES,
+    TREE_PARAM,
+    Period,
+    PeriodError,
+    period_parse,
+)
 from .progress import Band
 from .selectors import (
     DEFAULT_SORT,
@@ -268,6 +275,16 @@ class FederationDashboardView:
         )
 
 
+def _tree_links(request) -> dict:
+    """The toggle between the two views, keeping every other parameter."""
+    as_it_was, current = request.GET.copy(), request.GET.copy()
+    for params in (as_it_was, current):
+        params.pop(TREE_PARAM, None)
+        params.pop("export", None)
+    current[TREE_PARAM] = CURRENT_TREE_VALUE
+    return {"as_it_was": f"?{as_it_was.urlencode()}", "current": f"?{current.urlencode()}"}
+
+
 def _export_links(request) -> dict:
     links = {}
     for kind in ("xlsx", "txt"):
@@ -298,6 +315,7 @@ def _federation_context(request, dashboard: FederationDashboard, choices, sort, 
         "legend": LEGEND,
         "share": dashboard.units_total.share,
         "export_links": _export_links(request),
+        "tree_links": _tree_links(request),
         "national_url": (
             f"{reverse('progress-national')}?{urlencode(period.params())}"
             if scope_for(request.user).sees_federations
@@ -317,6 +335,7 @@ def _form_values(request, period: Period) -> dict:
         "period": period.kind,
         "as_of": period.as_of.strftime("%d/%m/%Y") if period.as_of else "",
         "sort": request.GET.get("sort", ""),
+        "tree": CURRENT_TREE_VALUE if period.current_tree else "",
     }
 
 
@@ -365,7 +384,10 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         links = {}
         if quarter.period is not None:
             to_quarter_end = Period(
-                period.year, "nam", min(quarter.period.end, period.year_to_date_end)
+                period.year,
+                "nam",
+                min(quarter.period.end, period.year_to_date_end),
+                period.current_tree,
             )
             links = {
                 "quarter": LinkMaker(quarter.period).figures(unit_id=unit.pk),
@@ -374,8 +396,15 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         quarters.append({"quarter": quarter, "links": links})
     months = []
     for point in dashboard.months:
-        month_period = Period(period.year, f"thang-{point.month}", period.as_of)
-        to_month_end = Period(period.year, "nam", min(month_period.end, period.year_to_date_end))
+        month_period = Period(
+            period.year, f"thang-{point.month}", period.as_of, period.current_tree
+        )
+        to_month_end = Period(
+            period.year,
+            "nam",
+            min(month_period.end, period.year_to_date_end),
+            period.current_tree,
+        )
         months.append(
             {
                 "point": point,
@@ -412,6 +441,7 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         "legend": LEGEND,
         "share": dashboard.row.share,
         "export_links": _export_links(request),
+        "tree_links": _tree_links(request),
         "text": exports.district_text(dashboard),
         "chart": charts.cumulative_chart(
             dashboard.months,
@@ -464,7 +494,7 @@ class DrillDownView(View):
             # A subquery, not a list: the count and the page stay one query each.
             unit_ids = units.filter(federation=federation).values("pk")
             where = federation.name
-        rows = drill_queryset(drill, unit_ids, period, by_entry=unit is None)
+        rows = drill_queryset(drill, unit_ids, period, by_entry=unit is None, today=_today())
         grassroots = None
         if grassroots_id is not None:
             # Only a CĐCS that was ever in these units: no names of others' CĐCS by id.
