@@ -462,3 +462,42 @@ def test_officers_do_not_import_targets(tmp_path, users):
     assert messages(targets(tmp_path, [["TX", 2025, 1, 1, 1]], user=users.officer_a)) == [
         (None, "", "Bạn không có quyền nhập loại dữ liệu này.")
     ]
+
+
+def test_targets_across_a_reform_part_of_the_year(tmp_path, org, users):
+    from grassroots.restructuring import unit_end, units_found
+
+    unit_end(org.unit_a, date(2025, 6, 30), to_federation=True)
+    units_found(
+        org.federation,
+        [("P1", "Công đoàn phường Một", DistrictUnion.Kind.COMMUNE)],
+        date(2025, 10, 1),
+    )
+    outcome = targets(
+        tmp_path,
+        [
+            ["TX", 2025, 3000, 10, 5],  # the ended unit keeps its year's targets
+            ["P1", 2025, 400, 2, 1],  # the new unit gets the rest of the year
+            ["HN", 2025, 9000, 30, 10],  # the federation's own
+            ["P1", 2024, 400, 2, 1],
+            ["TX", 2026, 3000, 10, 5],
+        ],
+        user=users.admin,
+        commit=False,
+    )
+    assert messages(outcome) == [
+        (5, "Mã đơn vị", "Đơn vị P1 thành lập ngày 01/10/2025: không có chỉ tiêu năm 2024."),
+        (
+            6,
+            "Mã đơn vị",
+            "Đơn vị TX đã kết thúc hoạt động ngày 30/06/2025: không có chỉ tiêu năm 2026.",
+        ),
+    ]
+    fixed = targets(
+        tmp_path,
+        [["TX", 2025, 3000, 10, 5], ["P1", 2025, 400, 2, 1], ["HN", 2025, 9000, 30, 10]],
+        user=users.admin,
+    )
+    assert fixed.ok, messages(fixed)
+    assert AnnualTarget.objects.get(district_union__code="P1", year=2025).new_members == 400
+    assert AnnualTarget.objects.get(federation__code="HN", year=2025).new_members == 9000
