@@ -42,7 +42,7 @@ from grassroots.models import DistrictUnion, Federation, UserRole
 from members.models import Member, Placement
 from reports.models import UnitDayStat
 from reports.periods import Period
-from reports.selectors import federation_dashboard
+from reports.selectors import federation_dashboard, national_dashboard
 
 
 def vn(number: float, decimals: int = 0) -> str:
@@ -375,7 +375,11 @@ class Command(BaseCommand):
                     response = client.get(url)
                 if response.status_code != 200:
                     raise CommandError(f"{url}: HTTP {response.status_code}")
-                rows = len(response.context["lines"])
+                rows = len(
+                    national_dashboard(
+                        Federation.objects.all(), Period(year, "nam"), timezone.localdate()
+                    ).rows
+                )
                 times = bench.timed(lambda: client.get(url), repeat)
         finally:
             DistrictUnion.objects.filter(pk__in=[u.pk for u in units]).update(
