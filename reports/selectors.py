@@ -196,6 +196,12 @@ class ProgressRow:
     is_direct: bool = False  # the CĐCS the federation manages directly
     last_day: date | None = None  # for a unit that left before the period's end: its stock day
     last_year: UnitFigures | None = None  # "cùng kỳ năm trước" (the view on today's tree)
+    short_name: str = ""  # "Q. Thanh Xuân" for wide tables; the full `name` on hover, in exports
+
+    @property
+    def label(self) -> str:
+        """The name shown in a table cell: the short name when there is one."""
+        return self.short_name or self.name
 
     @cached_property
     def new_members(self) -> Progress:
@@ -382,6 +388,7 @@ def federation_dashboard(
             "valid_to",
             "district_union__code",
             "district_union__name",
+            "district_union__short_name",
             "district_union__kind",
             "district_union__founded_on",
             "district_union__ended_on",
@@ -405,6 +412,7 @@ def federation_dashboard(
             note=_window_note(windows[pk], units[pk]),
             is_direct=units[pk].kind == DistrictUnion.Kind.DIRECT,
             last_day=windows[pk][-1].last if windows[pk][-1].ends_early else None,
+            short_name=units[pk].short_label,
         )
         for pk in ids
     ]

@@ -66,7 +66,6 @@ class UnitImport(Processor):
             return False, None
 
     def check_chunk(self, rows):
-        seen: dict[str, int] = {}
         parsed = []
         self.dates: dict[int, tuple[date | None, date | None, date | None]] = {}
         national = national_code().upper()
@@ -96,11 +95,8 @@ class UnitImport(Processor):
             self.dates[number] = (founded, ended, effective)
             if not self.required_text(number, "code", key, "mã đơn vị", 20):
                 ok = False
-            elif key in seen:
-                self.error(number, "code", f"Mã đơn vị {key} trùng với dòng {seen[key]}.")
+            elif not self.first_row(number, key, "code", f"Mã đơn vị {key}"):
                 continue
-            else:
-                seen[key] = number
             if not self.required_text(number, "name", name, "tên đơn vị", 200):
                 ok = False
             kind = None
