@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg2
@@ -33,12 +33,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
+from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from benchmarks import dashboard_data as bench
-from grassroots.models import DistrictUnion, Federation, UserRole
+from grassroots.models import Affiliation, DistrictUnion, Federation, UserRole
 from members.models import Member, Placement
 from reports.models import UnitDayStat
 from reports.periods import Period
@@ -255,10 +256,6 @@ class Command(BaseCommand):
         self._print(results, unit, dashboard)
         return results
 
-    def _reform_year(self) -> int:
-        today = timezone.localdate()
-        return today.year if today >= date(today.year, 10, 2) else today.year - 1
-
     def _reform(self, repeat: int) -> dict:
         """The federation page of a year before and after a reform in it (then undone)."""
         from grassroots.models import GrassrootsUnion
@@ -271,8 +268,19 @@ class Command(BaseCommand):
             restructuring_undo,
         )
 
-        year = self._reform_year()
+        # The synthetic CĐCS are founded and moved up to today: the reform is dated just before
+        # today (a unit ends 10 days ago, the wards take over 3 days ago) and ends the units
+        # none of whose CĐCS changed after that day (a plan refuses a date before a CĐCS's last
+        # change), up to half of them.
+        today = timezone.localdate()
+        last_day, wards_from = today - timedelta(days=10), today - timedelta(days=3)
+        year = today.year
         federation = Federation.objects.get(code="BENCH")
+        busy = set(
+            Affiliation.objects.filter(
+                Q(valid_from__gt=last_day) | Q(valid_to__gt=last_day)
+            ).values_list("district_union_id", flat=True)
+        )
         client = Client()
         client.force_login(self._staff(federation))
         urls = {"year": f"/?year={year}", "current_tree": f"/?year={year}&co-cau=hien-nay"}
@@ -290,8 +298,11 @@ class Command(BaseCommand):
             .exclude(kind=DistrictUnion.Kind.DIRECT)
             .order_by("pk")
         )
-        ending = units[: len(units) // 2]
-        last_day, wards_from = date(year, 6, 30), date(year, 10, 1)
+        ending = [u for u in units if u.pk not in busy][: len(units) // 2]
+        if not ending:
+            raise CommandError(
+                "Không có đơn vị nào để kết thúc: mọi đơn vị có CĐCS thay đổi sau đó."
+            )
         started = time.perf_counter()
         ended = plan_apply(
             Plan(
