@@ -29,7 +29,14 @@ from . import charts, exports, report_form
 from .drill_exports import drill_export
 from .drilldown import DRILLS, DrillKind, drill_queryset
 from .paging import pager_for
-from .periods import PERIOD_CHOICES, Period, PeriodError, period_parse
+from .periods import (
+    CURRENT_TREE_VALUE,
+    PERIOD_CHOICES,
+    TREE_PARAM,
+    Period,
+    PeriodError,
+    period_parse,
+)
 from .progress import Band
 from .selectors import (
     DEFAULT_SORT,
@@ -317,6 +324,16 @@ class FederationDashboardView:
         )
 
 
+def _tree_links(request) -> dict:
+    """The toggle between the two views, keeping every other parameter."""
+    as_it_was, current = request.GET.copy(), request.GET.copy()
+    for params in (as_it_was, current):
+        params.pop(TREE_PARAM, None)
+        params.pop("export", None)
+    current[TREE_PARAM] = CURRENT_TREE_VALUE
+    return {"as_it_was": f"?{as_it_was.urlencode()}", "current": f"?{current.urlencode()}"}
+
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -363,6 +380,7 @@ def _federation_context(request, dashboard: FederationDashboard, choices, sort, 
             dashboard.federation_total or dashboard.units_total, dashboard.rows
         ),
         "export_links": _export_links(request),
+        "tree_links": _tree_links(request),
         "national_url": (
             f"{reverse('progress-national')}?{urlencode(period.params())}"
             if scope_for(request.user).sees_federations
@@ -382,6 +400,7 @@ def _form_values(request, period: Period) -> dict:
         "period": period.kind,
         "as_of": period.as_of.strftime("%d/%m/%Y") if period.as_of else "",
         "sort": request.GET.get("sort", ""),
+        "tree": CURRENT_TREE_VALUE if period.current_tree else "",
     }
 
 
@@ -439,7 +458,10 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         links = {}
         if quarter.period is not None:
             to_quarter_end = Period(
-                period.year, "nam", min(quarter.period.end, period.year_to_date_end)
+                period.year,
+                "nam",
+                min(quarter.period.end, period.year_to_date_end),
+                period.current_tree,
             )
             links = {
                 "quarter": LinkMaker(quarter.period).figures(unit_id=unit.pk),
@@ -448,8 +470,15 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         quarters.append({"quarter": quarter, "links": links})
     months = []
     for point in dashboard.months:
-        month_period = Period(period.year, f"thang-{point.month}", period.as_of)
-        to_month_end = Period(period.year, "nam", min(month_period.end, period.year_to_date_end))
+        month_period = Period(
+            period.year, f"thang-{point.month}", period.as_of, period.current_tree
+        )
+        to_month_end = Period(
+            period.year,
+            "nam",
+            min(month_period.end, period.year_to_date_end),
+            period.current_tree,
+        )
         months.append(
             {
                 "point": point,
@@ -494,6 +523,7 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         "share": dashboard.row.share,
         "summary": progress_summary(dashboard.row, []),
         "export_links": _export_links(request),
+        "tree_links": _tree_links(request),
         "text": exports.district_text(dashboard),
         "chart": charts.cumulative_chart(
             dashboard.months,
@@ -549,7 +579,7 @@ class DrillDownView(View):
             # (cast: the plugin does not take a values() queryset as an `__in` subquery.)
             unit_ids = cast(QuerySet[Any, Any], units.filter(federation=federation).values("pk"))
             where = federation.name
-        rows = drill_queryset(drill, unit_ids, period, by_entry=unit is None)
+        rows = drill_queryset(drill, unit_ids, period, by_entry=unit is None, today=_today())
         grassroots = None
         if grassroots_id is not None:
             # Only a CĐCS that was ever in these units: no names of others' CĐCS by id.
