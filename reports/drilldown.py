@@ -161,12 +161,14 @@ def _drill_current_tree(kind: DrillKind, ids, start: date, end: date, today: dat
         return qs.annotate(unit_name=F(f"{prefix}__district_union__name"))
     grassroots = GrassrootsUnion.objects.filter(_in_units_on(AFF, ids, today))
     if kind in (DrillKind.NEW_GRASSROOTS, DrillKind.NEW_GRASSROOTS_25PLUS):
-        qs = grassroots.filter(founded_on__range=(start, end)).order_by("founded_on", "name", "pk")
+        units = grassroots.filter(founded_on__range=(start, end)).order_by(
+            "founded_on", "name", "pk"
+        )
         if kind is DrillKind.NEW_GRASSROOTS_25PLUS:
-            qs = qs.filter(workers__gte=WORKERS_THRESHOLD)
+            units = units.filter(workers__gte=WORKERS_THRESHOLD)
     else:
-        qs = grassroots.filter(founded_on__lte=end).filter(
+        units = grassroots.filter(founded_on__lte=end).filter(
             Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=end)
         )
-        qs = qs.order_by("name", "pk")
-    return qs.annotate(unit_name=F(f"{AFF}__district_union__name"))
+        units = units.order_by("name", "pk")
+    return units.annotate(unit_name=F(f"{AFF}__district_union__name"))

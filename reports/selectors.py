@@ -488,7 +488,7 @@ def federation_dashboard_current_tree(
         for pk, unit in units.items()
     ]
     total = sum((row.figures for row in rows), UnitFigures())
-    last_year = sum((row.last_year for row in rows), UnitFigures())
+    last_year = sum((row.last_year or UnitFigures() for row in rows), UnitFigures())  # all set
     units_total = ProgressRow(
         federation.code,
         "Cộng các đơn vị",

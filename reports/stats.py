@@ -349,7 +349,9 @@ def _insert_grassroots_rows(rows: list[tuple]) -> None:
     if not rows:
         return
     if is_postgresql():
-        columns = [GrassrootsDayStat._meta.get_field(n).column for n in GRASSROOTS_ROW_FIELDS]
+        # Concrete fields, each with a column (the stubs allow relations and no column).
+        fields = (cast(Field, GrassrootsDayStat._meta.get_field(n)) for n in GRASSROOTS_ROW_FIELDS)
+        columns = [cast(str, field.column) for field in fields]
         copy_lines(
             GrassrootsDayStat._meta.db_table,
             columns,

@@ -96,11 +96,11 @@ class TargetImport(Processor):
                     ok = False
                 figures[key] = value
             if isinstance(unit, DistrictUnion) and year is not None:
-                problem = unit_year_problem(
+                outside = unit_year_problem(
                     f"Đơn vị {unit_code}", year, unit.founded_on, unit.ended_on
                 )
-                if problem:
-                    self.error(number, "unit_code", problem)
+                if outside:
+                    self.error(number, "unit_code", outside)
                     ok = False
             if (
                 unit is not None

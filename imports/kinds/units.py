@@ -18,7 +18,7 @@ transaction, so they are dated, recorded and reversible like any restructuring.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from grassroots.bulk import units_save_many
 from grassroots.models import DistrictUnion, Federation
@@ -182,7 +182,7 @@ class UnitImport(Processor):
                 )
                 continue
             old = union
-            fields = {"name": name}
+            fields: dict[str, Any] = {"name": name}
             if kind is not None or old is None:
                 fields["kind"] = kind or DistrictUnion.Kind.DISTRICT
             if old is None and founded:
@@ -198,7 +198,9 @@ class UnitImport(Processor):
                 )
                 continue
             if moves:
-                self.restructuring.transfers.append(UnitTransfer(key, parent, effective, number))
+                # (cast: a move without its effective day was refused with the parent above.)
+                on = cast(date, effective)
+                self.restructuring.transfers.append(UnitTransfer(key, parent, on, number))
             if ended and (old is None or old.ended_on != ended):
                 if old is None:
                     fields["ended_on"] = ended
@@ -222,9 +224,9 @@ class UnitImport(Processor):
             # Checked as a whole against today's tree (the units new in this file are not in
             # it yet: a move or an end is for a unit already registered).
             end_rows = {e.row for e in self.restructuring.end}
-            for problem in plan_check(self.restructuring, self.user).problems:
-                column = "ended_on" if problem.row in end_rows else "parent_code"
-                self.error(problem.row, column, problem.message)
+            for refused in plan_check(self.restructuring, self.user).problems:
+                column = "ended_on" if refused.row in end_rows else "parent_code"
+                self.error(refused.row, column, refused.message)
         plan["restructuring"] = self.restructuring
         return plan
 

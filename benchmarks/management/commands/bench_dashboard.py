@@ -26,6 +26,7 @@ import json
 import os
 import time
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 import psycopg2
@@ -290,7 +291,7 @@ class Command(BaseCommand):
         def timings() -> dict:
             with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
                 return {
-                    key: round(bench.median(bench.timed(lambda u=url: client.get(u), repeat)), 2)
+                    key: round(bench.median(bench.timed(partial(client.get, url), repeat)), 2)
                     for key, url in urls.items()
                 }
 
