@@ -143,7 +143,7 @@ class MemberRowReader:
             "joined_on": joined,
         }
         if "card_number" in self.optional:
-            record["card_number"] = card = text(raw_card)
+            record["card_number"] = card = digits_text(raw_card)
             if len(card) > 30:
                 error(number, "card_number", "Số thẻ đoàn viên dài quá 30 ký tự.")
                 ok = False

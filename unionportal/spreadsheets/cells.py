@@ -26,6 +26,8 @@ _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _TIME)
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
 _SPACES = re.compile(r"\s+")
+# A number written as float text by another program ("37068861168.0"): the ".0" is no digit.
+_FLOAT_TAIL = re.compile(r"(\d+)\.0+")
 
 
 class CellError(ValueError):
@@ -90,7 +92,13 @@ def digits_text(value: object) -> str:
     Excel may already have dropped the leading one; callers say so."""
     if isinstance(value, float) and value == int(value):
         return str(int(value))
-    return text(value)
+    result = text(value)
+    if result.endswith("0") and "." in result:
+        # "37068861168.0" is the number 37068861168 (11 digits), never "370688611680".
+        match = _FLOAT_TAIL.fullmatch(result)
+        if match:
+            return match.group(1)
+    return result
 
 
 def code(value: object) -> str:
