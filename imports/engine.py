@@ -292,6 +292,7 @@ def _run_chunks(
             flush()
     if chunk:
         flush()
+    outcome.notices.extend(table.notices())
     if skipped:
         outcome.notices.append(
             f"Bỏ qua {skipped} dòng không có giá trị ở cột nào cần nhập (chỉ có số thứ tự "

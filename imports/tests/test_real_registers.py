@@ -48,3 +48,121 @@ def test_float_text_cccd_loses_its_dot_zero_and_gets_the_eleven_digit_error(tmp_
     from members.models import Member
 
     assert Member.objects.get(cccd="001090000002").phone == "0912345678"
+
+
+# ----- 10: legacy fonts TCVN3 and VNI-Windows ------------------------------------------------
+
+
+def to_tcvn3(value: str) -> str:
+    from unionportal.spreadsheets.legacy import TCVN3_TABLE
+
+    back = {letter: chr(code) for code, letter in TCVN3_TABLE.items()}
+    return "".join(back.get(ch, ch) for ch in value)
+
+
+def to_vni(value: str) -> str:
+    from unionportal.spreadsheets.legacy import VNI_TABLE
+
+    back: dict[str, str] = {}
+    for key, letter in VNI_TABLE.items():  # the spelling a VNI keyboard writes: same case
+        if key == key.lower() or key == key.upper():
+            back.setdefault(letter, key)
+    return "".join(back.get(ch, ch) for ch in value)
+
+
+def legacy_xlsx(path, encode, font, rows, *, header_encoded=True):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([encode("DANH SÁCH ĐOÀN VIÊN CÔNG ĐOÀN")])
+    sheet.append([encode(h) if header_encoded else h for h in MEMBER_HEADERS])
+    for row in rows:
+        sheet.append([encode(v) if isinstance(v, str) else v for v in row])
+    for line in sheet.iter_rows():
+        for cell in line:
+            cell.font = Font(name=font)
+            if isinstance(cell.value, date):
+                cell.number_format = "DD/MM/YYYY"
+    workbook.save(path)
+    return path
+
+
+LEGACY_ROWS = [
+    ("Lương Thế Dũng", "Nam", "001090000001"),
+    ("Hoàng Thị Hường", "Nữ", "001190000002"),
+    ("Nguyễn Văn Quyết", "Nam", "001090000003"),
+]
+
+
+@pytest.mark.parametrize(
+    ("encode", "font", "name", "cells"),
+    [(to_tcvn3, ".VnTime", "TCVN3", 18), (to_vni, "VNI-Times", "VNI-Windows", 19)],
+)
+def test_a_register_typed_in_a_legacy_font_is_stored_in_unicode(
+    tmp_path, code, encode, font, name, cells
+):
+    assert to_tcvn3("Lương") == "L\xad¬ng"  # ư is the soft hyphen: never stripped first
+    rows = [
+        member_row(name=full, gender=gender, cccd=cccd, code=code, job="Công nhân")
+        for full, gender, cccd in LEGACY_ROWS
+    ]
+    outcome = run(legacy_xlsx(tmp_path / "dv.xlsx", encode, font, rows))
+    assert outcome.committed, messages(outcome)
+    # The title, the 11 headers, 3 names, one "Nữ" and 3 "Công nhân" ("Nam" is plain ASCII;
+    # "Lý do" is the same in TCVN3 and Unicode).
+    assert f"File dùng phông {name}: đã chuyển {cells} ô sang Unicode." in outcome.notices
+    from members.models import Member
+
+    stored = Member.objects.filter(cccd__in=[cccd for *_, cccd in LEGACY_ROWS])
+    assert sorted(stored.values_list("full_name", "gender", "occupation")) == [
+        ("Hoàng Thị Hường", "female", "Công nhân"),
+        ("Lương Thế Dũng", "male", "Công nhân"),
+        ("Nguyễn Văn Quyết", "male", "Công nhân"),
+    ]
+
+
+@pytest.mark.parametrize("encode", [to_tcvn3, to_vni])
+def test_legacy_names_under_unicode_headers_and_no_font_hint_in_a_csv(tmp_path, code, encode):
+    rows = [
+        member_row(name=encode(full), gender=encode(gender), cccd=cccd, code=code)
+        for full, gender, cccd in LEGACY_ROWS
+    ]
+    outcome = run(write_csv(tmp_path / "dv.csv", MEMBER_HEADERS, rows))
+    assert outcome.committed, messages(outcome)
+    assert any(n.startswith("File dùng phông ") for n in outcome.notices)
+    from members.models import Member
+
+    assert Member.objects.get(cccd="001090000001").full_name == "Lương Thế Dũng"
+
+
+def test_a_unicode_register_is_left_alone(tmp_path, code):
+    rows = [member_row(name="Tú Hà", cccd="001090000001", code=code)]
+    outcome = run(write_csv(tmp_path / "dv.csv", MEMBER_HEADERS, rows))
+    assert outcome.committed and not any("phông" in n for n in outcome.notices)
+    from members.models import Member
+
+    assert Member.objects.get(cccd="001090000001").full_name == "Tú Hà"
+
+
+# ----- 14: hidden and filtered-out rows ------------------------------------------------------
+
+
+def test_hidden_and_filtered_rows_are_imported_with_a_notice(tmp_path, code):
+    from openpyxl import load_workbook
+
+    rows = [member_row(cccd=f"00109000000{i}", code=code) for i in range(1, 6)]
+    path = write_xlsx(tmp_path / "dv.xlsx", MEMBER_HEADERS, rows, text_columns=["Số CCCD"])
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    sheet.auto_filter.ref = "A1:K6"
+    for number in (3, 5):
+        sheet.row_dimensions[number].hidden = True
+    workbook.save(path)
+    outcome = run(path)
+    assert outcome.committed and outcome.counts.new == 5, messages(outcome)
+    assert (
+        "Có 2 dòng bị ẩn hoặc bị lọc (Filter) trong file: các dòng này vẫn được đọc và nhập "
+        "như mọi dòng khác." in outcome.notices
+    )

@@ -15,10 +15,12 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from django.conf import settings
 
 from .errors import FileProblem
+from .legacy import Converter, detect
 from .xlsx_reader import XlsxReader
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -45,6 +47,8 @@ class Table:
     sheet_name: str = ""
     fraction: Callable[[], float] = lambda: 0.0  # share of the file read so far (progress)
     sheet_names: tuple[str, ...] = ()  # every worksheet of an .xlsx, in order
+    # What the reading converted or met (legacy fonts, hidden rows), once the rows are read.
+    notices: Callable[[], list[str]] = list
 
 
 def sniff(path) -> str:
@@ -155,6 +159,22 @@ class EmptySheet(FileProblem):
     sheet_names: tuple[str, ...] = ()
 
 
+# How many rows the legacy-font detection looks at (titles, headers and the first records).
+LEGACY_SAMPLE_ROWS = 200
+
+
+def _legacy(rows: Iterator[tuple[int, list]], fonts=()) -> tuple[Iterator, Converter | None]:
+    """The rows, converted to Unicode when the file was typed in TCVN3 or VNI (legacy.py):
+    decided once from its first rows and its fonts, so a Unicode file pays nothing per cell."""
+    head = list(islice(rows, LEGACY_SAMPLE_ROWS))
+    encoding = detect((value for _, values in head for value in values), fonts)
+    rest = chain(head, rows)
+    if encoding is None:
+        return rest, None
+    converter = Converter(encoding)
+    return converter.rows(rest), converter
+
+
 def _first_row(rows: Iterator[tuple[int, list]]) -> tuple[int, list]:
     for number, values in rows:
         return number, values
@@ -178,7 +198,17 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
         check_zip(path, max_uncompressed=limit)
         reader = XlsxReader(path, max_uncompressed=limit, sheet=sheet)
         try:
-            rows = reader.rows()
+            rows, converter = _legacy(reader.rows(), reader.font_names)
+
+            def notices() -> list[str]:
+                found = [converter.notice()] if converter is not None else []
+                if reader.hidden_rows:
+                    found.append(
+                        f"Có {reader.hidden_rows} dòng bị ẩn hoặc bị lọc (Filter) trong file: "
+                        "các dòng này vẫn được đọc và nhập như mọi dòng khác."
+                    )
+                return found
+
             try:
                 header_row, headers = _first_row(rows)
             except EmptySheet as problem:
@@ -192,13 +222,14 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
                 reader.sheet_name,
                 reader.fraction,
                 tuple(name for name, _ in reader.sheets),
+                notices,
             )
         finally:
             reader.close()
     else:
         handle = open(path, encoding="utf-8", newline="", errors="strict")  # noqa: SIM115
         try:
-            rows = _csv_rows(handle)
+            rows, converter = _legacy(_csv_rows(handle))
             header_row, headers = _first_row(rows)
             yield Table(
                 FORMAT_CSV,
@@ -206,6 +237,7 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
                 headers,
                 rows,
                 fraction=lambda: min(1.0, handle.buffer.tell() / size) if size else 0.0,
+                notices=lambda: [converter.notice()] if converter is not None else [],
             )
         finally:
             handle.close()

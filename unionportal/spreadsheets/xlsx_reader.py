@@ -68,6 +68,8 @@ _ENTITY = re.compile(rb"&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);")
 _ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
 _X_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ROOT_TAG = re.compile(rb"<((?:[\w.-]+:)?worksheet)\b([^>]*)>")
+# A hidden row holding cells (an empty hidden row ends with "/>").
+_HIDDEN_ROW = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*(?<!/)>')
 
 
 def _entity(match: re.Match) -> bytes:
@@ -268,6 +270,7 @@ class XlsxReader:
     def _load_styles(self) -> None:
         self.date_styles: list[bool] = []
         self.time_styles: list[bool] = []
+        self.font_names: list[str] = []  # legacy fonts (.VnTime, VNI-Times) say the encoding
         if self._styles_path not in self._names:
             return
         styles = self._small(self._styles_path)
@@ -280,6 +283,13 @@ class XlsxReader:
                     custom[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
             elif name == "cellXfs":
                 cell_xfs = element
+            elif name == "fonts":
+                self.font_names = [
+                    child.get("val", "")
+                    for font in element
+                    for child in font
+                    if _local(child.tag) == "name"
+                ]
         if cell_xfs is None:
             return
         for xf in cell_xfs:
@@ -427,6 +437,7 @@ class XlsxReader:
         self._strings: dict[bytes, str] = {}
         self._specs: dict[bytes, tuple] = {}
         self._columns: dict[bytes, int] = {}
+        self.hidden_rows = 0
         previous = 0
         try:
             for piece in _pieces(stream, b"row"):
@@ -436,6 +447,8 @@ class XlsxReader:
                         raise FileProblem("Trang tính trong file .xlsx không đúng định dạng.")
                     self._root_open = match.group(0)
                     self._prefixed = b":" in match.group(1)
+                if b'hidden="' in piece:  # rows hidden by hand or by a filter
+                    self.hidden_rows += len(_HIDDEN_ROW.findall(piece))
                 rows = None if self._prefixed else self._rows_fast(piece)
                 if rows is None:
                     rows = self._rows_slow(piece, previous)
