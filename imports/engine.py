@@ -293,6 +293,9 @@ def _run_chunks(
     if chunk:
         flush()
     outcome.notices.extend(table.notices())
+    outcome.notices.extend(processor.notices)
+    for key, message in processor.date_watch.problems():  # before the commit decides
+        processor.error(None, key, message)
     if skipped:
         outcome.notices.append(
             f"Bỏ qua {skipped} dòng không có giá trị ở cột nào cần nhập (chỉ có số thứ tự "

@@ -154,6 +154,8 @@ class MemberRowReader:
                 ok = False
         left_invalid = False
         if "left_on" in self.optional:
+            if self.checks.watch is not None and raw_left is not None:
+                self.checks.watch.see("left_on", raw_left, number)
             try:
                 left = day(raw_left, "Ngày ra khỏi công đoàn")
             except CellError as problem:

@@ -38,7 +38,7 @@ from unionportal.bulk import (
     is_postgresql,
 )
 
-from ..base import Processor, RowChecks
+from ..base import Processor
 from ..firstrows import FirstRows
 from .member_rows import MemberRowReader
 from .member_updates import KnownMembers
@@ -98,7 +98,7 @@ class MemberImport(Processor):
         self.fast_copy = self.batch.fast_copy
         self.mostly_new = True
         self.reader = MemberRowReader(
-            checks=RowChecks(self.error, today=self.today, scope_hint=self.scope_hint),
+            checks=self.checks,
             grassroots=self.grassroots,
             optional=self.optional,
             pick=self.picker(list(MemberRowReader.KEYS)),

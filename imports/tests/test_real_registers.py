@@ -166,3 +166,56 @@ def test_hidden_and_filtered_rows_are_imported_with_a_notice(tmp_path, code):
         "Có 2 dòng bị ẩn hoặc bị lọc (Filter) trong file: các dòng này vẫn được đọc và nhập "
         "như mọi dòng khác." in outcome.notices
     )
+
+
+# ----- 11: dates typed under US regional settings --------------------------------------------
+
+
+def test_real_dates_mixed_with_day_over_12_text_refuse_the_column(tmp_path, code):
+    # Typed "05/07/2024" and "23/07/2024" on a US machine: 7 May (a date) and text.
+    rows = [
+        member_row(cccd="001090000001", code=code, joined=date(2024, 5, 7)),
+        member_row(cccd="001090000002", code=code, joined="23/07/2024"),
+        member_row(cccd="001090000003", code=code, joined=date(2024, 3, 2)),
+    ]
+    outcome = run(write_xlsx(tmp_path / "dv.xlsx", MEMBER_HEADERS, rows, text_columns=["Số CCCD"]))
+    assert not outcome.committed
+    assert messages(outcome) == [
+        "Ngày kết nạp: Không nhập được cột này: cột có cả ô ngày của Excel lẫn ô chữ có ngày lớn "
+        "hơn 12 (ví dụ '23/07/2024' ở dòng 3). File được nhập trên máy đặt định dạng ngày kiểu "
+        "Mỹ (tháng/ngày/năm): Excel đã đọc '05/07/2024' thành ngày 7 tháng 5 và để nguyên dạng "
+        "chữ những ngày không đọc được, nên ngày và tháng của các ô ngày đã bị đảo. Hãy đặt "
+        "Region của Windows là Vietnamese (ngày dạng dd/MM/yyyy), định dạng cột là Văn bản "
+        "(Text), nhập lại các ngày rồi gửi lại file."
+    ]
+    from members.models import Member
+
+    assert not Member.objects.filter(cccd__in=["001090000001", "001090000002"]).exists()
+
+
+def test_real_dates_beside_day_first_text_of_any_day_are_fine(tmp_path, code):
+    rows = [
+        member_row(cccd="001090000001", code=code, joined=date(2024, 5, 7)),
+        member_row(cccd="001090000002", code=code, joined="23/07/2024"),
+        member_row(cccd="001090000003", code=code, joined="03/02/2024"),  # typed as text
+    ]
+    outcome = run(write_xlsx(tmp_path / "dv.xlsx", MEMBER_HEADERS, rows, text_columns=["Số CCCD"]))
+    assert outcome.committed, messages(outcome)
+
+
+def test_a_text_column_written_month_first_is_refused_with_the_reason(tmp_path, code):
+    joined = ["07/23/2024", "05/07/2024", "06/15/2024", "03/04/2024"]
+    rows = [
+        member_row(cccd=f"00109000000{i}", code=code, joined=when, birth="03/05/1990")
+        for i, when in enumerate(joined, start=1)
+    ]
+    outcome = run(write_csv(tmp_path / "dv.csv", MEMBER_HEADERS, rows))
+    assert not outcome.committed
+    column = [m for m in messages(outcome) if m.startswith("Ngày kết nạp: ")]
+    assert column == [
+        "Ngày kết nạp: Không nhập được cột này: 2 ngày chỉ đọc được nếu tháng ghi trước ngày (ví "
+        "dụ '07/23/2024' ở dòng 2) và không ngày nào ghi ngày trước tháng. File được tạo trên "
+        "máy đặt định dạng ngày kiểu Mỹ (tháng/ngày/năm), nên cả những ngày như '05/07/2024' "
+        "cũng là tháng trước. Hãy ghi ngày dạng dd/mm/yyyy (ngày trước, tháng sau), hoặc đặt "
+        "Region của Windows là Vietnamese rồi xuất lại file."
+    ]
