@@ -405,6 +405,10 @@ class Processor:
     def close(self) -> None:
         """Release what prepare() set up (always called, also after an error)."""
 
+    def final_notices(self) -> list[str]:
+        """The kind's notices once every row is checked."""
+        return self.notices
+
     # ----- helpers -----------------------------------------------------------------------
     @property
     def change_reason(self) -> str:

@@ -293,7 +293,7 @@ def _run_chunks(
     if chunk:
         flush()
     outcome.notices.extend(table.notices())
-    outcome.notices.extend(processor.notices)
+    outcome.notices.extend(processor.final_notices())
     for key, message in processor.date_watch.problems():  # before the commit decides
         processor.error(None, key, message)
     if skipped:

@@ -202,6 +202,9 @@ class MemberImport(Processor):
     def finish(self) -> None:
         self.batch.finish()
 
+    def final_notices(self) -> list[str]:
+        return [*self.notices, *self.known.notices()]
+
     def close(self) -> None:
         if getattr(self, "batch", None) is not None:
             self.batch.close()

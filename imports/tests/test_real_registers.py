@@ -219,3 +219,34 @@ def test_a_text_column_written_month_first_is_refused_with_the_reason(tmp_path, 
         "cũng là tháng trước. Hãy ghi ngày dạng dd/mm/yyyy (ngày trước, tháng sau), hoặc đặt "
         "Region của Windows là Vietnamese rồi xuất lại file."
     ]
+
+
+# ----- 13: an identifier that lost its leading zeros -----------------------------------------
+
+
+def test_a_card_number_that_only_lost_leading_zeros_is_told_not_applied(tmp_path, code):
+    from members.models import Member
+
+    first = [
+        member_row(cccd="001090000001", code=code, card="000123"),
+        member_row(cccd="001090000002", code=code, card="0456", job="Kế toán"),
+    ]
+    assert run(write_csv(tmp_path / "a.csv", MEMBER_HEADERS, first)).committed
+    again = [
+        member_row(cccd="001090000001", code=code, card="123"),
+        member_row(cccd="001090000002", code=code, card="456", job="Thủ kho"),
+    ]
+    outcome = run(write_csv(tmp_path / "b.csv", MEMBER_HEADERS, again))
+    assert outcome.committed, messages(outcome)
+    assert (outcome.counts.updated, outcome.counts.unchanged) == (1, 1)
+    assert (
+        "2 dòng có Số thẻ đoàn viên chỉ khác số đang lưu ở các số 0 đầu (ví dụ dòng 2: '123', "
+        "đang lưu '000123'): có thể chương trình bảng tính đã bỏ mất số 0 ở đầu. Không sửa các "
+        "số này, giữ số đang lưu; muốn đổi thật, hãy định dạng cột là Văn bản (Text) và nhập "
+        "đủ số." in outcome.notices
+    )
+    assert sorted(
+        Member.objects.filter(cccd__startswith="00109000000").values_list(
+            "card_number", "occupation"
+        )
+    ) == [("000123", "Công nhân"), ("0456", "Thủ kho")]
