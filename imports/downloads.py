@@ -23,7 +23,7 @@ GENERAL_RULES = [
     "Số CCCD và mã số thuế: định dạng cột là Văn bản (Text) để Excel không bỏ số 0 ở đầu (đã định dạng sẵn trong file mẫu).",
     "Tất cả hoặc không gì cả: nếu có dù chỉ một dòng lỗi thì không dòng nào được ghi; trang kết quả liệt kê mọi lỗi (dòng, cột, lý do).",
     "Nhập lại cùng một file không thay đổi gì; dòng có giá trị khác sẽ cập nhật bản ghi (có lưu lịch sử thay đổi).",
-    "Có thể lưu dưới dạng .xlsx hoặc .csv (CSV UTF-8).",
+    "Có thể lưu dưới dạng .xlsx, .xls, .ods hoặc .csv (CSV UTF-8).",
 ]
 
 

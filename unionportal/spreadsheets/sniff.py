@@ -1,7 +1,8 @@
 """Opening an uploaded file: what it really is (by content, never by name), bounds, rows.
 
 `open_table(path)` returns a `Table`: the header row and an iterator of (row number, values).
-.xlsx files go through the streaming reader in xlsx.py; .csv files (UTF-8 with or without BOM,
+.xlsx files go through the streaming reader in xlsx_reader.py; .xls and .ods files through
+python-calamine; .csv files (UTF-8 with or without BOM,
 separated by comma, semicolon or tab) through the csv module. Anything else, and anything
 damaged, oversized or hostile, raises `FileProblem` with a Vietnamese message.
 """
@@ -32,6 +33,9 @@ SNIFF_BYTES = 64 * 1024
 
 FORMAT_XLSX = "xlsx"
 FORMAT_CSV = "csv"
+FORMAT_XLS = "xls"  # Excel 97-2003: at most 65.536 rows, read whole by python-calamine
+FORMAT_ODS = "ods"  # LibreOffice / OpenDocument, read by python-calamine
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def max_uncompressed_bytes() -> int:
@@ -52,18 +56,24 @@ class Table:
 
 
 def sniff(path) -> str:
-    """Return FORMAT_XLSX or FORMAT_CSV from the file's bytes, or raise FileProblem."""
+    """Return FORMAT_XLSX, FORMAT_ODS, FORMAT_XLS or FORMAT_CSV from the file's bytes, or raise
+    FileProblem."""
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if not head.strip():
         raise FileProblem("File rỗng: không có dòng nào.")
     if head.startswith(ZIP_MAGIC):
-        return FORMAT_XLSX
-    if head.startswith(OLE_MAGIC):
+        mimetype = _opendocument_type(path)
+        if mimetype is None:
+            return FORMAT_XLSX
+        if mimetype.startswith(ODS_MIMETYPE):
+            return FORMAT_ODS
         raise FileProblem(
-            "Đây là file Excel cũ (.xls) hoặc file đã đặt mật khẩu: hãy mở bằng Excel, "
-            "bỏ mật khẩu nếu có và lưu lại dưới dạng .xlsx (Excel Workbook)."
+            "Đây là văn bản hoặc trình chiếu OpenDocument, không phải bảng tính: hãy mở "
+            "bằng LibreOffice Calc và lưu thành .ods hoặc .xlsx."
         )
+    if head.startswith(OLE_MAGIC):
+        return FORMAT_XLS  # or a password-protected .xlsx: calamine tells (open_table)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileProblem(
             "File CSV ở mã UTF-16 (Unicode Text): hãy lưu thành CSV UTF-8 (Comma delimited) "
@@ -90,19 +100,37 @@ def sniff(path) -> str:
     return FORMAT_CSV
 
 
-def check_zip(path, *, max_uncompressed: int) -> None:
-    """Refuse damaged archives and zip bombs before decompressing anything."""
+def _opendocument_type(path) -> bytes | None:
+    """The `mimetype` of an OpenDocument archive (None for anything else, .xlsx included)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names or "mimetype" not in names:
+                return None
+            info = archive.getinfo("mimetype")
+            if info.file_size > 200:
+                return None
+            return archive.read(info).strip()
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        return None  # check_zip says what is wrong
+
+
+def check_zip(path, *, max_uncompressed: int, xlsx: bool = True) -> None:
+    """Refuse damaged archives and zip bombs before decompressing anything (`xlsx=False`: an
+    .ods, whose parts are not checked)."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_ZIP_ENTRIES:
                 raise FileProblem("File .xlsx có quá nhiều thành phần (nghi ngờ file độc hại).")
             names = {info.filename for info in infos}
-            if "[Content_Types].xml" not in names:
+            if not xlsx:
+                pass
+            elif "[Content_Types].xml" not in names:
                 raise FileProblem(
                     "File nén này không phải bảng tính Excel .xlsx (thiếu [Content_Types].xml)."
                 )
-            if not any(name.startswith("xl/") for name in names):
+            if xlsx and not any(name.startswith("xl/") for name in names):
                 raise FileProblem(
                     "File này không phải bảng tính Excel .xlsx (có thể là file Word, "
                     "PowerPoint hoặc OpenDocument): hãy lưu thành .xlsx."
@@ -226,6 +254,10 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
             )
         finally:
             reader.close()
+    elif kind in (FORMAT_XLS, FORMAT_ODS):
+        if kind == FORMAT_ODS:
+            check_zip(path, max_uncompressed=max_uncompressed_bytes(), xlsx=False)
+        yield _calamine_table(path, kind, sheet)
     else:
         handle = open(path, encoding="utf-8", newline="", errors="strict")  # noqa: SIM115
         try:
@@ -243,10 +275,104 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
             handle.close()
 
 
+def check_workbook(path, kind: str) -> None:
+    """Can python-calamine open this .xls or .ods? (FileProblem with the reason if not.)"""
+    _calamine_values(path, kind, None)
+
+
+def _calamine_values(path, kind: str, sheet: int | None):
+    """(sheet names, the rows of worksheet `sheet`, or None for none)."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    what = "Excel cũ (.xls)" if kind == FORMAT_XLS else "OpenDocument (.ods)"
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = tuple(workbook.sheet_names)
+        if not names:
+            raise FileProblem(f"File {what} không có trang tính nào.")
+        if sheet is None:
+            return names, None
+        values = workbook.get_sheet_by_index(min(sheet, len(names) - 1)).to_python(
+            skip_empty_area=False
+        )
+        return names, values
+    except FileProblem:
+        raise
+    except PasswordError:
+        raise FileProblem(
+            "File đã đặt mật khẩu: hãy mở bằng Excel, bỏ mật khẩu và lưu lại dưới dạng .xlsx."
+        ) from None
+    except (CalamineError, ValueError, OSError, TypeError) as error:
+        if kind == FORMAT_XLS:
+            raise FileProblem(
+                "File Excel cũ (.xls) bị hỏng, hoặc là file .xlsx đã đặt mật khẩu: hãy mở bằng "
+                "Excel, bỏ mật khẩu nếu có và lưu lại dưới dạng .xlsx (Excel Workbook)."
+            ) from error
+        raise FileProblem(f"File {what} bị hỏng: hãy mở và lưu lại.") from error
+    except Exception as error:  # the Rust reader's panics surface as other exceptions
+        raise FileProblem(f"File {what} bị hỏng: hãy mở và lưu lại.") from error
+
+
+def _calamine_table(path, kind: str, sheet: int) -> Table:
+    """An .xls or .ods worksheet through python-calamine. It reads the sheet whole: an .xls
+    holds at most 65.536 rows, and an .ods is bounded by check_zip's uncompressed size."""
+    names, values = _calamine_values(path, kind, sheet)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        for number, line in enumerate(values, start=1):
+            cells = [_calamine_value(v) for v in line]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if cells:
+                yield number, cells
+
+    total = len(values) or 1
+    sheet_name = names[min(sheet, len(names) - 1)]
+    produced = rows()
+    legacy_rows, converter = _legacy(produced)
+    header_row, headers = _first_row_of(legacy_rows, names)
+    return Table(
+        kind,
+        header_row,
+        headers,
+        legacy_rows,
+        sheet_name,
+        lambda: 1.0 if total else 0.0,
+        names,
+        lambda: [converter.notice()] if converter is not None else [],
+    )
+
+
+def _calamine_value(value):
+    """Calamine's cell as the .xlsx reader gives it: None for empty, whole floats as int."""
+    if value == "" or value is None:
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def _first_row_of(rows, names: tuple[str, ...]) -> tuple[int, list]:
+    try:
+        return _first_row(rows)
+    except EmptySheet as problem:
+        problem.sheet_names = names
+        raise
+
+
 def read_all(path, **kwargs) -> tuple[list, list[tuple[int, list]]]:
     """Headers and every row (for tests and small files)."""
     with open_table(path, **kwargs) as table:
         return table.headers, list(table.rows)
 
 
-__all__ = ["EmptySheet", "FileProblem", "Table", "open_table", "read_all", "sniff"]
+__all__ = [
+    "FORMAT_ODS",
+    "FORMAT_XLS",
+    "EmptySheet",
+    "FileProblem",
+    "Table",
+    "open_table",
+    "read_all",
+    "sniff",
+]
