@@ -110,3 +110,25 @@ def test_an_ods_never_hears_of_content_types(tmp_path):
         read_all(letter)
     assert "không phải bảng tính" in caught.value.message
     assert "Content_Types" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("cp1258.csv", "Windows-1258"), ("unicode-text.txt", "UTF-16 (Unicode Text)")],
+)
+def test_csv_from_excel_on_vietnamese_windows_and_unicode_text(grassroots, name, encoding):
+    outcome = run(name)
+    assert outcome.committed, messages(outcome)
+    assert (
+        f"File CSV ở mã {encoding}, không phải UTF-8: đã đọc theo mã này. Hãy xem lại các tên "
+        "có dấu trong bản xem trước." in outcome.notices
+    )
+    assert stored() == PEOPLE
+
+
+def test_a_utf8_csv_says_nothing_of_its_encoding(grassroots, tmp_path):
+    path = tmp_path / "utf8.csv"
+    path.write_bytes((FILES / "cp1258.csv").read_bytes().decode("cp1258").encode())
+    outcome = run_import("members", path, user=SYSTEM, commit=False)
+    assert outcome.ok, messages(outcome)
+    assert not any("mã" in notice for notice in outcome.notices)

@@ -75,10 +75,7 @@ def sniff(path) -> str:
     if head.startswith(OLE_MAGIC):
         return FORMAT_XLS  # or a password-protected .xlsx: calamine tells (open_table)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem(
-            "File CSV ở mã UTF-16 (Unicode Text): hãy lưu thành CSV UTF-8 (Comma delimited) "
-            "hoặc .xlsx."
-        )
+        return FORMAT_CSV  # "Unicode Text" (UTF-16): csv_encoding says so
     if head.startswith(b"%PDF"):
         raise FileProblem("Đây là file PDF, không phải bảng tính .xlsx hoặc .csv.")
     if b"\x00" in head:
@@ -88,10 +85,13 @@ def sniff(path) -> str:
         # The sniffed piece may end inside a multi-byte character: ignore only the end.
         codecs.getincrementaldecoder("utf-8")().decode(text, final=False)
     except UnicodeDecodeError:
-        raise FileProblem(
-            "File CSV không ở mã UTF-8. Trong Excel chọn Lưu thành > CSV UTF-8 "
-            "(Comma delimited), hoặc lưu dưới dạng .xlsx."
-        ) from None
+        try:  # Excel's "CSV (Comma delimited)" on Vietnamese Windows
+            text.decode("cp1258")
+        except UnicodeDecodeError:
+            raise FileProblem(
+                "File CSV không ở mã UTF-8 hay Windows-1258. Trong Excel chọn Lưu thành > CSV "
+                "UTF-8 (Comma delimited), hoặc lưu dưới dạng .xlsx."
+            ) from None
     stripped = text.lstrip().lower()
     if stripped.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
         raise FileProblem(
@@ -154,9 +154,56 @@ def check_zip(path, *, max_uncompressed: int, xlsx: bool = True) -> None:
         raise FileProblem("File .xlsx bị hỏng hoặc không phải file Excel.") from None
 
 
-def _csv_rows(handle) -> Iterator[tuple[int, list]]:
-    sample = handle.readline()
-    delimiter = max((",", ";", "\t"), key=sample.count) if sample else ","
+ENCODING_NAMES = {"cp1258": "Windows-1258", "utf-16": "UTF-16 (Unicode Text)"}
+DELIMITER_SAMPLE_LINES = 20
+
+
+def csv_encoding(path) -> str:
+    """utf-8 when the whole file is valid UTF-8; utf-16 after a UTF-16 byte-order mark;
+    otherwise cp1258 (what Excel on Vietnamese Windows writes for "CSV (Comma delimited)"),
+    unless valid UTF-8 letters came before the first invalid byte: that is a damaged UTF-8
+    file, refused at the line where it breaks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as handle:
+        first = handle.read(2)
+        if first in (b"\xff\xfe", b"\xfe\xff"):
+            return "utf-16"
+        handle.seek(0)
+        letters = False  # UTF-8 beyond ASCII read so far
+        try:
+            while piece := handle.read(1 << 20):
+                letters = not decoder.decode(piece).isascii() or letters
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            if letters or not error.object[: error.start].isascii():
+                return "utf-8"
+            return "cp1258"
+    return "utf-8"
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The separator of a CSV from its first lines: the one that splits the most lines into
+    the same number of cells (a title line above the table has none)."""
+    best, best_score = ",", (0, 0)
+    for candidate in (",", ";", "\t"):
+        counts = [line.count(candidate) for line in lines if line.strip()]
+        counts = [c for c in counts if c]
+        if not counts:
+            continue
+        usual = max(set(counts), key=counts.count)
+        score = (counts.count(usual), usual)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _csv_rows(handle, encoding: str = "utf-8") -> Iterator[tuple[int, list]]:
+    try:
+        lines = [handle.readline() for _ in range(DELIMITER_SAMPLE_LINES)]
+    except UnicodeDecodeError:
+        lines = []
+    sample = lines[0] if lines else ""
+    delimiter = _delimiter(lines)
     handle.seek(0)
     if sample.startswith("\ufeff"):
         handle.read(1)
@@ -174,8 +221,9 @@ def _csv_rows(handle) -> Iterator[tuple[int, list]]:
                 yield number, row
     except UnicodeDecodeError:
         raise FileProblem(
-            f"File CSV có ký tự không ở mã UTF-8 (sau dòng {number}). Trong Excel chọn "
-            "Lưu thành > CSV UTF-8, hoặc lưu dưới dạng .xlsx."
+            f"File CSV có ký tự không đọc được ở mã {ENCODING_NAMES.get(encoding, 'UTF-8')} "
+            f"(sau dòng {number}). Trong Excel chọn Lưu thành > CSV UTF-8, hoặc lưu dưới "
+            "dạng .xlsx."
         ) from None
     except csv.Error as error:
         raise FileProblem(f"File CSV sai định dạng ở dòng {number + 1}: {error}.") from None
@@ -259,17 +307,30 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
             check_zip(path, max_uncompressed=max_uncompressed_bytes(), xlsx=False)
         yield _calamine_table(path, kind, sheet)
     else:
-        handle = open(path, encoding="utf-8", newline="", errors="strict")  # noqa: SIM115
+        encoding = csv_encoding(path)
+        handle = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
         try:
-            rows, converter = _legacy(_csv_rows(handle))
+            rows, converter = _legacy(_csv_rows(handle, encoding))
             header_row, headers = _first_row(rows)
+
+            def notices() -> list[str]:
+                found = []
+                if encoding != "utf-8":
+                    found.append(
+                        f"File CSV ở mã {ENCODING_NAMES[encoding]}, không phải UTF-8: đã đọc "
+                        "theo mã này. Hãy xem lại các tên có dấu trong bản xem trước."
+                    )
+                if converter is not None:
+                    found.append(converter.notice())
+                return found
+
             yield Table(
                 FORMAT_CSV,
                 header_row,
                 headers,
                 rows,
                 fraction=lambda: min(1.0, handle.buffer.tell() / size) if size else 0.0,
-                notices=lambda: [converter.notice()] if converter is not None else [],
+                notices=notices,
             )
         finally:
             handle.close()
