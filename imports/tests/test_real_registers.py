@@ -250,3 +250,16 @@ def test_a_card_number_that_only_lost_leading_zeros_is_told_not_applied(tmp_path
             "card_number", "occupation"
         )
     ) == [("000123", "Công nhân"), ("0456", "Thủ kho")]
+
+
+# ----- 7: a CSV whose first line is a title ---------------------------------------------------
+
+
+def test_csv_separator_is_guessed_from_the_first_rows_not_the_title_line(tmp_path, code):
+    path = write_csv(tmp_path / "dv.csv", MEMBER_HEADERS, [member_row(code=code)], delimiter=";")
+    path.write_bytes("DANH SÁCH ĐOÀN VIÊN, NĂM 2024\r\n".encode() + path.read_bytes())
+    outcome = run(path)
+    assert outcome.committed, messages(outcome)
+    assert outcome.notices[0] == (
+        "Bỏ qua 1 dòng tiêu đề phía trên dòng tên cột (dòng 1); tên cột ở dòng 2."
+    )
