@@ -263,3 +263,22 @@ def test_csv_separator_is_guessed_from_the_first_rows_not_the_title_line(tmp_pat
     assert outcome.notices[0] == (
         "Bỏ qua 1 dòng tiêu đề phía trên dòng tên cột (dòng 1); tên cột ở dòng 2."
     )
+
+
+# ----- 4: a number cell whose format pads it with zeros --------------------------------------
+
+
+def test_a_number_formatted_000000000000_is_read_as_the_text_excel_shows(tmp_path, code):
+    from openpyxl import load_workbook
+
+    from members.models import Member
+
+    rows = [member_row(cccd=37068861168, phone=912345678, code=code)]
+    path = write_xlsx(tmp_path / "dv.xlsx", MEMBER_HEADERS, rows)
+    workbook = load_workbook(path)
+    workbook.active["D2"].number_format = "000000000000"
+    workbook.active["E2"].number_format = "0000000000"
+    workbook.save(path)
+    outcome = run(path)
+    assert outcome.committed, messages(outcome)
+    assert Member.objects.filter(cccd="037068861168", phone="0912345678").exists()

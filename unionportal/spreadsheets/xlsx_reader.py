@@ -68,6 +68,7 @@ _ENTITY = re.compile(rb"&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);")
 _ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
 _X_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ROOT_TAG = re.compile(rb"<((?:[\w.-]+:)?worksheet)\b([^>]*)>")
+_PADDING = re.compile(r"0{2,}")  # a number format that pads with leading zeros
 # A hidden row holding cells (an empty hidden row ends with "/>").
 _HIDDEN_ROW = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*(?<!/)>')
 
@@ -271,6 +272,7 @@ class XlsxReader:
         self.date_styles: list[bool] = []
         self.time_styles: list[bool] = []
         self.font_names: list[str] = []  # legacy fonts (.VnTime, VNI-Times) say the encoding
+        self.padded_styles = {}
         if self._styles_path not in self._names:
             return
         styles = self._small(self._styles_path)
@@ -292,9 +294,14 @@ class XlsxReader:
                 ]
         if cell_xfs is None:
             return
-        for xf in cell_xfs:
+        self.padded_styles: dict[int, int] = {}  # style -> digits its format pads to
+        for position, xf in enumerate(cell_xfs):
             fmt_id = int(xf.get("numFmtId", "0"))
             code = custom.get(fmt_id)
+            if code is not None and _PADDING.fullmatch(code.split(";", 1)[0]):
+                # "000000000000": Excel shows 37068861168 as 037068861168 (a CCCD, a phone
+                # number, a tax code kept as a number); read what it shows.
+                self.padded_styles[position] = len(code.split(";", 1)[0])
             if code is not None:
                 is_date = is_date_format(code)
                 is_time = is_date and not re.search(
@@ -381,6 +388,9 @@ class XlsxReader:
             number = float(text)
         if style < len(self.date_styles) and self.date_styles[style]:
             return self._to_date(number, style)
+        width = self.padded_styles.get(style)
+        if width is not None and number == int(number) and number >= 0:
+            return str(int(number)).zfill(width)
         return number
 
     def _to_date(self, serial, style: int):
@@ -553,6 +563,8 @@ class XlsxReader:
             spec = (_SHARED, kind, style)
         elif kind == b"n" and style < len(self.date_styles) and self.date_styles[style]:
             spec = (_DATE, {}, style)
+        elif kind == b"n" and style in self.padded_styles:
+            spec = (_OTHER, kind, style)  # read as the text it shows (_number)
         elif kind == b"n":
             spec = (_NUMBER, kind, style)
         elif kind == b"inlineStr":
