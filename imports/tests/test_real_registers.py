@@ -282,3 +282,24 @@ def test_a_number_formatted_000000000000_is_read_as_the_text_excel_shows(tmp_pat
     outcome = run(path)
     assert outcome.committed, messages(outcome)
     assert Member.objects.filter(cccd="037068861168", phone="0912345678").exists()
+
+
+# ----- 5: a leading apostrophe typed in LibreOffice ------------------------------------------
+
+
+def test_one_leading_apostrophe_is_dropped_in_digit_and_date_columns(tmp_path, code):
+    from members.models import Member
+
+    rows = [
+        member_row(
+            cccd="'037068861168", phone="'0912345678", code=code, birth="'05/03/1990", card="'0012"
+        )
+    ]
+    outcome = run(write_csv(tmp_path / "dv.csv", MEMBER_HEADERS, rows))
+    assert outcome.committed, messages(outcome)
+    member = Member.objects.get(cccd="037068861168")
+    assert (member.phone, member.birth_date, member.card_number) == (
+        "0912345678",
+        date(1990, 3, 5),
+        "0012",
+    )
