@@ -256,6 +256,44 @@ def _done(outcome: ImportOutcome, processor, started: float) -> ImportOutcome:
     return outcome
 
 
+# Official registers end with a signature block under the table ("NGƯỜI LẬP BIỂU", a name,
+# "Hà Nội, ngày ..."): after a blank row, lines filling at most two cells each, to the end.
+SIGNATURE_CELLS = 2
+SIGNATURE_ROWS = 30
+
+
+def _filled(values: list) -> int:
+    return sum(1 for v in values if v is not None and not (isinstance(v, str) and not v.strip()))
+
+
+def _until_signature(rows, header_row: int, notices: list[str]):
+    """The data rows, without the signature block under the table (with a notice). The
+    readers leave blank rows out, so a blank row is a gap in the row numbers; the rows after it
+    are held back (at most SIGNATURE_ROWS) until one fills more than two cells (then they are
+    data after all) or the file ends (then they were the signature block)."""
+    previous = header_row
+    held: list[tuple[int, list]] = []
+    for number, values in rows:
+        if held:
+            if _filled(values) <= SIGNATURE_CELLS and len(held) < SIGNATURE_ROWS:
+                held.append((number, values))
+                continue
+            yield from held
+            held = []
+        elif number > previous + 1 and _filled(values) <= SIGNATURE_CELLS:
+            held.append((number, values))
+            previous = number
+            continue
+        previous = number
+        yield number, values
+    if held:
+        first, last = held[0][0], held[-1][0]
+        notices.append(
+            f"Bảng dừng ở dòng trống phía trên dòng {first}: bỏ qua {len(held)} dòng phía dưới "
+            f"bảng (chữ ký, ngày tháng: dòng {first}" + (f"–{last}" if last != first else "") + ")."
+        )
+
+
 def _run_chunks(
     processor, table, outcome: ImportOutcome, *, write: bool, progress: Progress | None
 ) -> None:
@@ -276,12 +314,13 @@ def _run_chunks(
         if progress is not None:
             progress(processor.counts.rows, table.fraction())
 
+    rows = _until_signature(table.rows, table.header_row, outcome.notices)
     positions = sorted(set(processor.index.values()))
     # Rows with something only in unknown columns: pre-numbered empty rows (STT 1, 2, 3 ...
     # and nothing else) at the end of a register, notes beside it.
     skipped = 0
     skipped_rows: list[int] = []  # the first few, for the notice
-    for number, values in table.rows:
+    for number, values in rows:
         if _blank(values, positions):
             skipped += 1
             if skipped <= 3:

@@ -303,3 +303,16 @@ def test_one_leading_apostrophe_is_dropped_in_digit_and_date_columns(tmp_path, c
         date(1990, 3, 5),
         "0012",
     )
+
+
+def test_rows_after_a_blank_row_that_fill_more_cells_are_still_data(tmp_path, code):
+    rows = [
+        member_row(cccd="001090000001", code=code),
+        [None] * len(MEMBER_HEADERS),
+        ["Ghi chú"],
+        member_row(cccd="001090000002", code=code),
+    ]
+    outcome = run(write_xlsx(tmp_path / "dv.xlsx", MEMBER_HEADERS, rows, text_columns=["Số CCCD"]))
+    assert not outcome.committed  # "Ghi chú" is a row with no gender, CCCD...: reported
+    assert outcome.counts.rows == 3
+    assert not any(n.startswith("Bảng dừng") for n in outcome.notices)

@@ -132,3 +132,13 @@ def test_a_utf8_csv_says_nothing_of_its_encoding(grassroots, tmp_path):
     outcome = run_import("members", path, user=SYSTEM, commit=False)
     assert outcome.ok, messages(outcome)
     assert not any("mã" in notice for notice in outcome.notices)
+
+
+def test_the_signature_block_under_the_table_is_left_out_with_a_notice(grassroots):
+    outcome = run("signature.xlsx")
+    assert outcome.committed, messages(outcome)
+    assert (
+        "Bảng dừng ở dòng trống phía trên dòng 8: bỏ qua 3 dòng phía dưới bảng (chữ ký, ngày "
+        "tháng: dòng 8–11)." in outcome.notices
+    )
+    assert stored() == PEOPLE
