@@ -27,7 +27,7 @@ from grassroots.access import Scope, scope_for
 from members.services import cccd_check_allowed, cccd_elsewhere_record
 from unionportal.bulk import ANALYZE_AFTER_ROWS, planner_statistics_refresh
 from unionportal.spreadsheets.errors import FileProblem, RowError
-from unionportal.spreadsheets.sniff import EmptySheet, open_table
+from unionportal.spreadsheets.sniff import UNCALCULATED, EmptySheet, open_table
 
 from .base import Counts, find_header
 from .kinds import KINDS
@@ -331,7 +331,12 @@ def _run_chunks(
             flush()
     if chunk:
         flush()
-    outcome.notices.extend(table.notices())
+    for notice in table.notices():
+        if UNCALCULATED in notice and processor.error_count:
+            # The empty cells' errors come from formulas never calculated: say so first.
+            outcome.file_errors.insert(0, RowError(None, "", notice))
+        else:
+            outcome.notices.append(notice)
     outcome.notices.extend(processor.final_notices())
     for key, message in processor.date_watch.problems():  # before the commit decides
         processor.error(None, key, message)

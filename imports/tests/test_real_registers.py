@@ -316,3 +316,21 @@ def test_rows_after_a_blank_row_that_fill_more_cells_are_still_data(tmp_path, co
     assert not outcome.committed  # "Ghi chú" is a row with no gender, CCCD...: reported
     assert outcome.counts.rows == 3
     assert not any(n.startswith("Bảng dừng") for n in outcome.notices)
+
+
+# ----- 9: formulas never calculated ----------------------------------------------------------
+
+
+def test_formulas_never_calculated_are_explained_first(tmp_path, code):
+    rows = [member_row(cccd="001090000001", code=code)]
+    rows[0][0] = '=PROPER("nguyễn văn an")'  # openpyxl writes formulas without their value
+    outcome = run(write_xlsx(tmp_path / "dv.xlsx", MEMBER_HEADERS, rows, text_columns=["Số CCCD"]))
+    assert not outcome.committed
+    assert messages(outcome) == [
+        "File có 1 ô công thức chưa được tính (file do một chương trình tạo ra mà không tính "
+        "công thức, nên các ô này không có giá trị và được coi là trống). Hãy mở file bằng Excel "
+        "hoặc LibreOffice Calc, tính lại công thức (Ctrl+Alt+F9 trong Excel, Ctrl+Shift+F9 trong "
+        "LibreOffice) rồi lưu lại, hoặc sao chép các cột đó và Dán giá trị (Paste Values) trước "
+        "khi nhập.",
+        "Dòng 2, cột Họ và tên: Cần nhập họ và tên.",
+    ]

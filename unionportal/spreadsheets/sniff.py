@@ -235,6 +235,19 @@ class EmptySheet(FileProblem):
     sheet_names: tuple[str, ...] = ()
 
 
+UNCALCULATED = "ô công thức chưa được tính"
+
+
+def uncalculated_notice(count: int) -> str:
+    return (
+        f"File có {count} {UNCALCULATED} (file do một chương trình tạo ra mà không tính công "
+        "thức, nên các ô này không có giá trị và được coi là trống). Hãy mở file bằng Excel "
+        "hoặc LibreOffice Calc, tính lại công thức (Ctrl+Alt+F9 trong Excel, Ctrl+Shift+F9 "
+        "trong LibreOffice) rồi lưu lại, hoặc sao chép các cột đó và Dán giá trị (Paste "
+        "Values) trước khi nhập."
+    )
+
+
 # How many rows the legacy-font detection looks at (titles, headers and the first records).
 LEGACY_SAMPLE_ROWS = 200
 
@@ -278,6 +291,8 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
 
             def notices() -> list[str]:
                 found = [converter.notice()] if converter is not None else []
+                if reader.uncalculated:
+                    found.append(uncalculated_notice(reader.uncalculated))
                 if reader.hidden_rows:
                     found.append(
                         f"Có {reader.hidden_rows} dòng bị ẩn hoặc bị lọc (Filter) trong file: "

@@ -68,6 +68,11 @@ _ENTITY = re.compile(rb"&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);")
 _ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
 _X_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ROOT_TAG = re.compile(rb"<((?:[\w.-]+:)?worksheet)\b([^>]*)>")
+# A formula cell without the value it computes: no <v>, or an empty one in a cell that is not
+# text (Excel writes <v></v> only for a formula whose text result is empty, t="str").
+_UNCALCULATED = re.compile(
+    rb'<c\b(?![^>]*\bt="str")[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v></v>|<v/>)?</c>'
+)
 _PADDING = re.compile(r"0{2,}")  # a number format that pads with leading zeros
 # A hidden row holding cells (an empty hidden row ends with "/>").
 _HIDDEN_ROW = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*(?<!/)>')
@@ -448,6 +453,7 @@ class XlsxReader:
         self._specs: dict[bytes, tuple] = {}
         self._columns: dict[bytes, int] = {}
         self.hidden_rows = 0
+        self.uncalculated = 0
         previous = 0
         try:
             for piece in _pieces(stream, b"row"):
@@ -459,6 +465,8 @@ class XlsxReader:
                     self._prefixed = b":" in match.group(1)
                 if b'hidden="' in piece:  # rows hidden by hand or by a filter
                     self.hidden_rows += len(_HIDDEN_ROW.findall(piece))
+                if b"<f" in piece:  # formulas a program wrote and never calculated
+                    self.uncalculated += len(_UNCALCULATED.findall(piece))
                 rows = None if self._prefixed else self._rows_fast(piece)
                 if rows is None:
                     rows = self._rows_slow(piece, previous)
