@@ -142,3 +142,16 @@ def test_the_signature_block_under_the_table_is_left_out_with_a_notice(grassroot
         "tháng: dòng 8–11)." in outcome.notices
     )
     assert stored() == PEOPLE
+
+
+def test_formulas_never_calculated_are_explained_and_calculated_ones_read(grassroots):
+    outcome = run("formulas-uncalculated.xlsx")
+    assert not outcome.committed
+    assert messages(outcome)[0].startswith("File có 3 ô công thức chưa được tính")
+    assert messages(outcome)[1:] == [
+        f"Dòng {n}, cột Họ và tên: Cần nhập họ và tên." for n in (4, 5, 6)
+    ]
+    outcome = run("formulas-calculated.xlsx")  # opened and saved by LibreOffice
+    assert outcome.committed, messages(outcome)
+    assert not any("công thức" in notice for notice in outcome.notices)
+    assert stored() == PEOPLE
