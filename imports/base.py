@@ -363,6 +363,10 @@ class Processor:
     first_chunk_size: int | None = None
     sample_columns: list[str] = []  # keys shown in the preview
     scope_hint = ""  # " trong đơn vị của bạn": added to "not found" messages of scoped users
+    # Skip the template's example row left unchanged under the headers (engine), for kinds
+    # whose example can never be a real row (the members' CĐCS 'CS00001', a made-up CCCD);
+    # the units' and targets' examples ('TX', 2025) may well be typed for real.
+    template_example_skipped = False
 
     def __init__(self, *, user, scope: Scope, source_name: str = ""):
         self.user = user

@@ -28,8 +28,8 @@ GENERAL_RULES = [
 
 
 def template_bytes(kind: str) -> bytes:
-    """The blank template of `kind`: one example row, Text-formatted key columns, and a second
-    sheet explaining each column."""
+    """The blank template of `kind`: one example row (skipped by the import while unchanged),
+    Text-formatted key columns, and a second sheet explaining each column."""
     processor = KINDS[kind]
     columns = processor.columns
     headers = [c.header for c in columns]
@@ -42,10 +42,7 @@ def template_bytes(kind: str) -> bytes:
         date_columns=[c.header for c in columns if c.date_format],
         widths={c.header: c.width for c in columns},
     )
-    guide_rows = [
-        [c.header, "Bắt buộc" if c.required else "Không bắt buộc", c.help, _example(c.example)]
-        for c in columns
-    ]
+    guide_rows = [[c.header, c.guide_requirement, c.help, _example(c.example)] for c in columns]
     guide_rows.append(["", "", "", ""])
     guide_rows.extend(["Lưu ý chung", "", rule, ""] for rule in GENERAL_RULES)
     guide = Sheet(

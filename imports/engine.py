@@ -294,6 +294,40 @@ def _until_signature(rows, header_row: int, notices: list[str]):
         )
 
 
+def _without_example(rows, processor, outcome: ImportOutcome):
+    """The rows without the template's example row (imports/downloads.py), when the first row
+    still holds it unchanged: a register filled in under it is not refused for its CĐCS
+    'CS00001', which exists in no unit."""
+    if not processor.template_example_skipped:
+        yield from rows
+        return
+    examples = [
+        (position, column.example)
+        for column in processor.columns
+        if column.example not in ("", None)
+        and (position := processor.index.get(column.key)) is not None
+    ]
+    first = True
+    for number, values in rows:
+        if first:
+            first = False
+            if len(examples) >= 3 and all(
+                position < len(values) and _same_cell(values[position], example)
+                for position, example in examples
+            ):
+                outcome.notices.append(
+                    f"Bỏ qua dòng {number}: dòng ví dụ của file mẫu (chưa sửa gì)."
+                )
+                continue
+        yield number, values
+
+
+def _same_cell(value, example) -> bool:
+    if isinstance(value, str) and isinstance(example, str):
+        return value.strip() == example
+    return value == example
+
+
 def _run_chunks(
     processor, table, outcome: ImportOutcome, *, write: bool, progress: Progress | None
 ) -> None:
@@ -314,7 +348,9 @@ def _run_chunks(
         if progress is not None:
             progress(processor.counts.rows, table.fraction())
 
-    rows = _until_signature(table.rows, table.header_row, outcome.notices)
+    rows = _without_example(
+        _until_signature(table.rows, table.header_row, outcome.notices), processor, outcome
+    )
     positions = sorted(set(processor.index.values()))
     # Rows with something only in unknown columns: pre-numbered empty rows (STT 1, 2, 3 ...
     # and nothing else) at the end of a register, notes beside it.

@@ -60,6 +60,7 @@ class MemberImport(Processor):
     first_chunk_size = 500  # PostgreSQL starts writing after 500 rows, not 5.000
     columns = MEMBER_COLUMNS.imported()
     sample_columns = ["full_name", "cccd", "grassroots_code", "joined_on", "left_on"]
+    template_example_skipped = True
 
     @classmethod
     def allowed(cls, scope) -> bool:

@@ -334,3 +334,30 @@ def test_formulas_never_calculated_are_explained_first(tmp_path, code):
         "khi nhập.",
         "Dòng 2, cột Họ và tên: Cần nhập họ và tên.",
     ]
+
+
+# ----- 3: the members template ---------------------------------------------------------------
+
+
+def test_a_template_filled_in_under_its_example_row_imports(tmp_path, code):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from imports.downloads import template_bytes
+    from members.models import Member
+
+    workbook = load_workbook(BytesIO(template_bytes("members")))
+    sheet = workbook["Dữ liệu"]
+    headers = [cell.value for cell in sheet[1]]
+    row = dict(zip(MEMBER_HEADERS, member_row(cccd="001090000009", code=code), strict=True))
+    sheet.append([row.get(header) for header in headers])
+    guide = {line[0]: line[1] for line in workbook["Hướng dẫn"].iter_rows(values_only=True)}
+    assert guide["Số điện thoại"] == "Có cột, ô có thể để trống"
+    assert guide["Họ và tên"] == "Bắt buộc"
+    path = tmp_path / "mau.xlsx"
+    workbook.save(path)
+    outcome = run(path)
+    assert outcome.committed, messages(outcome)
+    assert "Bỏ qua dòng 2: dòng ví dụ của file mẫu (chưa sửa gì)." in outcome.notices
+    assert outcome.counts.new == 1 and Member.objects.filter(cccd="001090000009").exists()
