@@ -68,7 +68,7 @@ class ImportUploadForm(forms.Form):
         ].help_text = f"Tối đa {_size_text(settings.UPLOAD_MAX_BYTES)}. Dòng đầu tiên là tên cột."
         if len(kinds) == 1:
             self.fields["kind"].initial = kinds[0]
-        self.detected_format = None
+        self.detected_format: str | None = None
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -71,7 +71,7 @@ class KnownMembers:
         self.lost_zeros_example: tuple[int, str, str, str] | None = None
 
     def notices(self) -> list[str]:
-        if not self.lost_zeros:
+        if self.lost_zeros_example is None:
             return []
         row, label, new, old = self.lost_zeros_example
         return [

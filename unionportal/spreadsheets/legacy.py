@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from typing import TypeGuard
 
 TCVN3 = "TCVN3"
 VNI = "VNI"
@@ -153,7 +154,7 @@ def looks_vietnamese(value: str) -> bool:
     return all(_word_ok(word) for word in _LETTERS.findall(value))
 
 
-def candidate(value: object) -> bool:
+def candidate(value: object) -> TypeGuard[str]:
     """Text that may be legacy: not ASCII, no character past U+00FF."""
     return type(value) is str and not value.isascii() and max(value) <= "\xff"
 

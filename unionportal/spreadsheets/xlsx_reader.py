@@ -277,7 +277,7 @@ class XlsxReader:
         self.date_styles: list[bool] = []
         self.time_styles: list[bool] = []
         self.font_names: list[str] = []  # legacy fonts (.VnTime, VNI-Times) say the encoding
-        self.padded_styles = {}
+        self.padded_styles: dict[int, int] = {}  # style -> digits its number format pads to
         if self._styles_path not in self._names:
             return
         styles = self._small(self._styles_path)
@@ -299,7 +299,6 @@ class XlsxReader:
                 ]
         if cell_xfs is None:
             return
-        self.padded_styles: dict[int, int] = {}  # style -> digits its format pads to
         for position, xf in enumerate(cell_xfs):
             fmt_id = int(xf.get("numFmtId", "0"))
             code = custom.get(fmt_id)
