@@ -116,6 +116,7 @@ UNIT_COLUMNS = Columns(
         example="HN",
         width=14,
         attribute="federation__code",
+        blank_allowed=True,
     ),
     Column(
         "kind",

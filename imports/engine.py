@@ -262,6 +262,12 @@ SIGNATURE_CELLS = 2
 SIGNATURE_ROWS = 30
 
 
+def _values_required(columns) -> int:
+    """How many cells a valid row fills at least: a kind whose rows may fill two cells (a
+    unit's code and name) has no signature block to tell apart."""
+    return sum(1 for c in columns if c.required and not c.blank_allowed)
+
+
 def _filled(values: list) -> int:
     return sum(1 for v in values if v is not None and not (isinstance(v, str) and not v.strip()))
 
@@ -349,7 +355,11 @@ def _run_chunks(
             progress(processor.counts.rows, table.fraction())
 
     rows = _without_example(
-        _until_signature(table.rows, table.header_row, outcome.notices), processor, outcome
+        _until_signature(table.rows, table.header_row, outcome.notices)
+        if _values_required(processor.columns) > SIGNATURE_CELLS
+        else table.rows,
+        processor,
+        outcome,
     )
     positions = sorted(set(processor.index.values()))
     # Rows with something only in unknown columns: pre-numbered empty rows (STT 1, 2, 3 ...

@@ -361,3 +361,16 @@ def test_a_template_filled_in_under_its_example_row_imports(tmp_path, code):
     assert outcome.committed, messages(outcome)
     assert "Bỏ qua dòng 2: dòng ví dụ của file mẫu (chưa sửa gì)." in outcome.notices
     assert outcome.counts.new == 1 and Member.objects.filter(cccd="001090000009").exists()
+
+
+def test_federation_rows_of_two_cells_after_a_blank_row_are_no_signature(tmp_path, org):
+    from grassroots.models import Federation
+
+    from .importfiles import UNIT_HEADERS
+
+    rows = [["CG2", "LĐLĐ quận Cầu Giấy 2", "HN", "LĐLĐ quận/huyện"]]
+    rows += [[None] * 4, ["DN", "LĐLĐ thành phố Đà Nẵng"]]
+    outcome = run(write_xlsx(tmp_path / "dv.xlsx", UNIT_HEADERS, rows), kind="units")
+    assert outcome.committed, messages(outcome)
+    assert Federation.objects.filter(code="DN").exists()
+    assert not any(n.startswith("Bảng dừng") for n in outcome.notices)
