@@ -7,9 +7,15 @@ numbers with a dd/mm/yyyy style, CCCD and phone as text. It is generated straigh
 
 from __future__ import annotations
 
+import csv
 import random
+import shutil
+import subprocess
+import tempfile
+import unicodedata
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -195,3 +201,66 @@ _CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
     "</Types>"
 )
+
+
+XLS_MAX_ROWS = 65_535  # Excel 97-2003 holds 65.536 rows, the header included
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # the tone marks cp1258 has as combining characters
+
+
+def to_cp1258(text: str) -> bytes:
+    """`text` in Windows-1258 as Excel writes it: letters with a tone that cp1258 lacks
+    precomposed ("ễ") as their base letter ("ê") and the combining tone mark."""
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            decomposed = unicodedata.normalize("NFD", ch)
+            tones = "".join(c for c in decomposed if c in _TONES)
+            base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+            out += (base + tones).encode("cp1258")
+    return bytes(out)
+
+
+def write_members_csv_cp1258(path, count: int, *, seed: int = 20261125) -> None:
+    """The same rows as a CSV from Excel's "CSV (Comma delimited)" on Vietnamese Windows:
+    Windows-1258, dates as dd/mm/yyyy."""
+    with open(path, "wb") as handle:
+        lines: list[str] = []
+
+        def flush() -> None:
+            handle.write(to_cp1258("".join(lines)))
+            lines.clear()
+
+        writer = csv.writer(_Lines(lines), lineterminator="\r\n")
+        writer.writerow([c.header for c in MEMBER_COLUMNS.imported()])
+        for cells in member_rows(count, seed=seed):
+            writer.writerow(
+                [v.strftime("%d/%m/%Y") if isinstance(v, date) else (v or "") for v in cells]
+            )
+            if len(lines) > 5000:
+                flush()
+        flush()
+
+
+class _Lines:
+    def __init__(self, lines: list[str]):
+        self.write = lines.append
+
+
+def write_members_xls(path, count: int, *, seed: int = 20261125) -> bool:
+    """The same rows as an Excel 97-2003 .xls (at most XLS_MAX_ROWS), saved by LibreOffice from
+    the .xlsx; False when LibreOffice (soffice) is not installed."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return False
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "members.xlsx"
+        write_members_xlsx(source, min(count, XLS_MAX_ROWS), seed=seed)
+        subprocess.run(
+            [soffice, "--headless", "--convert-to", "xls", "--outdir", work, str(source)],
+            check=True,
+            capture_output=True,
+        )
+        shutil.move(Path(work) / "members.xls", path)
+    return True

@@ -1,5 +1,6 @@
-"""The floor of the import benchmark: read the members file with python-calamine and COPY it
-into the members table, nothing else (no validation, no placements, no history, no figures).
+"""The floor of the import benchmark: read the members file with python-calamine (a .csv with the
+csv module) and COPY it into the members table, nothing else (no validation, no placements, no
+history, no figures).
 
     python -m benchmarks.import_floor FILE DATABASE_URL [--same-rows]
 
@@ -13,10 +14,11 @@ floor of writing the same rows into this schema.
 
 from __future__ import annotations
 
+import csv
 import io
 import sys
+import unicodedata
 from datetime import date, datetime
-from typing import Any
 from urllib.parse import urlparse
 
 import psycopg2
@@ -41,7 +43,23 @@ def _day(value) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if value and isinstance(value, str):  # dd/mm/yyyy text of a CSV
+        return f"{value[6:10]}-{value[3:5]}-{value[0:2]}"
     return "\\N"
+
+
+def _rows(path: str):
+    """The rows of the file: .xlsx and .xls through python-calamine; a .csv (Windows-1258 when
+    it is not UTF-8) through the csv module, its text NFC-normalised (empty cells "" as calamine's)."""
+    if not path.endswith(".csv"):
+        return python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_index(0).iter_rows()
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = unicodedata.normalize("NFC", data.decode("cp1258"))
+    return iter(list(csv.reader(io.StringIO(text))))
 
 
 def main(path: str, url: str, same_rows: bool = False) -> int:
@@ -57,8 +75,7 @@ def main(path: str, url: str, same_rows: bool = False) -> int:
         cursor.execute("SELECT code, id FROM grassroots_grassrootsunion")
         grassroots = dict(cursor.fetchall())
         now = datetime.now().astimezone().isoformat()
-        sheet = python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_index(0)
-        rows: Any = sheet.iter_rows()  # the floor takes the cells as they are (text)
+        rows = _rows(path)
         headers = next(rows)
         at = {h: i for i, h in enumerate(headers)}
         name, gender, birth, cccd, phone = (

@@ -69,6 +69,7 @@ GRASSROOTS_COLUMNS = Columns(
         "Văn bản (Text) để giữ số 0 ở đầu. Có thể để trống.",
         example="0101234567",
         text_format=True,
+        blank_allowed=True,
         width=14,
     ),
     Column(
@@ -115,6 +116,7 @@ UNIT_COLUMNS = Columns(
         example="HN",
         width=14,
         attribute="federation__code",
+        blank_allowed=True,
     ),
     Column(
         "kind",

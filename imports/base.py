@@ -216,15 +216,98 @@ def _display(value) -> str:
     return str(value)
 
 
+_SLASHED_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b.*")
+
+
+class DateWatch:
+    """Evidence, column by column, that the dates were typed under US regional settings
+    (month/day/year), which no single cell shows (issue 12 item 11):
+    - Excel on such a machine turns "05/07/2024" into a real date, 7 May, and leaves
+      "23/07/2024" as text: a column holding real dates and dd/mm text whose day is over 12,
+      and no other text date, had its day and month swapped wherever both were 12 or less;
+    - a text column (CSV) whose dates all read as m/d/y while many fail as d/m/y was written
+      month first.
+    `see(key, raw, row)` is called with every date cell; `problems()` gives the columns to
+    refuse, with the reason."""
+
+    def __init__(self):
+        self.real: set[str] = set()
+        # key -> [day over 12, both 12 or less, month over 12, example (row, text) of each]
+        self.text: dict[str, list] = {}
+
+    def see(self, key: str, raw, row: int) -> None:
+        if type(raw) is str:
+            match = _SLASHED_DATE.fullmatch(raw)
+            if match is None:
+                return
+            first, second = int(match.group(1)), int(match.group(2))
+            stats = self.text.get(key)
+            if stats is None:
+                stats = self.text[key] = [0, 0, 0, None, None]
+            if first > 12 and second <= 12:
+                try:  # a date that exists read day first ("31/02/2024" is a typo, no evidence)
+                    date(int(match.group(3)), second, first)
+                except ValueError:
+                    return
+                stats[0] += 1
+                stats[3] = stats[3] or (row, raw.strip())
+            elif first <= 12 and second > 12:
+                stats[2] += 1
+                stats[4] = stats[4] or (row, raw.strip())
+            elif first <= 12:
+                stats[1] += 1
+        elif raw is not None and key not in self.real and isinstance(raw, date):
+            self.real.add(key)
+
+    def problems(self) -> list[tuple[str, str]]:
+        found = []
+        for key, (day_first, either, month_first, day_example, month_example) in self.text.items():
+            if key in self.real and day_first and not either and not month_first:
+                row, example = day_example
+                found.append(
+                    (
+                        key,
+                        "Không nhập được cột này: cột có cả ô ngày của Excel lẫn ô chữ có ngày "
+                        f"lớn hơn 12 (ví dụ '{example}' ở dòng {row}). File được nhập trên máy "
+                        "đặt định dạng ngày kiểu Mỹ (tháng/ngày/năm): Excel đã đọc '05/07/2024' "
+                        "thành ngày 7 tháng 5 và để nguyên dạng chữ những ngày không đọc được, "
+                        "nên ngày và tháng của các ô ngày đã bị đảo. Hãy đặt Region của Windows "
+                        "là Vietnamese (ngày dạng dd/MM/yyyy), định dạng cột là Văn bản (Text), "
+                        "nhập lại các ngày rồi gửi lại file.",
+                    )
+                )
+            elif (
+                key not in self.real
+                and not day_first
+                and month_first >= 2
+                and 4 * month_first >= either + month_first
+            ):
+                row, example = month_example
+                found.append(
+                    (
+                        key,
+                        f"Không nhập được cột này: {month_first} ngày chỉ đọc được nếu tháng "
+                        f"ghi trước ngày (ví dụ '{example}' ở dòng {row}) và không ngày nào "
+                        "ghi ngày trước tháng. File được tạo trên máy đặt định dạng ngày kiểu Mỹ "
+                        "(tháng/ngày/năm), nên cả những ngày như '05/07/2024' cũng là tháng "
+                        "trước. Hãy ghi ngày dạng dd/mm/yyyy (ngày trước, tháng sau), hoặc đặt "
+                        "Region của Windows là Vietnamese rồi xuất lại file.",
+                    )
+                )
+        return found
+
+
 class RowChecks:
     """The cell checks every kind shares, reporting through `error(row, key, message)`: a
     required text, a code looked up among the known ones, a date not in the future. Built by
-    the Processor and handed to the objects a kind is composed of."""
+    the Processor and handed to the objects a kind is composed of. `watch` (a DateWatch) sees
+    every date cell."""
 
-    def __init__(self, error, *, today: date, scope_hint: str = ""):
+    def __init__(self, error, *, today: date, scope_hint: str = "", watch=None):
         self.error = error
         self.today = today
         self.scope_hint = scope_hint
+        self.watch = watch
 
     def required_text(self, number: int, key: str, value: str, what: str, longest: int) -> bool:
         """Is the cleaned `value` given and at most `longest` characters? Reports the problem
@@ -255,6 +338,8 @@ class RowChecks:
     def past_day(self, number: int, key: str, raw, label: str) -> date | None:
         """A required date cell, not in the future: the date, or None with the problem
         reported (`label` is the column's name, e.g. 'Ngày sinh')."""
+        if self.watch is not None:
+            self.watch.see(key, raw, number)
         try:
             value = day(raw, label)
         except CellError as problem:
@@ -280,6 +365,10 @@ class Processor:
     first_chunk_size: int | None = None
     sample_columns: list[str] = []  # keys shown in the preview
     scope_hint = ""  # " trong đơn vị của bạn": added to "not found" messages of scoped users
+    # Skip the template's example row left unchanged under the headers (engine), for kinds
+    # whose example can never be a real row (the members' CĐCS 'CS00001', a made-up CCCD);
+    # the units' and targets' examples ('TX', 2025) may well be typed for real.
+    template_example_skipped = False
 
     def __init__(self, *, user, scope: Scope, source_name: str = ""):
         self.user = user
@@ -296,6 +385,9 @@ class Processor:
         self.error_sink = None  # callable(RowError) for the command line
         self.writing = False  # set by the engine when the checked rows will be written
         self._bad_rows: set[int] = set()
+        self.date_watch = DateWatch()
+        # What the kind found worth telling beside the errors (a notice each).
+        self.notices: list[str] = []
         self._first_rows: dict = {}  # a row's key -> the first row with it (see first_row)
         self.now = timezone.now()
         self.today = timezone.localdate()
@@ -320,6 +412,10 @@ class Processor:
     def close(self) -> None:
         """Release what prepare() set up (always called, also after an error)."""
 
+    def final_notices(self) -> list[str]:
+        """The kind's notices once every row is checked."""
+        return self.notices
+
     # ----- helpers -----------------------------------------------------------------------
     @property
     def change_reason(self) -> str:
@@ -334,7 +430,9 @@ class Processor:
     @property
     def checks(self) -> RowChecks:
         """The shared cell checks, reporting into this processor (scope_hint as set now)."""
-        return RowChecks(self.error, today=self.today, scope_hint=self.scope_hint)
+        return RowChecks(
+            self.error, today=self.today, scope_hint=self.scope_hint, watch=self.date_watch
+        )
 
     def required_text(self, number: int, key: str, value: str, what: str, longest: int) -> bool:
         return self.checks.required_text(number, key, value, what, longest)

@@ -47,12 +47,12 @@ class ImportCommand(BaseCommand):
     @property
     def help(self) -> str:  # type: ignore[override]
         return (
-            f"Nhập {KINDS[self.kind].title.lower()} từ file .xlsx hoặc .csv (tất cả hoặc không "
+            f"Nhập {KINDS[self.kind].title.lower()} từ file .xlsx, .xls, .ods hoặc .csv (tất cả hoặc không "
             "gì cả). Exit 0 khi mọi dòng hợp lệ và đã ghi."
         )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="đường dẫn file .xlsx hoặc .csv")
+        parser.add_argument("file", help="đường dẫn file .xlsx, .xls, .ods hoặc .csv")
         parser.add_argument(
             "--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì vào cơ sở dữ liệu"
         )

@@ -23,13 +23,13 @@ GENERAL_RULES = [
     "Số CCCD và mã số thuế: định dạng cột là Văn bản (Text) để Excel không bỏ số 0 ở đầu (đã định dạng sẵn trong file mẫu).",
     "Tất cả hoặc không gì cả: nếu có dù chỉ một dòng lỗi thì không dòng nào được ghi; trang kết quả liệt kê mọi lỗi (dòng, cột, lý do).",
     "Nhập lại cùng một file không thay đổi gì; dòng có giá trị khác sẽ cập nhật bản ghi (có lưu lịch sử thay đổi).",
-    "Có thể lưu dưới dạng .xlsx hoặc .csv (CSV UTF-8).",
+    "Có thể lưu dưới dạng .xlsx, .xls, .ods hoặc .csv (CSV UTF-8).",
 ]
 
 
 def template_bytes(kind: str) -> bytes:
-    """The blank template of `kind`: one example row, Text-formatted key columns, and a second
-    sheet explaining each column."""
+    """The blank template of `kind`: one example row (skipped by the import while unchanged),
+    Text-formatted key columns, and a second sheet explaining each column."""
     processor = KINDS[kind]
     columns = processor.columns
     headers = [c.header for c in columns]
@@ -42,10 +42,7 @@ def template_bytes(kind: str) -> bytes:
         date_columns=[c.header for c in columns if c.date_format],
         widths={c.header: c.width for c in columns},
     )
-    guide_rows = [
-        [c.header, "Bắt buộc" if c.required else "Không bắt buộc", c.help, _example(c.example)]
-        for c in columns
-    ]
+    guide_rows = [[c.header, c.guide_requirement, c.help, _example(c.example)] for c in columns]
     guide_rows.append(["", "", "", ""])
     guide_rows.extend(["Lưu ý chung", "", rule, ""] for rule in GENERAL_RULES)
     guide = Sheet(

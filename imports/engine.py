@@ -27,7 +27,7 @@ from grassroots.access import Scope, scope_for
 from members.services import cccd_check_allowed, cccd_elsewhere_record
 from unionportal.bulk import ANALYZE_AFTER_ROWS, planner_statistics_after_bulk_write
 from unionportal.spreadsheets.errors import FileProblem, RowError
-from unionportal.spreadsheets.sniff import EmptySheet, open_table
+from unionportal.spreadsheets.sniff import UNCALCULATED, EmptySheet, open_table
 
 from .base import Counts, find_header
 from .kinds import KINDS
@@ -256,6 +256,84 @@ def _done(outcome: ImportOutcome, processor, started: float) -> ImportOutcome:
     return outcome
 
 
+# Official registers end with a signature block under the table ("NGƯỜI LẬP BIỂU", a name,
+# "Hà Nội, ngày ..."): after a blank row, lines filling at most two cells each, to the end.
+SIGNATURE_CELLS = 2
+SIGNATURE_ROWS = 30
+
+
+def _values_required(columns) -> int:
+    """How many cells a valid row fills at least: a kind whose rows may fill two cells (a
+    unit's code and name) has no signature block to tell apart."""
+    return sum(1 for c in columns if c.required and not c.blank_allowed)
+
+
+def _filled(values: list) -> int:
+    return sum(1 for v in values if v is not None and not (isinstance(v, str) and not v.strip()))
+
+
+def _until_signature(rows, header_row: int, notices: list[str]):
+    """The data rows, without the signature block under the table (with a notice). The
+    readers leave blank rows out, so a blank row is a gap in the row numbers; the rows after it
+    are held back (at most SIGNATURE_ROWS) until one fills more than two cells (then they are
+    data after all) or the file ends (then they were the signature block)."""
+    previous = header_row
+    held: list[tuple[int, list]] = []
+    for number, values in rows:
+        if held:
+            if _filled(values) <= SIGNATURE_CELLS and len(held) < SIGNATURE_ROWS:
+                held.append((number, values))
+                continue
+            yield from held
+            held = []
+        elif number > previous + 1 and _filled(values) <= SIGNATURE_CELLS:
+            held.append((number, values))
+            previous = number
+            continue
+        previous = number
+        yield number, values
+    if held:
+        first, last = held[0][0], held[-1][0]
+        notices.append(
+            f"Bảng dừng ở dòng trống phía trên dòng {first}: bỏ qua {len(held)} dòng phía dưới "
+            f"bảng (chữ ký, ngày tháng: dòng {first}" + (f"–{last}" if last != first else "") + ")."
+        )
+
+
+def _without_example(rows, processor, outcome: ImportOutcome):
+    """The rows without the template's example row (imports/downloads.py), when the first row
+    still holds it unchanged: a register filled in under it is not refused for its CĐCS
+    'CS00001', which exists in no unit."""
+    if not processor.template_example_skipped:
+        yield from rows
+        return
+    examples = [
+        (position, column.example)
+        for column in processor.columns
+        if column.example not in ("", None)
+        and (position := processor.index.get(column.key)) is not None
+    ]
+    first = True
+    for number, values in rows:
+        if first:
+            first = False
+            if len(examples) >= 3 and all(
+                position < len(values) and _same_cell(values[position], example)
+                for position, example in examples
+            ):
+                outcome.notices.append(
+                    f"Bỏ qua dòng {number}: dòng ví dụ của file mẫu (chưa sửa gì)."
+                )
+                continue
+        yield number, values
+
+
+def _same_cell(value, example) -> bool:
+    if isinstance(value, str) and isinstance(example, str):
+        return value.strip() == example
+    return value == example
+
+
 def _run_chunks(
     processor, table, outcome: ImportOutcome, *, write: bool, progress: Progress | None
 ) -> None:
@@ -276,12 +354,19 @@ def _run_chunks(
         if progress is not None:
             progress(processor.counts.rows, table.fraction())
 
+    rows = _without_example(
+        _until_signature(table.rows, table.header_row, outcome.notices)
+        if _values_required(processor.columns) > SIGNATURE_CELLS
+        else table.rows,
+        processor,
+        outcome,
+    )
     positions = sorted(set(processor.index.values()))
     # Rows with something only in unknown columns: pre-numbered empty rows (STT 1, 2, 3 ...
     # and nothing else) at the end of a register, notes beside it.
     skipped = 0
     skipped_rows: list[int] = []  # the first few, for the notice
-    for number, values in table.rows:
+    for number, values in rows:
         if _blank(values, positions):
             skipped += 1
             if skipped <= 3:
@@ -292,6 +377,15 @@ def _run_chunks(
             flush()
     if chunk:
         flush()
+    for notice in table.notices():
+        if UNCALCULATED in notice and processor.error_count:
+            # The empty cells' errors come from formulas never calculated: say so first.
+            outcome.file_errors.insert(0, RowError(None, "", notice))
+        else:
+            outcome.notices.append(notice)
+    outcome.notices.extend(processor.final_notices())
+    for key, message in processor.date_watch.problems():  # before the commit decides
+        processor.error(None, key, message)
     if skipped:
         outcome.notices.append(
             f"Bỏ qua {skipped} dòng không có giá trị ở cột nào cần nhập (chỉ có số thứ tự "

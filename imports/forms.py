@@ -12,7 +12,15 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from unionportal.spreadsheets.errors import FileProblem
-from unionportal.spreadsheets.sniff import FORMAT_XLSX, check_zip, max_uncompressed_bytes, sniff
+from unionportal.spreadsheets.sniff import (
+    FORMAT_ODS,
+    FORMAT_XLS,
+    FORMAT_XLSX,
+    check_workbook,
+    check_zip,
+    max_uncompressed_bytes,
+    sniff,
+)
 
 from .kinds import KINDS
 
@@ -38,7 +46,7 @@ class ImportUploadForm(forms.Form):
         },
     )
     file = forms.FileField(
-        label="File .xlsx hoặc .csv",
+        label="File .xlsx, .xls, .ods hoặc .csv",
         error_messages={
             "required": "Hãy chọn file cần nhập.",
             "empty": "File rỗng.",
@@ -46,8 +54,9 @@ class ImportUploadForm(forms.Form):
         },
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".xlsx,.csv,application/vnd.openxmlformats-officedocument."
-                "spreadsheetml.sheet,text/csv"
+                "accept": ".xlsx,.xls,.ods,.csv,application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet,application/vnd.ms-excel,"
+                "application/vnd.oasis.opendocument.spreadsheet,text/csv"
             }
         ),
     )
@@ -77,8 +86,14 @@ class ImportUploadForm(forms.Form):
             handle.flush()
             try:
                 self.detected_format = sniff(handle.name)
-                if self.detected_format == FORMAT_XLSX:
-                    check_zip(handle.name, max_uncompressed=max_uncompressed_bytes())
+                if self.detected_format in (FORMAT_XLSX, FORMAT_ODS):
+                    check_zip(
+                        handle.name,
+                        max_uncompressed=max_uncompressed_bytes(),
+                        xlsx=self.detected_format == FORMAT_XLSX,
+                    )
+                if self.detected_format in (FORMAT_XLS, FORMAT_ODS):
+                    check_workbook(handle.name, self.detected_format)
             except FileProblem as problem:
                 raise forms.ValidationError(problem.message) from None
         upload.seek(0)

@@ -55,6 +55,7 @@ MEMBER_COLUMNS = Columns(
         help="Có thể để trống. Ví dụ 0912345678.",
         example="0912345678",
         text_format=True,
+        blank_allowed=True,
         width=14,
     ),
     Column(

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from unionportal.spreadsheets.export import safe_cell
+from unionportal.spreadsheets.xlsx_writer import print_setup
 
 from .periods import Period
 from .progress import Progress, format_int
@@ -122,6 +123,7 @@ def _row_values(row: ProgressRow) -> list:
     return values
 
 
+TITLE_ROWS = 4
 LAST_YEAR_HEADERS = [
     ("Kết nạp đoàn viên cùng kỳ năm trước", 14),
     ("Thành lập CĐCS cùng kỳ năm trước", 14),
@@ -157,6 +159,13 @@ def _header(sheet, headers: list[tuple[str, int]]) -> int:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"C{row + 1}"  # a coordinate: sheet.cell() would create a row
+    print_setup(
+        sheet,
+        header_row=row,
+        title_rows=TITLE_ROWS,
+        headers=[name for name, _ in headers],
+        widths=[width for _, width in headers],
+    )
     return row + 1
 
 

@@ -47,5 +47,8 @@ def test_bench_import_tiny(bench_database, tmp_path):
     )
     text = out.getvalue()
     assert "Nhập 300 đoàn viên" in text
-    assert "sàn (calamine + COPY)" in text and "dự án (import_members)" in text
+    assert "sàn (calamine/csv + COPY)" in text and "dự án (import_members)" in text
+    # The three files: .xlsx, Windows-1258 .csv, and .xls when LibreOffice is installed.
+    assert "từ members-300.xlsx" in text and "từ members-300-cp1258.csv" in text
+    assert "từ members-300.xls " in text or "Bỏ qua .xls" in text
     assert "Tỉ lệ dự án/sàn:" in text and "bộ nhớ đỉnh" in text

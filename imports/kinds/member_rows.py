@@ -144,7 +144,7 @@ class MemberRowReader:
             "joined_on": joined,
         }
         if "card_number" in self.optional:
-            record["card_number"] = card = text(raw_card)
+            record["card_number"] = card = digits_text(raw_card)
             if len(card) > 30:
                 error(number, "card_number", "Số thẻ đoàn viên dài quá 30 ký tự.")
                 ok = False
@@ -155,6 +155,8 @@ class MemberRowReader:
                 ok = False
         left_invalid = False
         if "left_on" in self.optional:
+            if self.checks.watch is not None and raw_left is not None:
+                self.checks.watch.see("left_on", raw_left, number)
             try:
                 left = day(raw_left, "Ngày ra khỏi công đoàn")
             except CellError as refused:

@@ -20,6 +20,21 @@ from ..base import Counts, Samples, describe_changes
 
 CHOICE_LABELS = MEMBER_COLUMNS.choice_labels()
 FIELD_LABELS = MEMBER_COLUMNS.labels()
+# Identifiers written with leading zeros, which a spreadsheet program drops.
+ZEROS_KEPT = ("card_number",)
+
+
+def _lost_leading_zeros(old, new) -> bool:
+    """Is `new` the identifier `old` with some of its leading zeros dropped ('001234' ->
+    '1234')?"""
+    return (
+        isinstance(old, str)
+        and isinstance(new, str)
+        and bool(new)
+        and len(new) < len(old)
+        and old.endswith(new)
+        and not old[: len(old) - len(new)].strip("0")
+    )
 
 
 class KnownMembers:
@@ -52,6 +67,20 @@ class KnownMembers:
         self.today = today
         # CCCDs found in another unit: an existence oracle, logged by the engine (finding 16).
         self.elsewhere_cccds: list[str] = []
+        # Identifiers whose only difference is leading zeros dropped: kept, and told.
+        self.lost_zeros = 0
+        self.lost_zeros_example: tuple[int, str, str, str] | None = None
+
+    def notices(self) -> list[str]:
+        if self.lost_zeros_example is None:
+            return []
+        row, label, new, old = self.lost_zeros_example
+        return [
+            f"{self.lost_zeros} dòng có {label} chỉ khác số đang lưu ở các số 0 đầu (ví dụ dòng "
+            f"{row}: '{new}', đang lưu '{old}'): có thể chương trình bảng tính đã bỏ mất số 0 ở "
+            "đầu. Không sửa các số này, giữ số đang lưu; muốn đổi thật, hãy định dạng cột là "
+            "Văn bản (Text) và nhập đủ số."
+        ]
 
     def compare(self, number: int, record: dict, old: dict, changed: list) -> None:
         if old["grassroots_id"] not in self.grassroots_code:
@@ -84,6 +113,16 @@ class KnownMembers:
             if name.startswith("_") or name in ("cccd", "grassroots_id"):
                 continue
             if old[name] != value:
+                if name in ZEROS_KEPT and _lost_leading_zeros(old[name], value):
+                    # A CSV opened and saved by a spreadsheet program: not a change.
+                    self.lost_zeros += 1
+                    self.lost_zeros_example = self.lost_zeros_example or (
+                        number,
+                        FIELD_LABELS.get(name, name),
+                        value,
+                        old[name],
+                    )
+                    continue
                 differences[name] = value
         if not differences:
             self.counts.unchanged += 1

@@ -39,7 +39,7 @@ from unionportal.bulk import (
     is_postgresql,
 )
 
-from ..base import Processor, RowChecks
+from ..base import Processor
 from ..firstrows import FirstRows
 from .member_rows import MemberRowReader
 from .member_updates import KnownMembers
@@ -61,6 +61,7 @@ class MemberImport(Processor):
     first_chunk_size = 500  # PostgreSQL starts writing after 500 rows, not 5.000
     columns = MEMBER_COLUMNS.imported()
     sample_columns = ["full_name", "cccd", "grassroots_code", "joined_on", "left_on"]
+    template_example_skipped = True
 
     @classmethod
     def allowed(cls, scope) -> bool:
@@ -99,7 +100,7 @@ class MemberImport(Processor):
         self.fast_copy = self.batch.fast_copy
         self.mostly_new = True
         self.reader = MemberRowReader(
-            checks=RowChecks(self.error, today=self.today, scope_hint=self.scope_hint),
+            checks=self.checks,
             grassroots=self.grassroots,
             optional=self.optional,
             pick=self.picker(list(MemberRowReader.KEYS)),
@@ -209,6 +210,9 @@ class MemberImport(Processor):
 
     def finish(self) -> None:
         self.batch.finish()
+
+    def final_notices(self) -> list[str]:
+        return [*self.notices, *self.known.notices()]
 
     def close(self) -> None:
         if getattr(self, "batch", None) is not None:

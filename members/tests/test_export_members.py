@@ -171,3 +171,14 @@ def test_exported_list_imports_back_unchanged(login, users, org, tmp_path):
     assert outcome.counts.unchanged == Member.objects.count()
     assert outcome.notices == ["Các cột không dùng đến (bỏ qua): 'Tên CĐCS', 'Công đoàn cấp trên'."]
     assert Member.objects.get(full_name="Bùi Văn Tài").occupation == "=1+2"
+
+
+@pytest.mark.parametrize("url", ["members:member-list", "grassroots:grassroots-list"])
+def test_the_csv_button_warns_that_csv_loses_leading_zeros(login, users, org, url):
+    page = login(users.officer_a).get(reverse(url)).content.decode()
+    note = page.split('id="csv-export-note">', 1)[1].split("</small>", 1)[0]
+    assert note == (
+        "CSV mất số 0 ở đầu (CCCD, số điện thoại, mã số thuế) khi mở bằng Excel hoặc "
+        "LibreOffice. Muốn sửa rồi nhập lại, hãy dùng <strong>Xuất Excel</strong> (.xlsx)."
+    )
+    assert page.index('id="btn-export-csv"') < page.index('id="csv-export-note"')

@@ -130,3 +130,23 @@ def test_text_lines(counted, login):
     # The same lines are on the page, ready to copy.
     page = login(counted.staff).get("/?year=2024").content.decode()
     assert "kết nạp được 5/10 đoàn viên, đạt 50% chỉ tiêu" in page
+
+
+def _prints_well(sheet, header_row: int) -> None:
+    """A4 landscape, fit to the page width, the header row on every page and tall enough."""
+    assert (sheet.page_setup.paperSize, sheet.page_setup.orientation) in (
+        (9, "landscape"),
+        ("9", "landscape"),
+    )
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == f"${header_row}:${header_row}"
+    assert sheet.row_dimensions[header_row].height >= 45  # three wrapped lines
+
+
+def test_dashboards_print_on_a4_landscape_with_the_header_on_every_page(counted, login):
+    sheet = workbook(login(counted.staff).get("/?year=2024&export=xlsx")).worksheets[0]
+    _prints_well(sheet, 6)
+    assert sheet.row_dimensions[1].height >= 20  # the 13 pt title with its diacritics
+    for sheet in workbook(login(counted.officer_a).get("/?year=2024&export=xlsx")).worksheets:
+        assert sheet.print_title_rows == "$6:$6"

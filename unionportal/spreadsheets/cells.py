@@ -6,7 +6,8 @@ Excel cells), booleans, or None. Rules (issue 5):
   before `= + - @` is taken off again;
 - dates are real Excel dates or `dd/mm/yyyy` text (also `-` or `.` between the parts, and
   `yyyy-mm-dd`); never month first: `31/02/2024` is an error, `02/31/2024` too;
-- a plain number in a date column is not guessed to be an Excel serial date.
+- a plain number in a date column is not guessed to be an Excel serial date;
+- in digit and date columns one leading apostrophe (typed to keep the cell text) is dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _TIME)
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
 _SPACES = re.compile(r"\s+")
+# A number written as float text by another program ("37068861168.0"): the ".0" is no digit.
+_FLOAT_TAIL = re.compile(r"(\d+)\.0+")
 
 
 class CellError(ValueError):
@@ -90,7 +93,16 @@ def digits_text(value: object) -> str:
     Excel may already have dropped the leading one; callers say so."""
     if isinstance(value, float) and value == int(value):
         return str(int(value))
-    return text(value)
+    result = text(value)
+    if result[:1] == "'":
+        # One apostrophe typed in LibreOffice to keep the zeros ("'037..."): not a digit.
+        result = result[1:].lstrip()
+    if result.endswith("0") and "." in result:
+        # "37068861168.0" is the number 37068861168 (11 digits), never "370688611680".
+        match = _FLOAT_TAIL.fullmatch(result)
+        if match:
+            return match.group(1)
+    return result
 
 
 def code(value: object) -> str:
@@ -114,6 +126,8 @@ def day(value: object, what: str) -> date | None:
             f"ô này là số {number_text(value)}."
         )
     raw = text(value)
+    if raw[:1] == "'":  # typed "'05/03/1990" to keep it as text
+        raw = raw[1:].lstrip()
     if not raw:
         return None
     match = _DMY.fullmatch(raw)

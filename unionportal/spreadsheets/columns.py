@@ -25,7 +25,8 @@ class Column:
     `header` is what users write; `help` goes in the template's explanation sheet;
     `text_format` marks columns Excel must keep as text; `attribute` is the ORM lookup an export
     reads (default: `key`); `imported=False` marks a column only exports have; `exported=False`
-    one only imports have; `choices` maps stored values to the labels users read and write."""
+    one only imports have; `choices` maps stored values to the labels users read and write;
+    `blank_allowed` marks a column the file must have whose cells may be empty."""
 
     key: str
     header: str
@@ -39,6 +40,14 @@ class Column:
     imported: bool = True
     exported: bool = True
     choices: tuple[tuple[str, str], ...] = ()
+    blank_allowed: bool = False  # a required column whose cells may be empty
+
+    @property
+    def guide_requirement(self) -> str:
+        """What the template's guide says in its 'Bắt buộc' column."""
+        if not self.required:
+            return "Không bắt buộc"
+        return "Có cột, ô có thể để trống" if self.blank_allowed else "Bắt buộc"
 
     @property
     def lookup(self) -> str:

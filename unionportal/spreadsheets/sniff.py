@@ -1,7 +1,8 @@
 """Opening an uploaded file: what it really is (by content, never by name), bounds, rows.
 
 `open_table(path)` returns a `Table`: the header row and an iterator of (row number, values).
-.xlsx files go through the streaming reader in xlsx.py; .csv files (UTF-8 with or without BOM,
+.xlsx files go through the streaming reader in xlsx_reader.py; .xls and .ods files through
+python-calamine; .csv files (UTF-8 with or without BOM,
 separated by comma, semicolon or tab) through the csv module. Anything else, and anything
 damaged, oversized or hostile, raises `FileProblem` with a Vietnamese message.
 """
@@ -16,11 +17,13 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import cast
 
 from django.conf import settings
 
 from .errors import FileProblem
+from .legacy import Converter, detect
 from .xlsx_reader import XlsxReader
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -32,6 +35,9 @@ SNIFF_BYTES = 64 * 1024
 
 FORMAT_XLSX = "xlsx"
 FORMAT_CSV = "csv"
+FORMAT_XLS = "xls"  # Excel 97-2003: at most 65.536 rows, read whole by python-calamine
+FORMAT_ODS = "ods"  # LibreOffice / OpenDocument, read by python-calamine
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def max_uncompressed_bytes() -> int:
@@ -47,26 +53,31 @@ class Table:
     sheet_name: str = ""
     fraction: Callable[[], float] = lambda: 0.0  # share of the file read so far (progress)
     sheet_names: tuple[str, ...] = ()  # every worksheet of an .xlsx, in order
+    # What the reading converted or met (legacy fonts, hidden rows), once the rows are read.
+    notices: Callable[[], list[str]] = list
 
 
 def sniff(path) -> str:
-    """Return FORMAT_XLSX or FORMAT_CSV from the file's bytes, or raise FileProblem."""
+    """Return FORMAT_XLSX, FORMAT_ODS, FORMAT_XLS or FORMAT_CSV from the file's bytes, or raise
+    FileProblem."""
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if not head.strip():
         raise FileProblem("File rỗng: không có dòng nào.")
     if head.startswith(ZIP_MAGIC):
-        return FORMAT_XLSX
+        mimetype = _opendocument_type(path)
+        if mimetype is None:
+            return FORMAT_XLSX
+        if mimetype.startswith(ODS_MIMETYPE):
+            return FORMAT_ODS
+        raise FileProblem(
+            "Đây là văn bản hoặc trình chiếu OpenDocument, không phải bảng tính: hãy mở "
+            "bằng LibreOffice Calc và lưu thành .ods hoặc .xlsx."
+        )
     if head.startswith(OLE_MAGIC):
-        raise FileProblem(
-            "Đây là file Excel cũ (.xls) hoặc file đã đặt mật khẩu: hãy mở bằng Excel, "
-            "bỏ mật khẩu nếu có và lưu lại dưới dạng .xlsx (Excel Workbook)."
-        )
+        return FORMAT_XLS  # or a password-protected .xlsx: calamine tells (open_table)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem(
-            "File CSV ở mã UTF-16 (Unicode Text): hãy lưu thành CSV UTF-8 (Comma delimited) "
-            "hoặc .xlsx."
-        )
+        return FORMAT_CSV  # "Unicode Text" (UTF-16): csv_encoding says so
     if head.startswith(b"%PDF"):
         raise FileProblem("Đây là file PDF, không phải bảng tính .xlsx hoặc .csv.")
     if b"\x00" in head:
@@ -76,10 +87,13 @@ def sniff(path) -> str:
         # The sniffed piece may end inside a multi-byte character: ignore only the end.
         codecs.getincrementaldecoder("utf-8")().decode(text, final=False)
     except UnicodeDecodeError:
-        raise FileProblem(
-            "File CSV không ở mã UTF-8. Trong Excel chọn Lưu thành > CSV UTF-8 "
-            "(Comma delimited), hoặc lưu dưới dạng .xlsx."
-        ) from None
+        try:  # Excel's "CSV (Comma delimited)" on Vietnamese Windows
+            text.decode("cp1258")
+        except UnicodeDecodeError:
+            raise FileProblem(
+                "File CSV không ở mã UTF-8 hay Windows-1258. Trong Excel chọn Lưu thành > CSV "
+                "UTF-8 (Comma delimited), hoặc lưu dưới dạng .xlsx."
+            ) from None
     stripped = text.lstrip().lower()
     if stripped.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
         raise FileProblem(
@@ -88,19 +102,37 @@ def sniff(path) -> str:
     return FORMAT_CSV
 
 
-def check_zip(path, *, max_uncompressed: int) -> None:
-    """Refuse damaged archives and zip bombs before decompressing anything."""
+def _opendocument_type(path) -> bytes | None:
+    """The `mimetype` of an OpenDocument archive (None for anything else, .xlsx included)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names or "mimetype" not in names:
+                return None
+            info = archive.getinfo("mimetype")
+            if info.file_size > 200:
+                return None
+            return archive.read(info).strip()
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        return None  # check_zip says what is wrong
+
+
+def check_zip(path, *, max_uncompressed: int, xlsx: bool = True) -> None:
+    """Refuse damaged archives and zip bombs before decompressing anything (`xlsx=False`: an
+    .ods, whose parts are not checked)."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_ZIP_ENTRIES:
                 raise FileProblem("File .xlsx có quá nhiều thành phần (nghi ngờ file độc hại).")
             names = {info.filename for info in infos}
-            if "[Content_Types].xml" not in names:
+            if not xlsx:
+                pass
+            elif "[Content_Types].xml" not in names:
                 raise FileProblem(
                     "File nén này không phải bảng tính Excel .xlsx (thiếu [Content_Types].xml)."
                 )
-            if not any(name.startswith("xl/") for name in names):
+            if xlsx and not any(name.startswith("xl/") for name in names):
                 raise FileProblem(
                     "File này không phải bảng tính Excel .xlsx (có thể là file Word, "
                     "PowerPoint hoặc OpenDocument): hãy lưu thành .xlsx."
@@ -124,9 +156,56 @@ def check_zip(path, *, max_uncompressed: int) -> None:
         raise FileProblem("File .xlsx bị hỏng hoặc không phải file Excel.") from None
 
 
-def _csv_rows(handle) -> Iterator[tuple[int, list]]:
-    sample = handle.readline()
-    delimiter = max((",", ";", "\t"), key=sample.count) if sample else ","
+ENCODING_NAMES = {"cp1258": "Windows-1258", "utf-16": "UTF-16 (Unicode Text)"}
+DELIMITER_SAMPLE_LINES = 20
+
+
+def csv_encoding(path) -> str:
+    """utf-8 when the whole file is valid UTF-8; utf-16 after a UTF-16 byte-order mark;
+    otherwise cp1258 (what Excel on Vietnamese Windows writes for "CSV (Comma delimited)"),
+    unless valid UTF-8 letters came before the first invalid byte: that is a damaged UTF-8
+    file, refused at the line where it breaks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as handle:
+        first = handle.read(2)
+        if first in (b"\xff\xfe", b"\xfe\xff"):
+            return "utf-16"
+        handle.seek(0)
+        letters = False  # UTF-8 beyond ASCII read so far
+        try:
+            while piece := handle.read(1 << 20):
+                letters = not decoder.decode(piece).isascii() or letters
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            if letters or not error.object[: error.start].isascii():
+                return "utf-8"
+            return "cp1258"
+    return "utf-8"
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The separator of a CSV from its first lines: the one that splits the most lines into
+    the same number of cells (a title line above the table has none)."""
+    best, best_score = ",", (0, 0)
+    for candidate in (",", ";", "\t"):
+        counts = [line.count(candidate) for line in lines if line.strip()]
+        counts = [c for c in counts if c]
+        if not counts:
+            continue
+        usual = max(set(counts), key=counts.count)
+        score = (counts.count(usual), usual)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _csv_rows(handle, encoding: str = "utf-8") -> Iterator[tuple[int, list]]:
+    try:
+        lines = [handle.readline() for _ in range(DELIMITER_SAMPLE_LINES)]
+    except UnicodeDecodeError:
+        lines = []
+    sample = lines[0] if lines else ""
+    delimiter = _delimiter(lines)
     handle.seek(0)
     if sample.startswith("\ufeff"):
         handle.read(1)
@@ -144,8 +223,9 @@ def _csv_rows(handle) -> Iterator[tuple[int, list]]:
                 yield number, row
     except UnicodeDecodeError:
         raise FileProblem(
-            f"File CSV có ký tự không ở mã UTF-8 (sau dòng {number}). Trong Excel chọn "
-            "Lưu thành > CSV UTF-8, hoặc lưu dưới dạng .xlsx."
+            f"File CSV có ký tự không đọc được ở mã {ENCODING_NAMES.get(encoding, 'UTF-8')} "
+            f"(sau dòng {number}). Trong Excel chọn Lưu thành > CSV UTF-8, hoặc lưu dưới "
+            "dạng .xlsx."
         ) from None
     except csv.Error as error:
         raise FileProblem(f"File CSV sai định dạng ở dòng {number + 1}: {error}.") from None
@@ -155,6 +235,35 @@ class EmptySheet(FileProblem):
     """The worksheet (or CSV) has no row at all."""
 
     sheet_names: tuple[str, ...] = ()
+
+
+UNCALCULATED = "ô công thức chưa được tính"
+
+
+def uncalculated_notice(count: int) -> str:
+    return (
+        f"File có {count} {UNCALCULATED} (file do một chương trình tạo ra mà không tính công "
+        "thức, nên các ô này không có giá trị và được coi là trống). Hãy mở file bằng Excel "
+        "hoặc LibreOffice Calc, tính lại công thức (Ctrl+Alt+F9 trong Excel, Ctrl+Shift+F9 "
+        "trong LibreOffice) rồi lưu lại, hoặc sao chép các cột đó và Dán giá trị (Paste "
+        "Values) trước khi nhập."
+    )
+
+
+# How many rows the legacy-font detection looks at (titles, headers and the first records).
+LEGACY_SAMPLE_ROWS = 200
+
+
+def _legacy(rows: Iterator[tuple[int, list]], fonts=()) -> tuple[Iterator, Converter | None]:
+    """The rows, converted to Unicode when the file was typed in TCVN3 or VNI (legacy.py):
+    decided once from its first rows and its fonts, so a Unicode file pays nothing per cell."""
+    head = list(islice(rows, LEGACY_SAMPLE_ROWS))
+    encoding = detect((value for _, values in head for value in values), fonts)
+    rest = chain(head, rows)
+    if encoding is None:
+        return rest, None
+    converter = Converter(encoding)
+    return converter.rows(rest), converter
 
 
 def _first_row(rows: Iterator[tuple[int, list]]) -> tuple[int, list]:
@@ -180,7 +289,19 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
         check_zip(path, max_uncompressed=limit)
         reader = XlsxReader(path, max_uncompressed=limit, sheet=sheet)
         try:
-            rows = reader.rows()
+            rows, converter = _legacy(reader.rows(), reader.font_names)
+
+            def notices() -> list[str]:
+                found = [converter.notice()] if converter is not None else []
+                if reader.uncalculated:
+                    found.append(uncalculated_notice(reader.uncalculated))
+                if reader.hidden_rows:
+                    found.append(
+                        f"Có {reader.hidden_rows} dòng bị ẩn hoặc bị lọc (Filter) trong file: "
+                        "các dòng này vẫn được đọc và nhập như mọi dòng khác."
+                    )
+                return found
+
             try:
                 header_row, headers = _first_row(rows)
             except EmptySheet as problem:
@@ -194,14 +315,32 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
                 reader.sheet_name,
                 reader.fraction,
                 tuple(name for name, _ in reader.sheets),
+                notices,
             )
         finally:
             reader.close()
+    elif kind in (FORMAT_XLS, FORMAT_ODS):
+        if kind == FORMAT_ODS:
+            check_zip(path, max_uncompressed=max_uncompressed_bytes(), xlsx=False)
+        yield _calamine_table(path, kind, sheet)
     else:
-        handle = open(path, encoding="utf-8", newline="", errors="strict")  # noqa: SIM115
+        encoding = csv_encoding(path)
+        handle = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
         try:
-            rows = _csv_rows(handle)
+            rows, converter = _legacy(_csv_rows(handle, encoding))
             header_row, headers = _first_row(rows)
+
+            def notices() -> list[str]:
+                found = []
+                if encoding != "utf-8":
+                    found.append(
+                        f"File CSV ở mã {ENCODING_NAMES[encoding]}, không phải UTF-8: đã đọc "
+                        "theo mã này. Hãy xem lại các tên có dấu trong bản xem trước."
+                    )
+                if converter is not None:
+                    found.append(converter.notice())
+                return found
+
             yield Table(
                 FORMAT_CSV,
                 header_row,
@@ -210,9 +349,95 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
                 fraction=lambda: (
                     min(1.0, cast(io.BufferedReader, handle.buffer).tell() / size) if size else 0.0
                 ),
+                notices=notices,
             )
         finally:
             handle.close()
+
+
+def check_workbook(path, kind: str) -> None:
+    """Can python-calamine open this .xls or .ods? (FileProblem with the reason if not.)"""
+    _calamine_values(path, kind, None)
+
+
+def _calamine_values(path, kind: str, sheet: int | None):
+    """(sheet names, the rows of worksheet `sheet`, or None for none)."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    what = "Excel cũ (.xls)" if kind == FORMAT_XLS else "OpenDocument (.ods)"
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = tuple(workbook.sheet_names)
+        if not names:
+            raise FileProblem(f"File {what} không có trang tính nào.")
+        if sheet is None:
+            return names, None
+        values = workbook.get_sheet_by_index(min(sheet, len(names) - 1)).to_python(
+            skip_empty_area=False
+        )
+        return names, values
+    except FileProblem:
+        raise
+    except PasswordError:
+        raise FileProblem(
+            "File đã đặt mật khẩu: hãy mở bằng Excel, bỏ mật khẩu và lưu lại dưới dạng .xlsx."
+        ) from None
+    except (CalamineError, ValueError, OSError, TypeError) as error:
+        if kind == FORMAT_XLS:
+            raise FileProblem(
+                "File Excel cũ (.xls) bị hỏng, hoặc là file .xlsx đã đặt mật khẩu: hãy mở bằng "
+                "Excel, bỏ mật khẩu nếu có và lưu lại dưới dạng .xlsx (Excel Workbook)."
+            ) from error
+        raise FileProblem(f"File {what} bị hỏng: hãy mở và lưu lại.") from error
+    except Exception as error:  # the Rust reader's panics surface as other exceptions
+        raise FileProblem(f"File {what} bị hỏng: hãy mở và lưu lại.") from error
+
+
+def _calamine_table(path, kind: str, sheet: int) -> Table:
+    """An .xls or .ods worksheet through python-calamine. It reads the sheet whole: an .xls
+    holds at most 65.536 rows, and an .ods is bounded by check_zip's uncompressed size."""
+    names, values = _calamine_values(path, kind, sheet)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        for number, line in enumerate(values, start=1):
+            cells = [_calamine_value(v) for v in line]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if cells:
+                yield number, cells
+
+    total = len(values) or 1
+    sheet_name = names[min(sheet, len(names) - 1)]
+    produced = rows()
+    legacy_rows, converter = _legacy(produced)
+    header_row, headers = _first_row_of(legacy_rows, names)
+    return Table(
+        kind,
+        header_row,
+        headers,
+        legacy_rows,
+        sheet_name,
+        lambda: 1.0 if total else 0.0,
+        names,
+        lambda: [converter.notice()] if converter is not None else [],
+    )
+
+
+def _calamine_value(value):
+    """Calamine's cell as the .xlsx reader gives it: None for empty, whole floats as int."""
+    if value == "" or value is None:
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def _first_row_of(rows, names: tuple[str, ...]) -> tuple[int, list]:
+    try:
+        return _first_row(rows)
+    except EmptySheet as problem:
+        problem.sheet_names = names
+        raise
 
 
 def read_all(path, **kwargs) -> tuple[list, list[tuple[int, list]]]:
@@ -221,4 +446,13 @@ def read_all(path, **kwargs) -> tuple[list, list[tuple[int, list]]]:
         return table.headers, list(table.rows)
 
 
-__all__ = ["EmptySheet", "FileProblem", "Table", "open_table", "read_all", "sniff"]
+__all__ = [
+    "FORMAT_ODS",
+    "FORMAT_XLS",
+    "EmptySheet",
+    "FileProblem",
+    "Table",
+    "open_table",
+    "read_all",
+    "sniff",
+]

@@ -68,6 +68,14 @@ _ENTITY = re.compile(rb"&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);")
 _ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
 _X_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ROOT_TAG = re.compile(rb"<((?:[\w.-]+:)?worksheet)\b([^>]*)>")
+# A formula cell without the value it computes: no <v>, or an empty one in a cell that is not
+# text (Excel writes <v></v> only for a formula whose text result is empty, t="str").
+_UNCALCULATED = re.compile(
+    rb'<c\b(?![^>]*\bt="str")[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v></v>|<v/>)?</c>'
+)
+_PADDING = re.compile(r"0{2,}")  # a number format that pads with leading zeros
+# A hidden row holding cells (an empty hidden row ends with "/>").
+_HIDDEN_ROW = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*(?<!/)>')
 
 
 def _entity(match: re.Match) -> bytes:
@@ -268,6 +276,8 @@ class XlsxReader:
     def _load_styles(self) -> None:
         self.date_styles: list[bool] = []
         self.time_styles: list[bool] = []
+        self.font_names: list[str] = []  # legacy fonts (.VnTime, VNI-Times) say the encoding
+        self.padded_styles: dict[int, int] = {}  # style -> digits its number format pads to
         if self._styles_path not in self._names:
             return
         styles = self._small(self._styles_path)
@@ -280,11 +290,22 @@ class XlsxReader:
                     custom[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
             elif name == "cellXfs":
                 cell_xfs = element
+            elif name == "fonts":
+                self.font_names = [
+                    child.get("val", "")
+                    for font in element
+                    for child in font
+                    if _local(child.tag) == "name"
+                ]
         if cell_xfs is None:
             return
-        for xf in cell_xfs:
+        for position, xf in enumerate(cell_xfs):
             fmt_id = int(xf.get("numFmtId", "0"))
             code = custom.get(fmt_id)
+            if code is not None and _PADDING.fullmatch(code.split(";", 1)[0]):
+                # "000000000000": Excel shows 37068861168 as 037068861168 (a CCCD, a phone
+                # number, a tax code kept as a number); read what it shows.
+                self.padded_styles[position] = len(code.split(";", 1)[0])
             if code is not None:
                 is_date = is_date_format(code)
                 is_time = is_date and not re.search(
@@ -373,6 +394,9 @@ class XlsxReader:
             number = float(text)
         if style < len(self.date_styles) and self.date_styles[style]:
             return self._to_date(number, style)
+        width = self.padded_styles.get(style)
+        if width is not None and number == int(number) and number >= 0:
+            return str(int(number)).zfill(width)
         return number
 
     def _to_date(self, serial, style: int):
@@ -429,6 +453,8 @@ class XlsxReader:
         self._strings: dict[bytes, str] = {}
         self._specs: dict[bytes, tuple] = {}
         self._columns: dict[bytes, int] = {}
+        self.hidden_rows = 0
+        self.uncalculated = 0
         previous = 0
         try:
             for piece in _pieces(stream, b"row"):
@@ -438,6 +464,10 @@ class XlsxReader:
                         raise FileProblem("Trang tính trong file .xlsx không đúng định dạng.")
                     self._root_open = match.group(0)
                     self._prefixed = b":" in match.group(1)
+                if b'hidden="' in piece:  # rows hidden by hand or by a filter
+                    self.hidden_rows += len(_HIDDEN_ROW.findall(piece))
+                if b"<f" in piece:  # formulas a program wrote and never calculated
+                    self.uncalculated += len(_UNCALCULATED.findall(piece))
                 rows = None if self._prefixed else self._rows_fast(piece)
                 if rows is None:
                     rows = self._rows_slow(piece, previous)
@@ -543,6 +573,8 @@ class XlsxReader:
             spec = (_SHARED, kind, style)
         elif kind == b"n" and style < len(self.date_styles) and self.date_styles[style]:
             spec = (_DATE, {}, style)
+        elif kind == b"n" and style in self.padded_styles:
+            spec = (_OTHER, kind, style)  # read as the text it shows (_number)
         elif kind == b"n":
             spec = (_NUMBER, kind, style)
         elif kind == b"inlineStr":

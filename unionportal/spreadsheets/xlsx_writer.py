@@ -5,8 +5,9 @@ members took 23 s (the CSV of the same rows 2,4 s), so a federation's whole regi
 past the server's request timeout. Writing the XML directly takes a few seconds, in constant
 memory. What is written is what openpyxl wrote (and what the tests read back with openpyxl):
 text as inline strings, numbers as numbers, dates as serial numbers with a dd/mm/yyyy style,
-bold wrapped header row frozen at the top, column widths, and text / date formats on whole
-columns (rows a user adds in Excel keep the format, so a CCCD keeps its leading zero).
+bold wrapped header row frozen at the top and as tall as its lines, column widths, text / date
+formats on whole columns (rows a user adds in Excel keep the format, so a CCCD keeps its leading
+zero), and a page setup for printing (A4 landscape, fit to width, header row on every page).
 
 The zip is written to a seekable file, so every part has its sizes in its local header (no
 data descriptors, which some readers refuse). A sheet longer than Excel's 1.048.576 rows goes
@@ -129,7 +130,8 @@ def _write_sheet(archive: zipfile.ZipFile, number: int, plan: _SheetPlan, rows: 
         part.write(
             (
                 f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}"'
-                f' xmlns:r="{RELS}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1"'
+                f' xmlns:r="{RELS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1"'
                 ' topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection'
                 ' pane="bottomLeft"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
                 + (f"<cols>{cols}</cols>" if cols else "")
@@ -137,7 +139,7 @@ def _write_sheet(archive: zipfile.ZipFile, number: int, plan: _SheetPlan, rows: 
             ).encode()
         )
         buffer = [
-            '<row r="1">',
+            f'<row r="1" ht="{header_height(plan.headers, plan.widths)}" customHeight="1">',
             *(
                 f'<c r="{letters[i]}1" s="{STYLE_HEADER}" t="inlineStr"><is><t xml:space="preserve">'
                 f"{_text(str(header))}</t></is></c>"
@@ -166,7 +168,7 @@ def _write_sheet(archive: zipfile.ZipFile, number: int, plan: _SheetPlan, rows: 
             if row_number == EXCEL_MAX_ROWS:
                 more = True
                 break
-        buffer.append("</sheetData></worksheet>")
+        buffer.append("</sheetData>" + PAGE_SETUP + "</worksheet>")
         part.write("".join(buffer).encode())
     if more:  # the limit was reached: is there really another row?
         peek = next(rows, _END)
@@ -176,6 +178,49 @@ def _write_sheet(archive: zipfile.ZipFile, number: int, plan: _SheetPlan, rows: 
 
 
 _END = object()
+
+
+# Printing (issue 12): A4 landscape, the columns fitted to the page width (as many pages down
+# as needed), narrow margins; the header row repeats on every page (workbook.xml's
+# _xlnm.Print_Titles, written by _write_package).
+PAGE_SETUP = (
+    '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+)
+LINE_HEIGHT = 15  # points, one line of 11 pt Calibri with Vietnamese diacritics
+
+
+def header_height(headers: Sequence[str], widths: Sequence[float]) -> int:
+    """A header row tall enough for its wrapped lines (LibreOffice does not grow it by
+    itself, so a second line would sit on the first data row)."""
+    lines = 1
+    for header, width in zip(headers, widths, strict=False):
+        words, line, count = str(header).split(), 0, 1
+        for word in words:
+            if line and line + 1 + len(word) > max(width - 1, 1):
+                count += 1
+                line = len(word)
+            else:
+                line += len(word) + (1 if line else 0)
+        lines = max(lines, count)
+    return LINE_HEIGHT * lines + 3
+
+
+def print_setup(sheet, *, header_row: int, title_rows: int = 0, headers=(), widths=()) -> None:
+    """The same printing for a worksheet openpyxl builds (the dashboards): A4 landscape, fit
+    to the page width, the header row repeated, the title rows tall enough for a 13 pt title
+    with diacritics, the header row for its wrapped lines."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    for row in range(1, title_rows + 1):
+        sheet.row_dimensions[row].height = 22 if row == 1 else 17
+    if headers:
+        sheet.row_dimensions[header_row].height = header_height(headers, widths)
 
 
 def _cell(ref: str, value, style: int) -> str:
@@ -241,11 +286,16 @@ def _write_package(archive: zipfile.ZipFile, sheets: Sequence[_SheetPlan]) -> No
         f'<sheet name="{_text(plan.name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
         for i, plan in enumerate(sheets, 1)
     )
+    print_titles = "".join(
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+        f"'{_text(plan.name).replace(chr(39), chr(39) * 2)}'!$1:$1</definedName>"
+        for i, plan in enumerate(sheets)
+    )
     archive.writestr(
         "xl/workbook.xml",
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN}" '
         f'xmlns:r="{RELS}"><bookViews><workbookView activeTab="0"/></bookViews><sheets>'
-        f"{sheet_entries}</sheets></workbook>",
+        f"{sheet_entries}</sheets><definedNames>{print_titles}</definedNames></workbook>",
     )
     relations = "".join(
         f'<Relationship Id="rId{i}" Type="{RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'

@@ -5,8 +5,11 @@
 
 Creates (if needed) and migrates a database whose name contains "bench" on the PostgreSQL server
 of DATABASE_URL, seeds an organisation (1 federation, 10 units, 200 CĐCS), generates a members
-file of N rows, then runs in turn, each in its own process:
-- the floor: the file read with python-calamine and written with one COPY (benchfloor.py);
+file of N rows in each of --formats (.xlsx; .xls, at most 65.535 rows, saved by LibreOffice when
+it is installed; a Windows-1258 .csv as Excel on Vietnamese Windows writes it), then runs in
+turn, for each file, each in its own process:
+- the floor: the file read with python-calamine (the .csv with the csv module) and written with
+  one COPY (benchmarks/import_floor.py);
 - the same-rows floor: the same, also COPYing the placement and history row of each member
   (what the import must write besides the member rows), still without any check;
 - the project: `manage.py import_members FILE`, the real import path (reading, every rule,
@@ -34,6 +37,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.formats import number_format
 
 TARGET_RATIO = 2.5
+FORMATS = {"xlsx": ".xlsx", "xls": ".xls", "csv": "-cp1258.csv"}
+XLS_MAX_ROWS = 65_535
 TARGET_PEAK_MIB = 400
 
 
@@ -50,6 +55,12 @@ class Command(BaseCommand):
         parser.add_argument("--database", default="unionportal_bench_import")
         parser.add_argument(
             "--workdir", default="/tmp/unionportal-bench-import", help="where the file is kept"
+        )
+        parser.add_argument(
+            "--formats",
+            default="xlsx,xls,csv",
+            help="which files: xlsx, xls (Excel 97-2003, at most 65.535 rows, made by "
+            "LibreOffice), csv (Windows-1258, as Excel on Vietnamese Windows saves it)",
         )
         parser.add_argument(
             "--seed-only", action="store_true", help=("internal: seed the organisation")
@@ -86,17 +97,38 @@ class Command(BaseCommand):
 
         workdir = Path(options["workdir"])
         workdir.mkdir(parents=True, exist_ok=True)
-        path = workdir / f"members-{rows}.xlsx"
-        if not path.exists():
-            from benchmarks.import_data import write_members_xlsx
+        for fmt in options["formats"].split(","):
+            fmt = fmt.strip()
+            if fmt not in FORMATS:
+                raise CommandError(f"Định dạng '{fmt}' không có (chọn trong {', '.join(FORMATS)}).")
+            count = min(rows, XLS_MAX_ROWS) if fmt == "xls" else rows
+            path = self._file(workdir, fmt, count)
+            if path is None:
+                self.stdout.write("Bỏ qua .xls: máy này chưa cài LibreOffice (soffice).")
+                continue
+            self._bench(path, count, repeat, url, env, manage, name)
 
-            started = time.perf_counter()
-            write_members_xlsx(path, rows)
-            self.stdout.write(
-                f"Tạo file {path} ({path.stat().st_size / 1024 / 1024:.1f} MB) trong "
-                f"{time.perf_counter() - started:.1f} giây."
-            )
+    def _file(self, workdir: Path, fmt: str, rows: int) -> Path | None:
+        """The members file of `rows` rows in `fmt` (made once, kept in `workdir`)."""
+        from benchmarks import import_data
 
+        path = workdir / f"members-{rows}{FORMATS[fmt]}"
+        if path.exists():
+            return path
+        started = time.perf_counter()
+        if fmt == "xlsx":
+            import_data.write_members_xlsx(path, rows)
+        elif fmt == "csv":
+            import_data.write_members_csv_cp1258(path, rows)
+        elif not import_data.write_members_xls(path, rows):
+            return None
+        self.stdout.write(
+            f"Tạo file {path} ({path.stat().st_size / 1024 / 1024:.1f} MB) trong "
+            f"{time.perf_counter() - started:.1f} giây."
+        )
+        return path
+
+    def _bench(self, path: Path, rows: int, repeat: int, url: str, env, manage, name) -> None:
         floor_runs, same_runs, project_runs = [], [], []
         floor_command = [sys.executable, "-m", "benchmarks.import_floor", str(path), url]
         for attempt in range(1, repeat + 1):
@@ -198,7 +230,7 @@ class Command(BaseCommand):
         )
         out(f"{'':42}{'thời gian (s)':>15}{'dòng/giây':>12}{'bộ nhớ đỉnh (MiB)':>20}")
         for label, (wall, speed, peak) in (
-            ("sàn (calamine + COPY)", floor),
+            ("sàn (calamine/csv + COPY)", floor),
             ("sàn cùng số dòng (+ quá trình, lịch sử)", same),
             ("dự án (import_members)", project),
         ):

@@ -26,7 +26,7 @@ class Command(BaseCommand):
     requires_system_checks: list = []
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="đường dẫn file .xlsx hoặc .csv")
+        parser.add_argument("file", help="đường dẫn file .xlsx, .xls, .ods hoặc .csv")
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
         parser.add_argument("--user", help="tên đăng nhập: áp dụng với phạm vi của người dùng này")
 

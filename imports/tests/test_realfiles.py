@@ -1,0 +1,157 @@
+"""Registers made or saved by the programs offices use (issue 12), committed as files in
+fixtures/realfiles/ (make_realfiles.py says how LibreOffice made them). Each one is imported
+right with a notice of what was converted or skipped, or refused with a Vietnamese reason."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from grassroots.access import SYSTEM
+from imports.engine import run_import
+from members.models import Member
+from tests.factories import GrassrootsFactory
+
+pytestmark = pytest.mark.django_db
+
+FILES = Path(__file__).parent / "fixtures" / "realfiles"
+PEOPLE = [
+    ("001088000103", "Nguyễn Văn Quyết", "male", date(1988, 1, 30), "0987654321", date(2024, 8, 2)),
+    ("001090000101", "Lương Thế Dũng", "male", date(1990, 3, 5), "0912345678", date(2024, 7, 15)),
+    ("001192000102", "Hoàng Thị Hường", "female", date(1992, 11, 23), "", date(2024, 5, 7)),
+]
+TITLE_NOTICE = "Bỏ qua 2 dòng tiêu đề phía trên dòng tên cột (dòng 1–2); tên cột ở dòng 3."
+
+
+@pytest.fixture
+def grassroots(org):
+    return GrassrootsFactory(code="CSREAL", district_union=org.unit_a, founded_on=date(2019, 3, 1))
+
+
+def run(name: str, commit=True):
+    return run_import("members", FILES / name, user=SYSTEM, commit=commit, source_name=name)
+
+
+def stored() -> list[tuple]:
+    return sorted(
+        Member.objects.filter(cccd__in=[p[0] for p in PEOPLE]).values_list(
+            "cccd", "full_name", "gender", "birth_date", "phone", "joined_on"
+        )
+    )
+
+
+def messages(outcome) -> list[str]:
+    return [e.as_vietnamese() for e in outcome.errors]
+
+
+def test_every_file_is_small():
+    assert all(path.stat().st_size < 50 * 1024 for path in FILES.iterdir())
+
+
+@pytest.mark.parametrize("name", ["libreoffice.xlsx", "libreoffice.ods", "libreoffice.xls"])
+def test_a_register_saved_by_libreoffice_in_any_format(grassroots, name):
+    outcome = run(name)
+    assert outcome.committed, messages(outcome)
+    assert outcome.file_format == name.rsplit(".", 1)[1]
+    assert outcome.notices[0] == TITLE_NOTICE
+    assert stored() == PEOPLE
+
+
+@pytest.mark.parametrize(
+    ("name", "notice"),
+    [
+        ("tcvn3.xlsx", "File dùng phông TCVN3: đã chuyển 17 ô sang Unicode."),
+        ("tcvn3.xls", "File dùng phông TCVN3: đã chuyển 17 ô sang Unicode."),
+        ("vni.xlsx", "File dùng phông VNI-Windows: đã chuyển 17 ô sang Unicode."),
+    ],
+)
+def test_a_register_typed_in_a_legacy_font(grassroots, name, notice):
+    # 2 title rows, 8 headers (not "STT"), 3 names, one "Nữ", 3 "Công nhân".
+    outcome = run(name)
+    assert outcome.committed, messages(outcome)
+    assert notice in outcome.notices
+    assert stored() == PEOPLE
+    assert set(
+        Member.objects.filter(cccd__in=[p[0] for p in PEOPLE]).values_list("occupation", flat=True)
+    ) == {"Công nhân"}
+
+
+def test_a_register_typed_under_us_regional_settings_is_refused(grassroots):
+    outcome = run("us-settings.xlsx")
+    assert not outcome.committed
+    (message,) = messages(outcome)
+    assert message.startswith(
+        "Ngày kết nạp: Không nhập được cột này: cột có cả ô ngày của Excel lẫn ô chữ có ngày "
+        "lớn hơn 12"
+    )
+    assert "'15/07/2024' ở dòng 4" in message
+    assert stored() == []
+
+
+def test_an_ods_never_hears_of_content_types(tmp_path):
+    import zipfile
+
+    from unionportal.spreadsheets.errors import FileProblem
+    from unionportal.spreadsheets.sniff import read_all
+
+    broken = tmp_path / "hong.ods"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<not xml")
+    with pytest.raises(FileProblem) as caught:
+        read_all(broken)
+    assert caught.value.message == "File OpenDocument (.ods) bị hỏng: hãy mở và lưu lại."
+    letter = tmp_path / "thu.odt"
+    with zipfile.ZipFile(letter, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    with pytest.raises(FileProblem) as caught:
+        read_all(letter)
+    assert "không phải bảng tính" in caught.value.message
+    assert "Content_Types" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("cp1258.csv", "Windows-1258"), ("unicode-text.txt", "UTF-16 (Unicode Text)")],
+)
+def test_csv_from_excel_on_vietnamese_windows_and_unicode_text(grassroots, name, encoding):
+    outcome = run(name)
+    assert outcome.committed, messages(outcome)
+    assert (
+        f"File CSV ở mã {encoding}, không phải UTF-8: đã đọc theo mã này. Hãy xem lại các tên "
+        "có dấu trong bản xem trước." in outcome.notices
+    )
+    assert stored() == PEOPLE
+
+
+def test_a_utf8_csv_says_nothing_of_its_encoding(grassroots, tmp_path):
+    path = tmp_path / "utf8.csv"
+    path.write_bytes((FILES / "cp1258.csv").read_bytes().decode("cp1258").encode())
+    outcome = run_import("members", path, user=SYSTEM, commit=False)
+    assert outcome.ok, messages(outcome)
+    assert not any("mã" in notice for notice in outcome.notices)
+
+
+def test_the_signature_block_under_the_table_is_left_out_with_a_notice(grassroots):
+    outcome = run("signature.xlsx")
+    assert outcome.committed, messages(outcome)
+    assert (
+        "Bảng dừng ở dòng trống phía trên dòng 8: bỏ qua 3 dòng phía dưới bảng (chữ ký, ngày "
+        "tháng: dòng 8–11)." in outcome.notices
+    )
+    assert stored() == PEOPLE
+
+
+def test_formulas_never_calculated_are_explained_and_calculated_ones_read(grassroots):
+    outcome = run("formulas-uncalculated.xlsx")
+    assert not outcome.committed
+    assert messages(outcome)[0].startswith("File có 3 ô công thức chưa được tính")
+    assert messages(outcome)[1:] == [
+        f"Dòng {n}, cột Họ và tên: Cần nhập họ và tên." for n in (4, 5, 6)
+    ]
+    outcome = run("formulas-calculated.xlsx")  # opened and saved by LibreOffice
+    assert outcome.committed, messages(outcome)
+    assert not any("công thức" in notice for notice in outcome.notices)
+    assert stored() == PEOPLE
