@@ -15,14 +15,23 @@ _PHONE = re.compile(r"(\+84|0)[0-9]{9,10}")
 _SEPARATORS = re.compile(f"[\\s.\\-{INVISIBLE}]")
 
 
-def clean_cccd(value: object) -> str:
-    """Return a 12-digit CCCD as text, or raise with the reason users can act on."""
+def clean_cccd(value: object, *, in_file: bool = False) -> str:
+    """Return a 12-digit CCCD as text, or raise with the reason users can act on.
+
+    `in_file`: the value comes from a spreadsheet, where a 10- or 11-digit number is almost
+    always Excel's doing, and the message says how to fix the column; typed in a form, it asks
+    for the 12 digits (a form has no Excel to blame)."""
     text = _SEPARATORS.sub("", str(value or ""))
     # Province codes run 001-096: a number-formatted cell loses one or two leading zeros.
     if text.isdigit() and len(text) in (10, 11):
+        if in_file:
+            raise ValidationError(
+                f"Số CCCD có {len(text)} chữ số: có thể Excel đã bỏ mất số 0 ở đầu. "
+                "Hãy định dạng cột là Văn bản (Text) và nhập đủ 12 chữ số."
+            )
         raise ValidationError(
-            f"Số CCCD có {len(text)} chữ số: có thể Excel đã bỏ mất số 0 ở đầu. "
-            "Hãy định dạng cột là Văn bản (Text) và nhập đủ 12 chữ số."
+            f"Số CCCD có {len(text)} chữ số: cần nhập đủ 12 chữ số, kể cả các số 0 ở đầu "
+            "(mã tỉnh nơi đăng ký khai sinh, ví dụ 001 là Hà Nội)."
         )
     if not _CCCD.fullmatch(text):
         raise ValidationError("Số CCCD phải gồm đúng 12 chữ số.")

@@ -225,7 +225,7 @@ def _cccd(value) -> str:
     """clean_cccd, with a fast path for the usual 12 digits as text."""
     if type(value) is str and len(value) == 12 and value.isdigit() and value.isascii():
         return value
-    return clean_cccd(digits_text(value))
+    return clean_cccd(digits_text(value), in_file=True)
 
 
 def _phone(value) -> str:

@@ -152,8 +152,9 @@ def test_cccd_of_another_units_member_reveals_nothing(org, users, login):
     ("change", "field", "message"),
     [
         ({"cccd": "119000012"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
-        ({"cccd": "1190000123"}, "cccd", "Số CCCD có 10 chữ số: có thể Excel đã bỏ mất số 0"),
-        ({"cccd": "01190000123"}, "cccd", "Excel đã bỏ mất số 0 ở đầu"),
+        # Typed in the form: no talk of Excel (that hint is the import's).
+        ({"cccd": "1190000123"}, "cccd", "Số CCCD có 10 chữ số: cần nhập đủ 12 chữ số"),
+        ({"cccd": "01190000123"}, "cccd", "Số CCCD có 11 chữ số: cần nhập đủ 12 chữ số"),
         ({"cccd": "00119000012A"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
         ({"cccd": "0011900001234"}, "cccd", "Số CCCD phải gồm đúng 12 chữ số."),
         # Digits of another script (here Arabic-Indic) are not the CCCD's ASCII digits.
