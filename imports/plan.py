@@ -1,6 +1,6 @@
 """Reading a restructuring plan file (phương án sắp xếp): .xlsx or .csv, first row headers.
 
-    Mã CĐCS | Mã đơn vị cấp trên mới | Ngày hiệu lực | Số quyết định (optional)
+    Mã CĐCS | Mã đơn vị cấp trên mới | Ngày hiệu lực | Số quyết định, Ngày quyết định (optional)
 
 `Mã đơn vị cấp trên mới` is a unit code, or the federation's code for "directly under the
 federation"; `Ngày hiệu lực` (dd/mm/yyyy) is the first day in the new parent. Reuses the
@@ -20,10 +20,48 @@ from unionportal.spreadsheets.sniff import open_table
 from .base import Column, find_header
 
 COLUMNS = [
-    Column("grassroots_code", "Mã CĐCS", example="TX-00012"),
-    Column("target_code", "Mã đơn vị cấp trên mới", example="PTX"),
-    Column("on", "Ngày hiệu lực", example="01/10/2025", date_format=True),
-    Column("decision_number", "Số quyết định", required=False, example="125/QĐ-LĐLĐ"),
+    Column(
+        "grassroots_code",
+        "Mã CĐCS",
+        help="Mã của CĐCS được chuyển (mỗi CĐCS một dòng).",
+        example="TX-00012",
+        text_format=True,
+        width=14,
+    ),
+    Column(
+        "target_code",
+        "Mã đơn vị cấp trên mới",
+        help="Mã công đoàn cấp trên mới (ví dụ công đoàn phường/xã), hoặc mã LĐLĐ tỉnh/thành "
+        "phố nếu CĐCS trực thuộc LĐLĐ.",
+        example="PTX",
+        text_format=True,
+        width=22,
+    ),
+    Column(
+        "on",
+        "Ngày hiệu lực",
+        help="Ngày đầu tiên CĐCS thuộc đơn vị mới, dạng dd/mm/yyyy.",
+        example="01/10/2025",
+        date_format=True,
+        width=14,
+    ),
+    Column(
+        "decision_number",
+        "Số quyết định",
+        required=False,
+        help="Số quyết định sắp xếp (có thể để trống).",
+        example="125/QĐ-LĐLĐ",
+        width=18,
+    ),
+    Column(
+        "decision_date",
+        "Ngày quyết định",
+        required=False,
+        help="Ngày ký quyết định, dạng dd/mm/yyyy (có thể để trống).",
+        example="15/09/2025",
+        date_format=True,
+        width=16,
+    ),
 ]
 
 
@@ -48,6 +86,7 @@ def plan_read(path, *, source_name: str = "", max_bytes: int | None = None) -> P
                 return result
             index = found.match.index
             numbers = set()
+            decision_dates = set()
             for number, values in found.rows:
                 result.rows += 1
 
@@ -70,6 +109,13 @@ def plan_read(path, *, source_name: str = "", max_bytes: int | None = None) -> P
                 decision = text(get("decision_number"))
                 if decision:
                     numbers.add(decision)
+                try:
+                    signed = day(get("decision_date"), "Ngày quyết định")
+                except CellError as error:
+                    result.problems.append(Problem(number, "Ngày quyết định", error.message))
+                    continue
+                if signed is not None:
+                    decision_dates.add(signed)
                 result.plan.moves.append(
                     Move(code(get("grassroots_code")), code(get("target_code")), on, row=number)
                 )
@@ -77,6 +123,8 @@ def plan_read(path, *, source_name: str = "", max_bytes: int | None = None) -> P
                 result.plan.decision_number = numbers.pop()
             elif numbers:
                 result.plan.decision_number = "; ".join(sorted(numbers))[:100]
+            if len(decision_dates) == 1:
+                result.plan.decision_date = decision_dates.pop()
     except FileProblem as problem:
         result.problems.append(Problem(None, "", problem.message))
     return result

@@ -120,7 +120,9 @@ class ImportJobDetailView(ImportAccessMixin, DetailView):
     context_object_name = "job"
 
     def get_queryset(self):
-        return ImportJob.objects.for_user(self.request.user).select_related("user")
+        # Restructuring plans have their own pages (imports.plan_views).
+        jobs = ImportJob.objects.for_user(self.request.user).exclude(kind=ImportJob.Kind.PLAN)
+        return jobs.select_related("user")
 
     def get_template_names(self):
         if self.request.htmx and self.request.GET.get("part") == "progress":
@@ -161,7 +163,8 @@ class _JobActionView(ImportAccessMixin, View):
     http_method_names = ["post"]
 
     def get_job(self, pk: int) -> ImportJob:
-        return get_object_or_404(ImportJob.objects.editable_by(self.request.user), pk=pk)
+        jobs = ImportJob.objects.editable_by(self.request.user).exclude(kind=ImportJob.Kind.PLAN)
+        return get_object_or_404(jobs, pk=pk)
 
 
 class ImportConfirmView(_JobActionView):
@@ -245,4 +248,5 @@ class ImportHistoryView(ImportAccessMixin, ListView):
     context_object_name = "jobs"
 
     def get_queryset(self):
-        return ImportJob.objects.for_user(self.request.user).select_related("user")
+        jobs = ImportJob.objects.for_user(self.request.user).exclude(kind=ImportJob.Kind.PLAN)
+        return jobs.select_related("user")
