@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from grassroots.restructuring import Move, Plan, Problem
+from grassroots.restructuring import ONE_DAY, EndUnit, Move, Plan, Problem
 from unionportal.spreadsheets.cells import CellError, code, day, text
 from unionportal.spreadsheets.errors import FileProblem
 from unionportal.spreadsheets.sniff import open_table
@@ -62,6 +62,17 @@ COLUMNS = [
         date_format=True,
         width=16,
     ),
+    Column(
+        "end_code",
+        "Đơn vị kết thúc hoạt động",
+        required=False,
+        help="Không bắt buộc. Mã đơn vị kết thúc hoạt động vào ngày trước Ngày hiệu lực (ví dụ "
+        "LĐLĐ quận cũ): mọi CĐCS của đơn vị đó phải được chuyển trong phương án. Một dòng chỉ "
+        "ghi cột này và Ngày hiệu lực (để trống Mã CĐCS) kết thúc một đơn vị không còn CĐCS.",
+        example="",
+        text_format=True,
+        width=18,
+    ),
 ]
 
 
@@ -87,6 +98,7 @@ def plan_read(path, *, source_name: str = "", max_bytes: int | None = None) -> P
             index = found.match.index
             numbers = set()
             decision_dates = set()
+            ends: dict[str, tuple[str, object, int]] = {}  # key -> (code, last day, first row)
             for number, values in found.rows:
                 result.rows += 1
 
@@ -116,6 +128,22 @@ def plan_read(path, *, source_name: str = "", max_bytes: int | None = None) -> P
                     continue
                 if signed is not None:
                     decision_dates.add(signed)
+                ended = code(get("end_code"))
+                if ended:
+                    key = ended.upper()
+                    last_day = on - ONE_DAY
+                    if key in ends and ends[key][1] != last_day:
+                        result.problems.append(
+                            Problem(
+                                number,
+                                "Đơn vị kết thúc hoạt động",
+                                f"Đơn vị {ended} kết thúc hoạt động ngày {ends[key][1]:%d/%m/%Y} "
+                                f"ở dòng {ends[key][2]}, ngày khác ở dòng này.",
+                            )
+                        )
+                    ends.setdefault(key, (ended, last_day, number))
+                    if not code(get("grassroots_code")) and not code(get("target_code")):
+                        continue  # a row that only ends a unit
                 result.plan.moves.append(
                     Move(code(get("grassroots_code")), code(get("target_code")), on, row=number)
                 )
@@ -123,6 +151,9 @@ def plan_read(path, *, source_name: str = "", max_bytes: int | None = None) -> P
                 result.plan.decision_number = numbers.pop()
             elif numbers:
                 result.plan.decision_number = "; ".join(sorted(numbers))[:100]
+            result.plan.end = [
+                EndUnit(name, last_day, row=row) for name, last_day, row in ends.values()
+            ]
             if len(decision_dates) == 1:
                 result.plan.decision_date = decision_dates.pop()
     except FileProblem as problem:

@@ -43,6 +43,11 @@ class PlanBuildForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Mỗi mã một dòng (hoặc cách nhau bởi dấu phẩy).",
     )
+    end_source = forms.BooleanField(
+        label="Kết thúc hoạt động đơn vị nguồn vào ngày trước ngày hiệu lực",
+        required=False,
+        help_text="Mọi CĐCS của đơn vị phải được chuyển; cán bộ của đơn vị chỉ còn xem số liệu cũ.",
+    )
     target = forms.ChoiceField(label="Đơn vị cấp trên mới")
     effective_on = forms.DateField(
         label="Ngày hiệu lực",
@@ -91,6 +96,8 @@ class PlanBuildForm(forms.Form):
             )
             if not codes:
                 raise forms.ValidationError(f"Đơn vị {unit.code} không còn CĐCS nào để chuyển.")
+        if data.get("end_source") and unit is None:
+            raise forms.ValidationError("Chọn đơn vị nguồn để kết thúc hoạt động đơn vị đó.")
         target = data.get("target") or ""
         data["target_code"] = target.removeprefix(DIRECT)
         data["codes"] = codes

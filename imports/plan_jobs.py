@@ -75,13 +75,15 @@ def plan_rows_bytes(
     decision_number: str = "",
     decision_date: date | None = None,
     *,
+    ends: str = "",
     fmt: str = "csv",
 ) -> bytes:
     """A plan file of (CĐCS code, new parent code, effective date) rows, as `restructure` reads
-    it: the build page and the address proposal write one, so every plan is checked the same way."""
+    it: the build page and the address proposal write one, so every plan is checked the same way.
+    `ends`: the code of a unit that ends the day before (written on every row)."""
     headers = [c.header for c in COLUMNS]
     signed = f"{decision_date:%d/%m/%Y}" if decision_date else ""
-    values = [[g, t, f"{on:%d/%m/%Y}", decision_number, signed] for g, t, on in rows]
+    values = [[g, t, f"{on:%d/%m/%Y}", decision_number, signed, ends] for g, t, on in rows]
     if fmt == "xlsx":
         sheet = Sheet(
             title="Phương án",

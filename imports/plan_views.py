@@ -127,7 +127,10 @@ class PlanBuildView(PlanAccessMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        content = plan_rows_bytes(form.rows(), data["decision_number"], data["decision_date"])
+        ends = data["source_unit"].code if data.get("end_source") else ""
+        content = plan_rows_bytes(
+            form.rows(), data["decision_number"], data["decision_date"], ends=ends
+        )
         number = data["decision_number"] or f"{data['effective_on']:%d/%m/%Y}"
         job = _job_from_bytes(self.request, content, f"Lập trên trang: {number}"[:200])
         return redirect("plans:plan-detail", pk=job.pk)

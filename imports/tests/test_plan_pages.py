@@ -230,3 +230,36 @@ def test_a_large_plan_runs_in_the_background(org, users, login, settings):
     job.refresh_from_db()
     # The test settings run tasks at once (ImmediateBackend) on commit.
     assert job.status in (ImportJob.Status.CHECKED, ImportJob.Status.CHECKING)
+
+
+@pytest.mark.django_db
+def test_ending_a_unit_with_cdcs_still_in_it_is_refused_and_its_officers_are_named(
+    reform_org, users, login
+):
+    org = reform_org
+    client = login(users.admin)
+    header = HEADER.rstrip("\n") + ",Đơn vị kết thúc hoạt động\n"
+    a = org.grassroots_a.code
+    job, response = upload(client, header + f"{a},CG,01/07/2025,,,TX\n")
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.INVALID
+    assert job.errors == [
+        [
+            2,
+            "Mã đơn vị",
+            "Đơn vị TX kết thúc hoạt động ngày 30/06/2025 nhưng CĐCS TX-NEW vẫn còn trong đơn vị.",
+        ]
+    ]
+    # Fixed: every CĐCS of TX moves; its officer is named, and must be acknowledged.
+    job, response = upload(client, header + f"{a},CG,01/07/2025,,,TX\nTX-NEW,CG,01/07/2025,,,TX\n")
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED
+    body = response.content.decode()
+    assert "Cán bộ" in body and "(officer_a) của đơn vị TX kết thúc hoạt động" in body
+    refused = client.post(reverse("plans:plan-confirm", args=[job.pk]), follow=True)
+    assert "Hãy đánh dấu ô đã đọc các lưu ý" in refused.content.decode()
+    assert not Restructuring.objects.exists()
+    client.post(reverse("plans:plan-confirm", args=[job.pk]), {"acknowledge": "1"})
+    org.unit_a.refresh_from_db()
+    assert org.unit_a.ended_on == date(2025, 6, 30)
+    assert GrassrootsUnion.objects.filter(district_union=org.unit_b).count() == 3
