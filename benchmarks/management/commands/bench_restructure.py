@@ -48,6 +48,7 @@ class Command(DashboardCommand):
         parser.add_argument("--seed", type=int, default=20241)
         parser.add_argument("--db-name", default="unionportal_bench_restructure")
         parser.add_argument("--rebuild", action="store_true")
+        parser.add_argument("--drop-after", action="store_true")
 
     def handle(self, *args, **options):
         if connections["default"].vendor != "postgresql":
@@ -74,6 +75,9 @@ class Command(DashboardCommand):
             self._undo()
         finally:
             connections["default"].close()
+            if options["drop_after"]:
+                with admin.cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.close()
         self._report(scale, options["wards"], moved, runs)
 
