@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from grassroots.restructuring import ONE_DAY, EndUnit, Move, Plan, Problem
+from grassroots.restructuring import ONE_DAY, Checked, EndUnit, Move, Plan, Problem, plan_check
 from unionportal.spreadsheets.cells import CellError, code, day, text
 from unionportal.spreadsheets.errors import FileProblem
 from unionportal.spreadsheets.sniff import open_table
@@ -159,3 +159,18 @@ def plan_read(path, *, source_name: str = "", max_bytes: int | None = None) -> P
     except FileProblem as problem:
         result.problems.append(Problem(None, "", problem.message))
     return result
+
+
+def plan_file_check(read: PlanFile, user) -> tuple[list[Problem], Checked | None]:
+    """Every problem of a read plan file at once: its cells' own (a date that does not exist)
+    and the plan's as a whole (`plan_check`) for the rows that could be read; the check (None
+    when the headers or the file itself are wrong). Shared by the command and the pages."""
+    problems = list(read.problems)
+    if any(p.row is None or p.row <= 1 for p in problems):
+        return problems, None
+    if problems and not (read.plan.moves or read.plan.end):
+        return problems, None
+    checked = plan_check(read.plan, user)
+    problems += checked.problems
+    problems.sort(key=lambda p: (p.row is not None, p.row or 0))
+    return problems, checked

@@ -23,12 +23,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from grassroots.models import AnnualTarget, DistrictUnion, GrassrootsUnion
-from grassroots.restructuring import Checked, PlanRefused, plan_apply, plan_check
+from grassroots.restructuring import Checked, PlanRefused, plan_apply
 from members.models import Member
 from unionportal.spreadsheets.export import Sheet, xlsx_bytes
 
 from .models import ImportJob
-from .plan import COLUMNS, plan_read
+from .plan import COLUMNS, plan_file_check, plan_read
 
 logger = logging.getLogger("unionportal.imports")
 
@@ -216,15 +216,11 @@ def plan_job_run(job: ImportJob, phase: str) -> ImportJob:
             job.file.path, source_name=job.original_name, max_bytes=settings.UPLOAD_MAX_BYTES
         )
         job.progress_write(phase, read.rows, 0.2)
-        header_problems = [p for p in read.problems if p.row is None or p.row <= 1]
-        problems = list(read.problems)
         job.rows = read.rows
         job.notices = list(read.notices)
-        if phase == CHECK or problems:
-            checked = None
-            if not header_problems and (read.plan.moves or not problems):
-                checked = plan_check(read.plan, job.user)
-                problems += checked.problems
+        if phase == CHECK or read.problems:
+            problems, checked = plan_file_check(read, job.user)
+            if checked is not None:
                 job.notices += checked.warnings
             job.progress_write(phase, read.rows, 0.6)
             status = ImportJob.Status.INVALID if problems or checked is None else None

@@ -263,3 +263,22 @@ def test_ending_a_unit_with_cdcs_still_in_it_is_refused_and_its_officers_are_nam
     org.unit_a.refresh_from_db()
     assert org.unit_a.ended_on == date(2025, 6, 30)
     assert GrassrootsUnion.objects.filter(district_union=org.unit_b).count() == 3
+
+
+@pytest.mark.parametrize("count", [1, 25])
+@pytest.mark.django_db
+def test_preview_reads_a_constant_number_of_queries(org, count, django_assert_num_queries):
+    from grassroots.restructuring import Move, Plan, plan_check
+    from imports.plan_jobs import plan_preview
+
+    codes = [
+        GrassrootsFactory(district_union=org.unit_a, founded_on=date(2020, 1, 1)).code
+        for _ in range(count)
+    ]
+    checked = plan_check(Plan(moves=[Move(code, "CG", date(2025, 7, 1)) for code in codes]))
+    assert checked.ok and checked.grassroots_count == count
+    # Queries: members of the moving CĐCS (grouped), CĐCS founded this year, members now per
+    # unit (grouped), this year's targets.
+    with django_assert_num_queries(4):
+        preview = plan_preview(checked, 2025, date(2025, 7, 1))
+    assert {u["code"]: u["g_in"] for u in preview["units"]}["CG"] == count
