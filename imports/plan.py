@@ -11,6 +11,7 @@ import's file reading, header matching and cell parsing; the checks of the plan 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from grassroots.restructuring import ONE_DAY, Checked, EndUnit, Move, Plan, Problem, plan_check
 from unionportal.spreadsheets.cells import CellError, code, day, text
@@ -98,7 +99,7 @@ def plan_read(path, *, source_name: str = "", max_bytes: int | None = None) -> P
             index = found.match.index
             numbers = set()
             decision_dates = set()
-            ends: dict[str, tuple[str, object, int]] = {}  # key -> (code, last day, first row)
+            ends: dict[str, tuple[str, date, int]] = {}  # key -> (code, last day, first row)
             for number, values in found.rows:
                 result.rows += 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 
@@ -67,19 +68,19 @@ class PlanBuildForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         units = plan_units_for(user)
-        self.fields["source_unit"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["source_unit"]).queryset = units
         federations = Federation.objects.for_user(user).filter(ended_on__isnull=True)
         choices = [("", "(chọn đơn vị)")]
         choices += [
             (f"{DIRECT}{f.code}", f"CĐCS trực thuộc {f.name} ({f.code})") for f in federations
         ]
         choices += [(u.code, f"{u.name} ({u.code})") for u in units]
-        self.fields["target"].choices = choices
+        cast(forms.ChoiceField, self.fields["target"]).choices = choices
         self.fields["target"].error_messages["required"] = "Hãy chọn đơn vị cấp trên mới."
         self.fields["target"].error_messages["invalid_choice"] = "Không có đơn vị này."
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         unit = data.get("source_unit")
         codes = [c for c in re.split(r"[\s,;]+", data.get("grassroots_codes") or "") if c]
         if unit is None and not codes:
@@ -125,4 +126,5 @@ class AddressProposalForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source_unit"].queryset = DistrictUnion.objects.for_user(user).order_by("name")
+        field = cast(forms.ModelChoiceField, self.fields["source_unit"])
+        field.queryset = DistrictUnion.objects.for_user(user).order_by("name")

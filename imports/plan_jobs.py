@@ -128,7 +128,7 @@ def plan_preview(checked: Checked, year: int, upto: date) -> dict:
             .order_by()
         ):
             per_g[gid] = (active, admitted)
-    founded = set()
+    founded: set[int] = set()
     for chunk in _chunks(moved):
         founded.update(
             GrassrootsUnion.objects.filter(

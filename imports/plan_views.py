@@ -46,7 +46,7 @@ def restructurings_for(user):
     scope = scope_for(user)
     if scope.is_admin:
         return Restructuring.objects.all()
-    if scope.is_federation:
+    if scope.is_federation and scope.federation_id is not None:
         return Restructuring.objects.filter(federation_id=scope.federation_id)
     return Restructuring.objects.none()
 

@@ -71,7 +71,7 @@ class Command(DashboardCommand):
             manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
             runs = {}
             for label, extra in (("dry", ["--dry-run"]), ("apply", []), ("again", [])):
-                runs[label] = self._measure([*manage, "restructure", str(path), *extra], env)
+                runs[label] = self._run_measured([*manage, "restructure", str(path), *extra], env)
             self._undo()
         finally:
             connections["default"].close()
@@ -118,7 +118,7 @@ class Command(DashboardCommand):
                 handle.write(f"{code},PBENCH{index % wards + 1:03d},{on:%d/%m/%Y},BENCH/QĐ\n")
         return path, len(codes)
 
-    def _measure(self, command: list[str], env: dict) -> tuple[float, float]:
+    def _run_measured(self, command: list[str], env: dict) -> tuple[float, float]:
         with tempfile.NamedTemporaryFile("r", suffix=".peak") as result:
             launcher = [sys.executable, "-m", "benchmarks.peak", result.name]
             code = subprocess.run([*launcher, *command], env=env, cwd=settings.BASE_DIR).returncode
