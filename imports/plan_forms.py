@@ -13,6 +13,7 @@ from .forms import ImportUploadForm
 from .plan_jobs import plan_units_for
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_WIDGET = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
 DIRECT = "lien-doan:"  # a target choice "directly under this federation"
 
 
@@ -53,6 +54,7 @@ class PlanBuildForm(forms.Form):
     effective_on = forms.DateField(
         label="Ngày hiệu lực",
         input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET),
         help_text="Ngày đầu tiên CĐCS thuộc đơn vị mới (dd/mm/yyyy).",
         error_messages={"invalid": "Ngày hiệu lực phải có dạng dd/mm/yyyy."},
     )
@@ -60,6 +62,7 @@ class PlanBuildForm(forms.Form):
     decision_date = forms.DateField(
         label="Ngày quyết định",
         input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET),
         required=False,
         error_messages={"invalid": "Ngày quyết định phải có dạng dd/mm/yyyy."},
     )
@@ -121,6 +124,7 @@ class AddressProposalForm(forms.Form):
     effective_on = forms.DateField(
         label="Ngày hiệu lực",
         input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET),
         error_messages={"invalid": "Ngày hiệu lực phải có dạng dd/mm/yyyy."},
     )
 
