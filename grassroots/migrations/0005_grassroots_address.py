@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grassroots', '0003_dated_tree'),
+        ('grassroots', '0004_unit_short_name'),
     ]
 
     operations = [
