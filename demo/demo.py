@@ -654,6 +654,9 @@ class DemoBuilder:
                         )
                     )
                 self.grassroots[entry.gid].district_union = timeline[-1][0]
+                self.grassroots[entry.gid].address = demo_address(
+                    entry.gid, timeline[-1][0], list(self.wards_of.values())
+                )
         GrassrootsUnion.objects.bulk_create(self.grassroots.values(), batch_size=2000)
         # The CĐCS carry their own ids: move PostgreSQL's id sequence past them, or founding
         # the next CĐCS after `seed_demo` fails on a duplicate key.
@@ -685,6 +688,34 @@ class DemoBuilder:
             "members": len(self.members),
             "placements": len(stays),
         }
+
+
+# Seats of the demo CĐCS (địa chỉ trụ sở), for "Đề xuất phương án từ địa chỉ": a CĐCS of a ward
+# union has an address in that ward; one in 29 moved its seat to a neighbouring ward (proposed
+# there), one in 23 still has its old district-based address, naming a ward that no longer
+# exists (left unproposed, with the reason). No random draw: the demo's sequence is unchanged.
+STREETS = ["Nguyễn Trãi", "Lê Văn Lương", "Trần Duy Hưng", "Giải Phóng", "Hạ Long", "Lê Lợi"]
+OLD_WARDS = {"HN": ("Khương Trung", "Quận Thanh Xuân"), "QN": ("Hồng Hải", "Thành phố Hạ Long")}
+PROVINCE_NAMES = {"HN": "Thành phố Hà Nội", "QN": "Tỉnh Quảng Ninh"}
+
+
+def demo_address(gid: int, unit: DistrictUnion, families) -> str:
+    """The address of demo CĐCS `gid` now in `unit`; `families`: the ward unions of each ended
+    unit (the neighbours)."""
+    if unit.kind != Kind.COMMUNE:
+        return ""
+    fcode = "HN" if unit.federation.code == "HN" else "QN"
+    street = f"Số {gid % 200 + 1} {STREETS[gid % len(STREETS)]}"
+    if gid % 23 == 0:
+        old_ward, district = OLD_WARDS[fcode]
+        return f"{street}, Phường {old_ward}, {district}, {PROVINCE_NAMES[fcode]}"
+    ward = unit.name.removeprefix("Công đoàn ").strip()
+    if gid % 29 == 0:
+        family = next((wards for wards in families if unit in wards), [unit])
+        if len(family) > 1:
+            neighbour = family[(family.index(unit) + 1) % len(family)]
+            ward = neighbour.name.removeprefix("Công đoàn ").strip()
+    return f"{street}, {ward[0].upper()}{ward[1:]}, {PROVINCE_NAMES[fcode]}"
 
 
 @transaction.atomic

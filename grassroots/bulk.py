@@ -59,6 +59,7 @@ class GrassrootsBatch:
                 "sector": r["sector"],
                 "workers": r["workers"],
                 "founded_on": r["founded_on"],
+                "address": r.get("address", ""),
                 "dissolved_on": None,
                 "dissolution_reason": "",
                 "district_union_id": r["district_union_id"],

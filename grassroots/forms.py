@@ -82,7 +82,16 @@ class GrassrootsForm(forms.ModelForm):
 
     class Meta:
         model = GrassrootsUnion
-        fields = ["name", "code", "tax_code", "sector", "workers", "founded_on", "district_union"]
+        fields = [
+            "name",
+            "code",
+            "tax_code",
+            "sector",
+            "workers",
+            "founded_on",
+            "address",
+            "district_union",
+        ]
         labels = {
             "name": "Tên CĐCS",
             "code": "Mã CĐCS",
@@ -94,6 +103,8 @@ class GrassrootsForm(forms.ModelForm):
         help_texts = {
             "tax_code": "10 chữ số, hoặc 10 chữ số, dấu '-' và 3 chữ số (chi nhánh).",
             "founded_on": "Ngày quyết định công nhận/thành lập.",
+            "address": "Số nhà, đường, phường/xã, tỉnh/thành phố (ví dụ: Số 1 Nguyễn Trãi, "
+            "Phường Thanh Xuân, Thành phố Hà Nội).",
         }
         error_messages = {
             "code": {"unique": "Mã CĐCS này đã được dùng cho một CĐCS khác."},

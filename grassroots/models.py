@@ -218,6 +218,9 @@ class GrassrootsUnion(models.Model):
     sector = models.CharField("khu vực", max_length=30, choices=Sector.choices)
     workers = models.PositiveIntegerField("số lao động", default=0)
     founded_on = models.DateField("ngày thành lập")
+    # Where its seat is (địa chỉ trụ sở): after the 2025 reform, the ward in it proposes the
+    # ward union the CĐCS belongs to (grassroots.addresses).
+    address = models.CharField("địa chỉ trụ sở", max_length=255, blank=True)
     dissolved_on = models.DateField("ngày giải thể", null=True, blank=True)
     dissolution_reason = models.CharField("lý do giải thể", max_length=255, blank=True)
     # The unit it belongs to now; the dated truth is in Affiliation.

@@ -89,6 +89,15 @@ GRASSROOTS_COLUMNS = Columns(
         date_format=True,
         width=13,
     ),
+    Column(
+        "address",
+        "Địa chỉ trụ sở",
+        required=False,
+        help="Không bắt buộc. Số nhà, đường, phường/xã, tỉnh/thành phố (sau 01/07/2025: "
+        "Phường X hoặc Xã X), ví dụ để đề xuất công đoàn phường/xã. Để trống: giữ địa chỉ đã có.",
+        example="Số 1 Nguyễn Trãi, Phường Thanh Xuân, Thành phố Hà Nội",
+        width=40,
+    ),
     Column("dissolved_on", "Ngày giải thể", date_format=True, imported=False, width=13),
     Column("dissolution_reason", "Lý do giải thể", imported=False, width=24),
 )

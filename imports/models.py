@@ -39,16 +39,21 @@ def file_retention() -> timedelta:
 class ImportJobQuerySet(models.QuerySet):
     def for_user(self, user) -> Self:
         """Admins: every import. Officers: the imports made for their unit. Federation staff:
-        the target imports made in their federation (not the officers' member imports: those
-        show full CCCD numbers in their previews and errors). Others, and command-line imports
-        for non-admins: none."""
+        the target imports and restructuring plans made in their federation (not the officers'
+        member imports: those show full CCCD numbers in their previews and errors). Others, and
+        command-line imports for non-admins: none (officers never see plans)."""
         scope = scope_for(user)
         if scope.kind is ScopeKind.ALL:
             return self
         if scope.kind is ScopeKind.FEDERATION:
-            return self.filter(federation_id=scope.federation_id, kind=ImportJob.Kind.TARGETS)
+            return self.filter(
+                federation_id=scope.federation_id,
+                kind__in=[ImportJob.Kind.TARGETS, ImportJob.Kind.PLAN],
+            )
         if scope.kind is ScopeKind.DISTRICT:
-            return self.filter(district_union_id=scope.district_union_id)
+            return self.filter(district_union_id=scope.district_union_id).exclude(
+                kind=ImportJob.Kind.PLAN
+            )
         return self.none()
 
     def editable_by(self, user) -> Self:
@@ -74,6 +79,9 @@ class ImportJob(models.Model):
         MEMBERS = "members", "Đoàn viên"
         TARGETS = "targets", "Chỉ tiêu năm"
         ENTERPRISES = "enterprises", "Doanh nghiệp chưa có CĐCS"
+        # A restructuring plan (phương án sắp xếp): not an import kind of KINDS; checked and
+        # applied by imports.plan_jobs through the same jobs, tasks and progress.
+        PLAN = "plan", "Phương án sắp xếp"
 
     class Status(models.TextChoices):
         CHECKING = "checking", "Đang kiểm tra"

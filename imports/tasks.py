@@ -37,6 +37,10 @@ def sync_max_bytes() -> int:
 def job_run(job_id: int, phase: str) -> ImportJob:
     """Check or import the file of job `job_id`; record the outcome on the job."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.kind == ImportJob.Kind.PLAN:  # a restructuring plan: checked and applied whole
+        from .plan_jobs import plan_job_run
+
+        return plan_job_run(job, phase)
     if not job.file:
         return _failed(
             job,

@@ -134,7 +134,9 @@ class ImportJobDetailView(ImportAccessMixin, DetailView):
     request: HtmxHttpRequest
 
     def get_queryset(self):
-        return ImportJob.objects.for_user(self.request.user).select_related("user")
+        # Restructuring plans have their own pages (imports.plan_views).
+        jobs = ImportJob.objects.for_user(self.request.user).exclude(kind=ImportJob.Kind.PLAN)
+        return jobs.select_related("user")
 
     def get_template_names(self):
         if self.request.htmx and self.request.GET.get("part") == "progress":
@@ -175,7 +177,8 @@ class _JobActionView(ImportAccessMixin, View):
     http_method_names = ["post"]
 
     def get_job(self, pk: int) -> ImportJob:
-        return get_object_or_404(ImportJob.objects.editable_by(self.request.user), pk=pk)
+        jobs = ImportJob.objects.editable_by(self.request.user).exclude(kind=ImportJob.Kind.PLAN)
+        return get_object_or_404(jobs, pk=pk)
 
 
 class ImportConfirmView(_JobActionView):
@@ -259,4 +262,5 @@ class ImportHistoryView(ImportAccessMixin, ListView):
     context_object_name = "jobs"
 
     def get_queryset(self):
-        return ImportJob.objects.for_user(self.request.user).select_related("user")
+        jobs = ImportJob.objects.for_user(self.request.user).exclude(kind=ImportJob.Kind.PLAN)
+        return jobs.select_related("user")

@@ -27,6 +27,7 @@ TOPICS = [
     Topic("nhap-du-lieu", "Nhập dữ liệu từ file Excel", "Cán bộ cấp trên cơ sở, quản trị"),
     Topic("bang-tien-do", "Đọc bảng tiến độ", "Cán bộ LĐLĐ và cán bộ cấp trên cơ sở"),
     Topic("chi-tieu", "Giao chỉ tiêu năm", "Cán bộ LĐLĐ tỉnh/thành phố"),
+    Topic("phuong-an-sap-xep", "Phương án sắp xếp tổ chức", "Cán bộ LĐLĐ tỉnh/thành phố, quản trị"),
 ]
 BY_SLUG = {topic.slug: topic for topic in TOPICS}
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("cdcs/", include("members.grassroots_urls")),
     path("doan-vien/", include("members.urls")),
     path("nhap-du-lieu/", include("imports.urls")),
+    path("phuong-an-sap-xep/", include("imports.plan_urls")),
     path("doanh-nghiep/", include("organising.urls")),
     path("", include("reports.urls")),
 ]

@@ -19,6 +19,7 @@ _SECTIONS = {
     ("grassroots", ""): "grassroots",
     ("members", ""): "members",
     ("imports", ""): "imports",
+    ("plans", ""): "plans",
     ("guide", ""): "guide",
     ("admin", ""): "admin",
 }

@@ -26,6 +26,7 @@ HEADERS = [
     "Khu vực",
     "Số lao động",
     "Ngày thành lập",
+    "Địa chỉ trụ sở",
     "Ngày giải thể",
     "Lý do giải thể",
 ]

@@ -120,6 +120,10 @@ class GrassrootsImport(Processor):
         founded = self.past_day(number, "founded_on", get("founded_on"), "Ngày thành lập")
         if founded is None:
             ok = False
+        address = text(get("address"))
+        if len(address) > 255:
+            error(number, "address", "Địa chỉ trụ sở dài quá 255 ký tự.")
+            ok = False
         if not ok:
             return None, key
         assert unit is not None  # ok: the unit was found
@@ -131,6 +135,7 @@ class GrassrootsImport(Processor):
             "sector": sector,
             "workers": workers,
             "founded_on": founded,
+            "address": address,
             "_unit_code": unit_code,
         }, key
 
@@ -176,6 +181,9 @@ class GrassrootsImport(Processor):
                 for name in ("name", "tax_code", "sector", "workers", "founded_on")
                 if old[name] != record[name]
             }
+            # A blank address keeps the one on record (files without the column, or old lists).
+            if record["address"] and record["address"] != old["address"]:
+                diff["address"] = record["address"]
             if not diff:
                 self.counts.unchanged += 1
                 self.samples.add("unchanged", number, self._sample(record))

@@ -36,7 +36,9 @@ def test_a_plan_with_errors_is_refused_whole_then_the_fixed_file_applies(org, tm
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("restructure", str(bad), stdout=StringIO(), stderr=err)
+    # Every error at once: the cell's own (row 4) and the plan's (row 3's unknown CĐCS).
     assert err.getvalue().splitlines() == [
+        "row 3, Mã CĐCS: Không có CĐCS mã 'KHONGCO'.",
         "row 4, Ngày hiệu lực: Ngày hiệu lực '31/02/2025' không tồn tại "
         "(tháng 2/2025 không có ngày 31).",
     ]

@@ -87,6 +87,39 @@ def _import_job(org) -> dict:
     return {"pk": job.pk}
 
 
+def _plan_job(org) -> dict:
+    """A checked-and-refused restructuring plan of Hà Nội's federation staff."""
+    from django.contrib.auth import get_user_model
+
+    from imports.models import ImportJob
+
+    job, _ = ImportJob.objects.get_or_create(
+        original_name="phuong-an-HN.csv",
+        defaults={
+            "kind": ImportJob.Kind.PLAN,
+            "user": get_user_model().objects.get(username="staff"),
+            "federation": org.federation,
+            "status": ImportJob.Status.INVALID,
+            "errors": [[2, "Mã CĐCS", "Không có CĐCS mã 'X'."]],
+            "error_count": 1,
+        },
+    )
+    return {"pk": job.pk}
+
+
+def _restructuring(org) -> dict:
+    """An applied restructuring plan of Hà Nội (nothing to reverse: undo just records it)."""
+    from datetime import date
+
+    from grassroots.models import Restructuring
+
+    record, _ = Restructuring.objects.get_or_create(
+        decision_number="99/QĐ-MATRIX",
+        defaults={"federation": org.federation, "effective_on": date(2025, 7, 1), "kind": "plan"},
+    )
+    return {"pk": record.pk}
+
+
 def _enterprise_a(org) -> dict:
     """An enterprise without a union in unit A's register."""
     from django.utils import timezone
@@ -178,6 +211,22 @@ MATRIX: dict[str, Row] = {
                                   post="302 302 404 404 404 302  404 404 404"),
     "imports:import-rerun": Row(_import_job, get="302 405 405 405 405 405  404 404 405",
                                 post="302 302 404 404 404 302  404 404 404"),
+    # --- restructuring plans (imports/plan_*): admins, and federation staff in their own ------
+    # federation (the other federation's staff get their own federation's pages); others 404.
+    "plans:plan-start": Row(get="302 404 404 200 200 200  404 404 404", post="302 404 404 200 200 200  404 404 404"),
+    "plans:plan-build": Row(get="302 404 404 200 200 200  404 404 404", post="302 404 404 200 200 200  404 404 404"),
+    "plans:plan-proposal": Row(get="302 404 404 200 200 200  404 404 404", post="302 404 404 200 200 200  404 404 404"),
+    "plans:plan-template": Row(get="302 404 404 200 200 200  404 404 404"),
+    "plans:plan-history": Row(get="302 404 404 200 200 200  404 404 404"),
+    # Hà Nội staff's plan (refused: confirm/run again just redirect).
+    "plans:plan-detail": Row(_plan_job, get="302 404 404 404 200 200  404 404 404"),
+    "plans:plan-confirm": Row(_plan_job, get="302 404 404 405 405 405  404 404 404",
+                              post="302 404 404 404 302 302  404 404 404"),
+    "plans:plan-rerun": Row(_plan_job, get="302 404 404 405 405 405  404 404 404",
+                            post="302 404 404 404 302 302  404 404 404"),
+    # Undo of a Hà Nội plan: the confirmation page, then POST undoes it (once; then a message).
+    "plans:plan-undo": Row(_restructuring, get="302 404 404 404 200 200  404 404 404",
+                           post="302 404 404 404 302 302  404 404 404"),
     # --- enterprise register and organising pipeline (organising/) ------------------------
     # Lists: every role reads its own scope's rows; officers and admins add and work them.
     "organising:enterprise-list": Row(get="302 200 200 200 200 200  200 200 200"),

@@ -16,9 +16,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from grassroots.restructuring import PlanRefused, plan_apply, plan_check
+from grassroots.restructuring import PlanRefused, plan_apply
 from imports.command import command_file_and_user
-from imports.plan import plan_read
+from imports.plan import plan_file_check, plan_read
 
 
 class Command(BaseCommand):
@@ -36,12 +36,8 @@ class Command(BaseCommand):
         read = plan_read(path, source_name=os.path.basename(path))
         for notice in read.notices:
             self.stdout.write(notice)
-        problems = list(read.problems)
-        checked = None
-        if not problems:
-            checked = plan_check(read.plan, user)
-            problems = checked.problems
-        if problems:
+        problems, checked = plan_file_check(read, user)
+        if problems or checked is None:
             for problem in problems:
                 self.stderr.write(str(problem))
             raise CommandError(
