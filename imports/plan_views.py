@@ -9,6 +9,8 @@ of their scope as unknown). Anyone else gets 404 on every page here. Plan jobs c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
@@ -18,6 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
+
+from unionportal.views import HtmxHttpRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    _ViewBase = View
+else:
+    _ViewBase = object
 from django.views.generic import DetailView, FormView, ListView
 
 from grassroots.access import scope_for
@@ -57,7 +68,7 @@ def plan_jobs_for(user, *, editable: bool = False):
     return jobs.filter(kind=ImportJob.Kind.PLAN)
 
 
-class PlanAccessMixin:
+class PlanAccessMixin(_ViewBase):
     """Only admins and federation staff; everyone else 404."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -103,7 +114,7 @@ class PlanStartView(PlanAccessMixin, FormView):
         scope = scope_for(self.request.user)
         job = ImportJob(
             kind=ImportJob.Kind.PLAN,
-            user=self.request.user,
+            user=cast(User, self.request.user),  # signed in: LoginRequiredMiddleware
             federation_id=scope.federation_id,
             original_name=safe_name(upload.name),
             size=upload.size,
@@ -151,6 +162,8 @@ class PlanJobDetailView(PlanAccessMixin, DetailView):
 
     def get_queryset(self):
         return plan_jobs_for(self.request.user).select_related("user")
+
+    request: HtmxHttpRequest
 
     def get_template_names(self):
         if self.request.htmx and self.request.GET.get("part") == "progress":
