@@ -47,6 +47,7 @@ def plan_read(path, *, source_name: str = "", max_bytes: int | None = None) -> P
             if result.problems:
                 return result
             index = found.match.index
+            table.keep_columns_of(index)
             numbers = set()
             for number, values in found.rows:
                 result.rows += 1

@@ -20,6 +20,8 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from unionportal.spreadsheets.sniff import extent
+
 from .engine import run_import
 from .models import ImportJob, file_retention
 
@@ -29,9 +31,26 @@ CHECK = "check"
 COMMIT = "commit"
 
 
+# A file is read during the request only when its work is small too, whatever its compressed
+# size (issue 14, finding 4): at most this many times IMPORT_SYNC_MAX_BYTES of unpacked sheet
+# and shared strings (an 8.000-row member .xlsx of 512 KiB unpacks to about 4 MiB), and at most
+# SYNC_MAX_ROWS rows.
+SYNC_UNPACKED_RATIO = 12
+SYNC_MAX_ROWS = 20_000
+
+
 def sync_max_bytes() -> int:
     """Files up to this size are checked and imported during the request (a few seconds)."""
     return settings.IMPORT_SYNC_MAX_BYTES
+
+
+def runs_in_request(job: ImportJob) -> bool:
+    """Is `job`'s file small enough to read during the request? Its compressed size, then
+    the unpacked size and the rows (`<dimension ref>` or the rows counted) of its sheets."""
+    if job.size > sync_max_bytes():
+        return False
+    found = extent(job.file.path, max_bytes=SYNC_UNPACKED_RATIO * sync_max_bytes())
+    return found.complete and found.rows <= SYNC_MAX_ROWS
 
 
 def job_run(job_id: int, phase: str) -> ImportJob:
@@ -136,7 +155,7 @@ def import_job_task(job_id: int, phase: str) -> None:
 
 def job_start(job: ImportJob, phase: str) -> bool:
     """Run `phase` of `job` now (small file) or in the background; True if in the background."""
-    if job.size <= sync_max_bytes():
+    if runs_in_request(job):
         job_run(job.pk, phase)
         return False
     job.status = ImportJob.Status.CHECKING if phase == CHECK else ImportJob.Status.QUEUED
