@@ -483,6 +483,7 @@ class DrillDownView(View):
         back = (
             reverse("progress-unit", args=[unit.pk]) if unit else reverse("home")
         ) + f"?{urlencode(back_params)}"
+        link_unit = scope.district_union_id if scope.is_district else None
         page_params = request.GET.copy()
         page_params.pop("page", None)
         return render(
@@ -502,5 +503,15 @@ class DrillDownView(View):
                 "back_url": back,
                 "page_query": page_params.urlencode(),
                 "show_unit": unit is None,
+                # Officers: the rows of CĐCS now under another unit name their people for the
+                # days of the period only (issue 14, finding 17), without links to today's
+                # pages, which are that unit's.
+                "link_unit": link_unit,
+                "elsewhere": link_unit is not None
+                and any(
+                    (row.grassroots if DRILLS[drill].is_member_list else row).district_union_id
+                    != link_unit
+                    for row in page.object_list
+                ),
             },
         )

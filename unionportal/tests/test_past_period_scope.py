@@ -281,3 +281,21 @@ def test_a_cdcs_moved_between_two_live_units(org, users):
     if clients["A"].get(detail).status_code != 404:
         problems.append(f"A {detail}: the moved member's page opens")
     assert not problems, "\n".join(problems)
+
+
+def test_names_of_cdcs_now_elsewhere_link_to_no_page(reform, past):
+    """The ended unit's officer reads Delta's people of quý II without links to their pages
+    (which are the ward's now, and answer 404), with a note saying why; the ward's officer
+    reads quý III with links."""
+    from members.models import Member
+
+    member = Member.objects.get(full_name=PEOPLE["in_before"])
+    link = reverse("members:member-detail", args=[member.pk])
+    delta_link = reverse("grassroots:grassroots-detail", args=[reform.grassroots.pk])
+    html = _read(past["ended"].get(_drill("doan-vien-moi", BEFORE, reform.old_unit)))
+    assert PEOPLE["in_before"] in html and link not in html and delta_link not in html
+    assert 'id="drill-days-note"' in html and "nay đã chuyển sang đơn vị khác" in html
+    html = _read(past["ended"].get(_drill("cdcs", BEFORE, reform.old_unit)))
+    assert reform.grassroots.name in html and delta_link not in html
+    html = _read(past["ward"].get(_drill("doan-vien", AFTER, reform.ward)))
+    assert link in html and delta_link in html and 'id="drill-days-note"' not in html
