@@ -35,16 +35,26 @@ LEASE = timedelta(seconds=45)
 STALE_AFTER = LEASE  # the name the older code and tests use
 
 
+def _machine() -> str:
+    """This host and its process namespace (two containers may share a host name, never a PID
+    namespace): only a worker of the same machine and namespace can be looked up by its pid."""
+    try:
+        namespace = str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        namespace = "-"
+    return f"{socket.gethostname()}/{namespace}"
+
+
 def worker_name() -> str:
-    """This process, as a job's `worker`: host:pid."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """This process, as a job's `worker`: host/pid-namespace:pid."""
+    return f"{_machine()}:{os.getpid()}"
 
 
 def _process_gone(worker: str) -> bool:
-    """Is `worker` (host:pid) a process of this machine that no longer exists?"""
-    host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False  # another machine's: only its lease can tell
+    """Is `worker` (host/namespace:pid) a process of this machine that no longer exists?"""
+    machine, _, pid = worker.rpartition(":")
+    if machine != _machine() or machine.endswith("/-") or not pid.isdigit():
+        return False  # another machine's (or unknown): only its lease can tell
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
@@ -160,7 +170,7 @@ class ImportJob(models.Model):
     message = models.TextField("thông báo", blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField("số lần chạy", default=0)
-    # The lease of the run under way: who runs it (host:pid) and its last heartbeat.
+    # The lease of the run under way: who runs it (host/pid-namespace:pid), its last heartbeat.
     worker = models.CharField("máy xử lý", max_length=100, blank=True, editable=False)
     heartbeat_at = models.DateTimeField("tín hiệu gần nhất", null=True, blank=True, editable=False)
 

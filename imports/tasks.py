@@ -8,7 +8,7 @@ committed yet.
 
 If the worker dies half-way, the import's transaction is rolled back by PostgreSQL (or SQLite):
 nothing is written; the job keeps status running/checking. Its lease tells: a running job names
-its worker (host:pid) and a heartbeat thread renews `heartbeat_at` every HEARTBEAT_EVERY; once
+its worker (host/pid-namespace:pid) and a heartbeat thread renews `heartbeat_at` every HEARTBEAT_EVERY; once
 neither the heartbeat nor the progress file has moved for LEASE (45 s), or at once when the
 worker's process is gone from this machine, the page shows it as interrupted with "Chạy lại".
 """

@@ -20,7 +20,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from imports.models import LEASE, ImportJob
+from imports.models import LEASE, ImportJob, worker_name
 from imports.tasks import heartbeat
 from members.models import Member
 
@@ -63,7 +63,7 @@ def test_an_expired_lease_shows_the_worker_stopped_and_offers_run_again(
     job = ImportJob.objects.get()
     # Another machine's worker, silent for longer than the lease: 100 s after the start, which
     # the old rule (3 minutes without progress) still showed as "Đang ghi".
-    job = _killed_while_writing(job, silent_for=LEASE + timedelta(seconds=5), worker="may-2:4242")
+    job = _killed_while_writing(job, silent_for=LEASE + timedelta(seconds=5), worker="may-2/1:4242")
     assert job.is_interrupted
 
     url = reverse("imports:import-detail", args=[job.pk])
@@ -93,7 +93,7 @@ def test_a_live_lease_keeps_the_job_running(login, users, org, tmp_path):
     client = login(users.officer_a)
     upload(client, members_file(tmp_path, org))
     job = _killed_while_writing(
-        ImportJob.objects.get(), silent_for=timedelta(minutes=10), worker="may-2:4242"
+        ImportJob.objects.get(), silent_for=timedelta(minutes=10), worker="may-2/1:4242"
     )
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     job.refresh_from_db()
@@ -103,7 +103,8 @@ def test_a_live_lease_keeps_the_job_running(login, users, org, tmp_path):
 
 
 def test_a_worker_gone_from_this_machine_is_dead_at_once(login, users, org, tmp_path):
-    """Its lease has not run out yet, but its process no longer exists."""
+    """Its lease has not run out yet, but its process no longer exists. A pid of another
+    machine or PID namespace (another container) is never looked up."""
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     client = login(users.officer_a)
@@ -111,18 +112,23 @@ def test_a_worker_gone_from_this_machine_is_dead_at_once(login, users, org, tmp_
     job = _killed_while_writing(
         ImportJob.objects.get(),
         silent_for=timedelta(seconds=1),
-        worker=f"{socket.gethostname()}:{child.pid}",
+        worker=f"{worker_name().rpartition(':')[0]}:{child.pid}",
     )
     assert job.is_interrupted
     html = client.get(reverse("imports:import-detail", args=[job.pk])).content.decode()
     assert "Bị gián đoạn" in html and 'id="btn-rerun"' in html
+    for elsewhere in (f"{socket.gethostname()}/1:{child.pid}", f"may-2/1:{child.pid}"):
+        ImportJob.objects.filter(pk=job.pk).update(worker=elsewhere)
+        job.refresh_from_db()
+        assert not job.is_interrupted, elsewhere
 
 
 def test_a_run_names_its_worker_and_starts_its_lease(login, users, org, tmp_path):
     client = login(users.officer_a)
     upload(client, members_file(tmp_path, org))
     job = ImportJob.objects.get()
-    assert job.worker.startswith(socket.gethostname() + ":")
+    assert job.worker == worker_name()
+    assert job.worker.startswith(socket.gethostname() + "/")
     assert job.heartbeat_at is not None and job.heartbeat_at >= job.started_at
 
 
