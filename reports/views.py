@@ -22,7 +22,7 @@ from grassroots.models import DistrictUnion, Federation, GrassrootsUnion
 from members.models import AccessLog, access_log_record
 from unionportal.text import parse_id
 
-from . import charts, exports
+from . import charts, exports, report_form
 from .drilldown import DRILLS, DrillKind, drill_queryset
 from .periods import PERIOD_CHOICES, Period, PeriodError, period_parse
 from .progress import Band
@@ -253,6 +253,13 @@ class FederationDashboardView:
                 XLSX,
                 f"Tiến độ {federation.name} – {period.label}",
             )
+        if export in ("pdf", "docx"):
+            return _report_download(
+                request,
+                report_form.federation_report(dashboard, _today()),
+                export,
+                f"Báo cáo {federation.name} – {period.label}",
+            )
         if export == "txt":
             return _download(
                 request,
@@ -268,9 +275,22 @@ class FederationDashboardView:
         )
 
 
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _report_download(request, document: report_form.ReportDocument, kind: str, what: str):
+    """The official report (báo cáo) as PDF or .docx (`?export=pdf|docx`)."""
+    if kind == "pdf":
+        content, content_type = report_form.report_pdf(document), PDF
+    else:
+        content, content_type = report_form.report_docx(document), DOCX
+    return _download(request, content, f"{document.filename_stem}.{kind}", content_type, what)
+
+
 def _export_links(request) -> dict:
     links = {}
-    for kind in ("xlsx", "txt"):
+    for kind in ("xlsx", "txt", "pdf", "docx"):
         params = request.GET.copy()
         params["export"] = kind
         links[kind] = f"?{params.urlencode()}"
@@ -344,6 +364,15 @@ class DistrictDashboardView(View):
                 _export_name(unit.code, period, "xlsx"),
                 XLSX,
                 f"Tiến độ {unit.name} – {period.label}",
+            )
+        if export in ("pdf", "docx"):
+            return _report_download(
+                request,
+                report_form.district_report(
+                    dashboard.row, unit, period, dashboard.data_date, _today()
+                ),
+                export,
+                f"Báo cáo {unit.name} – {period.label}",
             )
         if export == "txt":
             return _download(
