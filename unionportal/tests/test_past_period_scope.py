@@ -16,13 +16,16 @@ the people expected: the ones outside the rule's days are checked to be absent.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
+import zipfile
 from datetime import date
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from grassroots.access import SYSTEM
 from members.models import LeaveReason
@@ -78,6 +81,14 @@ def past(reform, users):
 def _read(response) -> str:
     """What a person reads: the page, the CSV, or every cell of every sheet of an .xlsx."""
     data = body(response)
+    if data[:5] == b"%PDF-":
+        reader = PdfReader(io.BytesIO(data))
+        text = " ".join(page.extract_text() for page in reader.pages)
+        return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
+    if data[:4] == b"PK\x03\x04" and b"word/document.xml" in data:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read("word/document.xml").decode()
+        return unicodedata.normalize("NFC", re.sub(r"<[^>]+>", "", xml))
     if data[:4] == b"PK\x03\x04":
         workbook = load_workbook(io.BytesIO(data), read_only=True)
         text = "\n".join(
@@ -205,13 +216,27 @@ def test_unit_dashboard_exports_follow_the_days_of_the_unit(reform, past):
                 problems.append(f"{role} {url}: {response.status_code}")
                 continue
             body = _read(response)
-            if export != "txt" and (delta.name in body) != shown:
+            if export in ("xlsx", "") and (delta.name in body) != shown:
                 problems.append(f"{role} {url}: Delta {'missing' if shown else 'shown'}")
             for name in PEOPLE.values():  # dashboards and their exports name no member
                 if name in body:
                     problems.append(f"{role} {url}: names {name}")
+    # The official report (PDF, .docx) of each side of the move names no member either.
+    for role, unit, period in (("ended", old, BEFORE), ("ward", ward, AFTER)):
+        for export in ("pdf", "docx"):
+            url = reverse("progress-unit", args=[unit.pk]) + f"?year=2025&period={period}"
+            response = past[role].get(f"{url}&export={export}")
+            if response.status_code != 200:
+                problems.append(f"{role} {url} {export}: {response.status_code}")
+                continue
+            body = _read(response)
+            if f"/BC-{unit.code}" not in body:  # the report of this unit, read back
+                problems.append(f"{role} {url} {export}: unreadable ({body[:80]!r})")
+            for name in PEOPLE.values():
+                if name in body:
+                    problems.append(f"{role} {url} {export}: names {name}")
     for role, unit in (("ended", ward), ("ward", old)):
-        for export in ("xlsx", "txt"):
+        for export in ("xlsx", "txt", "pdf", "docx"):
             url = reverse("progress-unit", args=[unit.pk]) + f"?year=2025&export={export}"
             status = past[role].get(url).status_code
             if status != 404:
