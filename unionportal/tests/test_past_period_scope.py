@@ -9,7 +9,7 @@ staff see both, each under the unit it belonged to on the day.
 The matrix: the ended unit's officer, the new ward's officer, federation staff and an officer
 of an unrelated unit, x before (quý II/2025) and after (quý III/2025) the move on 01/07/2025,
 x the drill-down lists (admissions, leavers, members at the end, CĐCS at the end), one CĐCS
-asked for by id, the unit dashboard's .xlsx and the member export. Every answer names exactly
+asked for by id, the unit dashboard's .xlsx, text, PDF and .docx, and the member export. Every answer names exactly
 the people expected: the ones outside the rule's days are checked to be absent.
 """
 
