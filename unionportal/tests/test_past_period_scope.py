@@ -324,3 +324,37 @@ def test_names_of_cdcs_now_elsewhere_link_to_no_page(reform, past):
     assert reform.grassroots.name in html and delta_link not in html
     html = _read(past["ward"].get(_drill("doan-vien", AFTER, reform.ward)))
     assert link in html and delta_link in html and 'id="drill-days-note"' not in html
+
+
+def test_drill_down_xlsx_follows_the_days_and_masks_people_now_elsewhere(reform, past):
+    """The list's .xlsx (`&export=xlsx`) holds the same people as the page; an officer gets
+    full CCCDs only of the members under their unit today: the ended unit's officer reads
+    Delta's quý II people with masked numbers, the ward's officer quý III's in full."""
+    from members.models import Member, mask_cccd
+
+    problems = []
+    people = {key: Member.objects.get(full_name=name) for key, name in PEOPLE.items()}
+    for role, unit, period, full in (
+        ("ended", reform.old_unit, BEFORE, False),
+        ("ended", reform.old_unit, AFTER, False),
+        ("ward", reform.ward, BEFORE, True),
+        ("ward", reform.ward, AFTER, True),
+        ("staff", None, BEFORE, False),
+    ):
+        for kind in ("doan-vien-moi", "doan-vien-ra", "doan-vien"):
+            url = _drill(kind, period, unit) + "&export=xlsx"
+            response = past[role].get(url)
+            if response.status_code != 200:
+                problems.append(f"{role} {url}: {response.status_code}")
+                continue
+            text = _read(response)
+            here = unit is None or unit == (reform.old_unit if period == BEFORE else reform.ward)
+            shown = LISTS[(kind, period)] if here else set()
+            _expect(problems, f"{role} {url}", text, shown)
+            for key in shown:
+                cccd = people[key].cccd
+                if full and cccd not in text:
+                    problems.append(f"{role} {url}: {PEOPLE[key]}'s CCCD not in full")
+                if not full and (cccd in text or mask_cccd(cccd) not in text):
+                    problems.append(f"{role} {url}: {PEOPLE[key]}'s CCCD not masked")
+    assert not problems, "\n".join(problems)
