@@ -123,6 +123,9 @@ def find_header(
     if after and not match.errors and _numbers_the_columns(after[0][1]):
         match.notices.append(f"Bỏ qua dòng {after[0][0]}: dòng đánh số thứ tự các cột.")
         after = after[1:]
+    if match.index:  # the rows read while looking for the header: only the columns imported
+        width = max(match.index.values()) + 1
+        after = [(n, values[:width]) for n, values in after]
     return HeaderFound(number, match, chain(after, rows))
 
 

@@ -168,6 +168,7 @@ def _run_import(
                         error_sink(problem)
                 return _done(outcome, processor, started)
             processor.index = match.index
+            table.keep_columns_of(match.index)
             processor.writing = commit
             if commit:
                 try:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from datetime import timedelta
+import socket
+from datetime import datetime, timedelta
 from typing import Self
 
 from django.conf import settings
@@ -24,9 +25,43 @@ from unionportal.spreadsheets.errors import RowError
 
 from .base import MAX_KEPT_ERRORS
 
-# A running job whose progress has not moved for this long is shown as interrupted (the worker
-# was stopped or killed; its transaction was rolled back, nothing was written).
-STALE_AFTER = timedelta(minutes=3)
+# The lease of a running job (issue 14, finding 15): its worker renews `heartbeat_at` every
+# HEARTBEAT_EVERY (a thread with its own connection, outside the import's transaction), and its
+# progress file moves after every chunk. With no sign of life for LEASE, or its process gone
+# from this machine, the job is shown as interrupted (the worker was stopped or killed; its
+# transaction was rolled back, nothing was written), with "Chạy lại".
+HEARTBEAT_EVERY = timedelta(seconds=10)
+LEASE = timedelta(seconds=45)
+STALE_AFTER = LEASE  # the name the older code and tests use
+
+
+def _machine() -> str:
+    """This host and its process namespace (two containers may share a host name, never a PID
+    namespace): only a worker of the same machine and namespace can be looked up by its pid."""
+    try:
+        namespace = str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        namespace = "-"
+    return f"{socket.gethostname()}/{namespace}"
+
+
+def worker_name() -> str:
+    """This process, as a job's `worker`: host/pid-namespace:pid."""
+    return f"{_machine()}:{os.getpid()}"
+
+
+def _process_gone(worker: str) -> bool:
+    """Is `worker` (host/namespace:pid) a process of this machine that no longer exists?"""
+    machine, _, pid = worker.rpartition(":")
+    if machine != _machine() or machine.endswith("/-") or not pid.isdigit():
+        return False  # another machine's (or unknown): only its lease can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, OSError):
+        return False
+    return False
 
 
 def file_retention() -> timedelta:
@@ -143,6 +178,9 @@ class ImportJob(models.Model):
     message = models.TextField("thông báo", blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField("số lần chạy", default=0)
+    # The lease of the run under way: who runs it (host/pid-namespace:pid), its last heartbeat.
+    worker = models.CharField("máy xử lý", max_length=100, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField("tín hiệu gần nhất", null=True, blank=True, editable=False)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -227,20 +265,31 @@ class ImportJob(models.Model):
         return self.is_active and self.started_at is None
 
     @property
+    def last_sign_of_life(self):
+        """The latest of its start, its heartbeat and its progress file's time."""
+        last = self.started_at
+        if self.heartbeat_at is not None and (last is None or self.heartbeat_at > last):
+            last = self.heartbeat_at
+        progress = self.progress_read()
+        if progress:
+            with contextlib.suppress(KeyError, ValueError, TypeError):
+                moment = datetime.fromisoformat(progress["at"])
+                if last is None or moment > last:
+                    last = moment
+        return last
+
+    @property
     def is_interrupted(self) -> bool:
-        """Running or checking, but no sign of life for a while: the worker stopped."""
+        """Running or checking, but its worker is dead: its process is gone from this
+        machine, or its lease ran out (no heartbeat nor progress for LEASE)."""
         if self.status not in (self.Status.CHECKING, self.Status.RUNNING):
             return False
         if self.started_at is None:
             return False
-        progress = self.progress_read()
-        last = self.started_at or self.created_at
-        if progress:
-            from datetime import datetime
-
-            with contextlib.suppress(KeyError, ValueError):
-                last = datetime.fromisoformat(progress["at"])
-        return last is not None and timezone.now() - last > STALE_AFTER
+        if self.worker and _process_gone(self.worker):
+            return True
+        last = self.last_sign_of_life
+        return last is not None and timezone.now() - last > LEASE
 
     @property
     def status_label(self) -> str:

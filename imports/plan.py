@@ -97,6 +97,7 @@ def plan_read(path, *, source_name: str = "", max_bytes: int | None = None) -> P
             if result.problems:
                 return result
             index = found.match.index
+            table.keep_columns_of(index)
             numbers = set()
             decision_dates = set()
             ends: dict[str, tuple[str, date, int]] = {}  # key -> (code, last day, first row)

@@ -7,21 +7,27 @@ enqueued with transaction.on_commit, so the worker never looks for a job row tha
 committed yet.
 
 If the worker dies half-way, the import's transaction is rolled back by PostgreSQL (or SQLite):
-nothing is written; the job keeps status running/checking and, once its progress file is older
-than STALE_AFTER, shows as interrupted with a "run again" button.
+nothing is written; the job keeps status running/checking. Its lease tells: a running job names
+its worker (host/pid-namespace:pid) and a heartbeat thread renews `heartbeat_at` every HEARTBEAT_EVERY; once
+neither the heartbeat nor the progress file has moved for LEASE (45 s), or at once when the
+worker's process is gone from this machine, the page shows it as interrupted with "Chạy lại".
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from unionportal.spreadsheets.sniff import extent
+
 from .engine import run_import
-from .models import ImportJob, file_retention
+from .models import HEARTBEAT_EVERY, ImportJob, file_retention, worker_name
 
 logger = logging.getLogger("unionportal.imports")
 
@@ -29,9 +35,26 @@ CHECK = "check"
 COMMIT = "commit"
 
 
+# A file is read during the request only when its work is small too, whatever its compressed
+# size (issue 14, finding 4): at most this many times IMPORT_SYNC_MAX_BYTES of unpacked sheet
+# and shared strings (an 8.000-row member .xlsx of 512 KiB unpacks to about 4 MiB), and at most
+# SYNC_MAX_ROWS rows.
+SYNC_UNPACKED_RATIO = 12
+SYNC_MAX_ROWS = 20_000
+
+
 def sync_max_bytes() -> int:
     """Files up to this size are checked and imported during the request (a few seconds)."""
     return settings.IMPORT_SYNC_MAX_BYTES
+
+
+def runs_in_request(job: ImportJob) -> bool:
+    """Is `job`'s file small enough to read during the request? Its compressed size, then
+    the unpacked size and the rows (`<dimension ref>` or the rows counted) of its sheets."""
+    if job.size > sync_max_bytes():
+        return False
+    found = extent(job.file.path, max_bytes=SYNC_UNPACKED_RATIO * sync_max_bytes())
+    return found.complete and found.rows <= SYNC_MAX_ROWS
 
 
 def job_run(job_id: int, phase: str) -> ImportJob:
@@ -53,7 +76,20 @@ def job_run(job_id: int, phase: str) -> ImportJob:
     job.finished_at = None
     job.message = ""
     job.attempts += 1
-    job.save(update_fields=["status", "phase", "started_at", "finished_at", "message", "attempts"])
+    job.worker = worker_name()
+    job.heartbeat_at = job.started_at
+    job.save(
+        update_fields=[
+            "status",
+            "phase",
+            "started_at",
+            "finished_at",
+            "message",
+            "attempts",
+            "worker",
+            "heartbeat_at",
+        ]
+    )
     job.progress_write(phase, 0, 0.0)
 
     def progress(rows: int, fraction: float) -> None:
@@ -65,16 +101,17 @@ def job_run(job_id: int, phase: str) -> ImportJob:
         _log_import(job, outcome)
 
     try:
-        outcome = run_import(
-            job.kind,
-            job.file.path,
-            user=job.user,
-            commit=phase == COMMIT,
-            source_name=job.original_name,
-            max_bytes=settings.UPLOAD_MAX_BYTES,
-            progress=progress,
-            before_commit=mark_done if phase == COMMIT else None,
-        )
+        with heartbeat(job):
+            outcome = run_import(
+                job.kind,
+                job.file.path,
+                user=job.user,
+                commit=phase == COMMIT,
+                source_name=job.original_name,
+                max_bytes=settings.UPLOAD_MAX_BYTES,
+                progress=progress,
+                before_commit=mark_done if phase == COMMIT else None,
+            )
     except IntegrityError:
         logger.warning("import job %s: data changed during the import", job_id, exc_info=True)
         return _failed(
@@ -104,6 +141,36 @@ def job_run(job_id: int, phase: str) -> ImportJob:
     else:
         job.record_outcome(outcome, committed=False)
     return job
+
+
+@contextmanager
+def heartbeat(job: ImportJob, every: float | None = None):
+    """Renew `job`'s lease every HEARTBEAT_EVERY while the block runs: a thread with its own
+    database connection (the import's transaction would hide the update until it commits).
+    It renews only this run's lease (same attempt, still running), and stops with the block."""
+    seconds = HEARTBEAT_EVERY.total_seconds() if every is None else every
+    stop = threading.Event()
+    active = [ImportJob.Status.CHECKING, ImportJob.Status.RUNNING]
+
+    def beat() -> None:
+        try:
+            while not stop.wait(seconds):
+                try:
+                    ImportJob.objects.filter(
+                        pk=job.pk, status__in=active, attempts=job.attempts
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:  # SQLite's write lock held by the import: next beat
+                    logger.debug("import job %s: heartbeat skipped", job.pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's connection
+
+    thread = threading.Thread(target=beat, name=f"import-job-{job.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=seconds)
 
 
 def _failed(job: ImportJob, message: str) -> ImportJob:
@@ -140,7 +207,7 @@ def import_job_task(job_id: int, phase: str) -> None:
 
 def job_start(job: ImportJob, phase: str) -> bool:
     """Run `phase` of `job` now (small file) or in the background; True if in the background."""
-    if job.size <= sync_max_bytes():
+    if runs_in_request(job):
         job_run(job.pk, phase)
         return False
     job.status = ImportJob.Status.CHECKING if phase == CHECK else ImportJob.Status.QUEUED

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from grassroots.access import scope_for
 from grassroots.models import GrassrootsUnion
 from members.exports import sees_full_cccd
 from members.models import AccessLog, LeaveReason, Placement, access_log_record, mask_cccd
@@ -25,7 +26,12 @@ REASONS = dict(LeaveReason.choices)
 START_KINDS = dict(Placement.StartKind.choices)
 
 
-def _member_rows(kind: DrillKind, rows: QuerySet, full: bool) -> tuple[list[str], Iterator]:
+def _member_rows(
+    kind: DrillKind, rows: QuerySet, full: bool, own_unit: int | None = None
+) -> tuple[list[str], Iterator]:
+    """`own_unit`: an officer's unit; their CCCDs are full only for the members under it today
+    (a past period names the people of a CĐCS that has since moved, issue 14 finding 17: their
+    full number now belongs to the other unit's officers, as their page does)."""
     left = kind is DrillKind.LEFT_MEMBERS
     headers = [
         "STT",
@@ -47,18 +53,20 @@ def _member_rows(kind: DrillKind, rows: QuerySet, full: bool) -> tuple[list[str]
         "unit_name",
         "end_on" if left else "start_on",
         "member__leave_reason" if left else "start_kind",
+        "member__grassroots__district_union_id",
     )
 
     def generate():
-        for number, (name, born, cccd, code, grassroots, unit, day, how) in enumerate(
+        for number, (name, born, cccd, code, grassroots, unit, day, how, today) in enumerate(
             values.iterator(chunk_size=2000), start=1
         ):
             how_text = REASONS.get(how, how or "") if left else START_KINDS.get(how, how)
+            shown = full and (own_unit is None or today == own_unit)
             yield [
                 number,
                 name,
                 born,
-                cccd if full else mask_cccd(cccd),
+                cccd if shown else mask_cccd(cccd),
                 code,
                 grassroots,
                 unit,
@@ -100,7 +108,9 @@ def drill_export(request, kind: DrillKind, rows: QuerySet, period: Period, where
     filters.pop("back", None)
     if spec.is_member_list:
         filters["cccd"] = "full" if full else "masked"
-        headers, data = _member_rows(kind, rows, full)
+        scope = scope_for(request.user)
+        own_unit = scope.district_union_id if scope.is_district else None
+        headers, data = _member_rows(kind, rows, full, own_unit)
         text_columns, date_columns = ["Số CCCD", "Mã CĐCS"], ["Ngày sinh", headers[7]]
         widths: dict[str, float] = {"Họ và tên": 28, "Số CCCD": 16, "CĐCS": 40, "Đơn vị tính": 30}
     else:
@@ -127,7 +137,14 @@ def drill_export(request, kind: DrillKind, rows: QuerySet, period: Period, where
         info.append(
             (
                 "Số CCCD",
-                "đầy đủ" if full else "đã che bớt (chỉ cán bộ đơn vị và quản trị xem đầy đủ)",
+                (
+                    "đầy đủ"
+                    if full and own_unit is None
+                    else "đầy đủ với đoàn viên nay thuộc đơn vị; che bớt với đoàn viên nay ở "
+                    "đơn vị khác"
+                    if full
+                    else "đã che bớt (chỉ cán bộ đơn vị và quản trị xem đầy đủ)"
+                ),
             )
         )
     return export_response(

@@ -606,6 +606,7 @@ class DrillDownView(View):
         export_params = request.GET.copy()
         export_params.pop("page", None)
         export_params["export"] = "xlsx"
+        link_unit = scope.district_union_id if scope.is_district else None
         return render(
             request,
             "reports/drilldown.html",
@@ -624,5 +625,15 @@ class DrillDownView(View):
                 "pager": pager_for(request.GET, page),
                 "export_url": f"?{export_params.urlencode()}",
                 "show_unit": unit is None,
+                # Officers: the rows of CĐCS now under another unit name their people for the
+                # days of the period only (issue 14, finding 17), without links to today's
+                # pages, which are that unit's.
+                "link_unit": link_unit,
+                "elsewhere": link_unit is not None
+                and any(
+                    (row.grassroots if DRILLS[drill].is_member_list else row).district_union_id
+                    != link_unit
+                    for row in page.object_list
+                ),
             },
         )

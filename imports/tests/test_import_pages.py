@@ -221,6 +221,7 @@ def test_interrupted_import_wrote_nothing_and_can_run_again(login, users, org, t
         status=ImportJob.Status.RUNNING,
         phase="commit",
         started_at=timezone.now() - timedelta(minutes=20),
+        heartbeat_at=timezone.now() - timedelta(minutes=10),
     )
     job.refresh_from_db()
     job.progress_write("commit", 1, 0.5)

@@ -57,7 +57,14 @@ def test_the_units_officer_gets_full_cccd_and_it_is_logged(counted, login):
     url = f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&period=nam&unit={counted.a.pk}&export=xlsx"
     data, _ = _sheet(client.get(url))
     cccds = {row[3] for row in list(data.iter_rows(values_only=True))[1:]}
-    assert cccds == {counted.members[key].cccd for key in NEW_IN_A}
+    # In full for the members under the unit today; masked for the one admitted in the CĐCS
+    # that has since moved to B (issue 14, finding 17: B's officers hold that number now).
+    assert cccds == {
+        counted.members[key].cccd
+        if not key.startswith("moved")
+        else mask_cccd(counted.members[key].cccd)
+        for key in NEW_IN_A
+    }
     assert AccessLog.objects.get(action=AccessLog.Action.EXPORT).filters["cccd"] == "full"
     # Out of scope stays 404, also for the download.
     other = f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&unit={counted.b.pk}&export=xlsx"

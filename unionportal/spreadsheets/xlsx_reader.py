@@ -45,6 +45,21 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # and came out in bursts that left the database idle between COPYs.
 CHUNK = 1 << 18
 MAX_ELEMENT = 64 << 20  # one row (or shared string) bigger than this is not a register
+MAX_COLUMNS = 16384  # Excel's limit (XFD)
+# Sparse rows (issue 14, finding 4: 100.000 rows of one cell in XFD): a cell right of this
+# column is not padded to while a piece is parsed, but kept aside and placed when its row is
+# handed out, up to the caller's `width` (the header's) once it is set. A row's cost is then
+# its cells, not its highest column.
+PARSE_COLUMNS = 256
+# The shared-strings table is held in memory: at most this share of the unpacked-size limit
+# (128 MiB of text for the default 1 GiB; issue 14, finding 13: a 7 MB file with a 950 MB
+# table cost 1 GiB in the worker). A register of 500.000 members needs about 30 MiB.
+SHARED_STRINGS_SHARE = 8
+_SST_TOO_BIG = (
+    "File .xlsx có bảng chuỗi văn bản dùng chung (sharedStrings) quá lớn, vượt {limit} MB "
+    "(nghi ngờ file độc hại). Không có gì được ghi: hãy mở bằng Excel, lưu lại hoặc chia "
+    "thành nhiều file nhỏ hơn."
+)
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
 
 # Built-in number formats that are dates or times (ECMA-376 18.8.30, plus the East Asian ones).
@@ -193,6 +208,7 @@ class XlsxReader:
             raise FileProblem("File .xlsx bị hỏng hoặc không phải file Excel.") from error
         try:
             self._budget = [max_uncompressed]
+            self._sst_limit = max_uncompressed // SHARED_STRINGS_SHARE
             self._names = set(self.archive.namelist())
             self._open_workbook()
             self._load_styles()
@@ -209,6 +225,9 @@ class XlsxReader:
                 "File .xlsx chứa khai báo DTD/ENTITY: không đọc file này (có thể độc hại)."
             ) from error
         self.sheet_name: str = self._sheet_name
+        # Columns kept from here on (the caller sets it once the header is known): cells right
+        # of it cannot be imported and are dropped without padding (None: every column).
+        self.width: int | None = None
 
     def close(self) -> None:
         if self._sst_stream is not None:
@@ -328,6 +347,9 @@ class XlsxReader:
         self._sst_stream: _Stream | None = None
         self._sst_pieces: Iterator[bytes] | None = None
         if self._sst_path in self._names:
+            # The part's declared size (a hint only: the text kept is counted as it is read).
+            if self.archive.getinfo(self._sst_path).file_size > 2 * self._sst_limit:
+                self._sst_refuse()
             self._sst_stream = _Stream(self.archive, self._sst_path, self._budget)
             self._sst_pieces = _pieces(self._sst_stream, b"si")
             self._sst_more(0)  # a broken or hostile part is refused before the first row
@@ -354,6 +376,11 @@ class XlsxReader:
             start = len(blob)
             blob += b"".join(texts)
             offsets.extend(islice(accumulate(map(len, texts), initial=start), 1, None))
+            if len(blob) > self._sst_limit:
+                self._sst_refuse()
+
+    def _sst_refuse(self):
+        raise FileProblem(_SST_TOO_BIG.format(limit=self._sst_limit // (1024 * 1024)))
 
     @staticmethod
     def _si_fast(piece: bytes) -> list[bytes] | None:
@@ -455,6 +482,7 @@ class XlsxReader:
         self._columns: dict[bytes, int] = {}
         self.hidden_rows = 0
         self.uncalculated = 0
+        self._far: dict[int, list] = {}  # row position in the piece -> [(column, value)]
         previous = 0
         try:
             for piece in _pieces(stream, b"row"):
@@ -468,19 +496,44 @@ class XlsxReader:
                     self.hidden_rows += len(_HIDDEN_ROW.findall(piece))
                 if b"<f" in piece:  # formulas a program wrote and never calculated
                     self.uncalculated += len(_UNCALCULATED.findall(piece))
+                far = self._far
+                far.clear()
                 rows = None if self._prefixed else self._rows_fast(piece)
                 if rows is None:
+                    far.clear()
                     rows = self._rows_slow(piece, previous)
-                for number, values in rows:
-                    if len(values) > 16384:
+                for position, (number, values) in enumerate(rows):
+                    cells = far.get(position) if far else None
+                    if cells is not None:
+                        self._place_far(values, cells)
+                    if len(values) > MAX_COLUMNS:
                         raise FileProblem("Trang tính có cột vượt quá giới hạn của Excel.")
                     previous = number
-                    if any(v is not None for v in values):
+                    # A row whose cells all lie right of the header is still handed out (empty),
+                    # so that the import's "skipped rows" notice counts it.
+                    if cells is not None or any(v is not None for v in values):
                         yield number, values
         except (zipfile.BadZipFile, EOFError, StdET.ParseError, ValueError, IndexError) as error:
             raise FileProblem("File .xlsx bị hỏng (không đọc được trang tính).") from error
         finally:
             stream.close()
+
+    def _parse_columns(self) -> int:
+        """Columns padded to while a piece is parsed; cells further right go to `_far`."""
+        return self.width if self.width is not None else PARSE_COLUMNS
+
+    def _place_far(self, values: list, cells: list) -> None:
+        """Put a row's far cells in place, up to `width` (cells right of it are dropped: the
+        padding is bounded by the header's width, not by the row's highest column)."""
+        limit = self.width if self.width is not None else MAX_COLUMNS
+        for column, value in cells:
+            if column >= MAX_COLUMNS:
+                raise FileProblem("Trang tính có cột vượt quá giới hạn của Excel.")
+            if column >= limit:
+                continue
+            if column >= len(values):
+                values.extend([None] * (column + 1 - len(values)))
+            values[column] = value
 
     def _rows_fast(self, piece: bytes) -> list[tuple[int, list]] | None:
         """Rows of a piece by one regular expression, or None when the piece has a cell
@@ -501,6 +554,8 @@ class XlsxReader:
         value: object
         size = 0
         append_row = rows.append
+        far = self._far
+        limit = self._parse_columns()
         # The body is written for speed (this loop runs once per cell): locals, no calls on
         # the common paths.
         for letters, row_raw, attrs, raw, inline in found:
@@ -554,6 +609,9 @@ class XlsxReader:
             column = columns.get(letters)
             if column is None:
                 column = columns[letters] = _col_index(letters.decode())
+            if column >= limit:
+                far.setdefault(len(rows) - 1, []).append((column, value))
+                continue
             if column == size:
                 values.append(value)
                 size += 1
@@ -593,6 +651,8 @@ class XlsxReader:
         root = StdET.fromstring(_wrap(self._root_open, fragment))
         rows = []
         row_number = previous_row
+        far = self._far
+        limit = self._parse_columns()
         for row in root:
             if _local(row.tag) != "row":
                 continue
@@ -624,9 +684,10 @@ class XlsxReader:
                     value = self._value(kind, style, raw or None, None)
                 if value is None or value == "":
                     continue
+                if column >= limit:
+                    far.setdefault(len(rows) - 1, []).append((column, value))
+                    continue
                 if column >= len(values):
-                    if column > 16383:
-                        raise FileProblem("Trang tính có cột vượt quá giới hạn của Excel.")
                     values.extend([None] * (column + 1 - len(values)))
                 values[column] = value
         return rows
