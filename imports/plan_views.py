@@ -114,7 +114,7 @@ class PlanStartView(PlanAccessMixin, FormView):
         scope = scope_for(self.request.user)
         job = ImportJob(
             kind=ImportJob.Kind.PLAN,
-            user=cast(User, self.request.user),  # signed in: LoginRequiredMiddleware
+            user=cast("User", self.request.user),  # signed in: LoginRequiredMiddleware
             federation_id=scope.federation_id,
             original_name=safe_name(upload.name),
             size=upload.size,
