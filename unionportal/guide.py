@@ -27,6 +27,11 @@ TOPICS = [
     Topic("nhap-du-lieu", "Nhập dữ liệu từ file Excel", "Cán bộ cấp trên cơ sở, quản trị"),
     Topic("bang-tien-do", "Đọc bảng tiến độ", "Cán bộ LĐLĐ và cán bộ cấp trên cơ sở"),
     Topic("chi-tieu", "Giao chỉ tiêu năm", "Cán bộ LĐLĐ tỉnh/thành phố"),
+    Topic(
+        "du-dia",
+        "Dư địa: vận động doanh nghiệp thành lập CĐCS",
+        "Cán bộ công đoàn cấp trên cơ sở, cán bộ LĐLĐ",
+    ),
 ]
 BY_SLUG = {topic.slug: topic for topic in TOPICS}
 
