@@ -35,6 +35,7 @@ from grassroots.models import (
     GrassrootsUnion,
     UnitMembership,
 )
+from members.copy_columns import MEMBER_COLUMNS, PLACEMENT_COLUMNS
 from members.models import Member, Placement
 from reports.stats import stats_refresh
 
@@ -292,41 +293,13 @@ class Builder:
             _copy(
                 raw,
                 Member,
-                [
-                    "id",
-                    "full_name",
-                    "gender",
-                    "birth_date",
-                    "cccd",
-                    "phone",
-                    "occupation",
-                    "card_number",
-                    "grassroots_id",
-                    "joined_on",
-                    "left_on",
-                    "leave_reason",
-                    "leave_note",
-                    "search_text",
-                    "version",
-                    "created_at",
-                    "updated_at",
-                ],
+                list(MEMBER_COLUMNS),
                 members(),
             )
             _copy(
                 raw,
                 Placement,
-                [
-                    "id",
-                    "member_id",
-                    "grassroots_id",
-                    "start_on",
-                    "start_kind",
-                    "end_on",
-                    "end_kind",
-                    "created_by_id",
-                    "created_at",
-                ],
+                ["id", *PLACEMENT_COLUMNS],
                 (stay + (NULL, now) for stay in placements),
             )
             n_placements = len(placements)

@@ -4,7 +4,8 @@ into the members table, nothing else (no validation, no placements, no history, 
     python -m benchmarks.import_floor FILE DATABASE_URL [--same-rows]
 
 Plain Python (no Django), so its time and memory are the least any import of that file can take
-on this machine. Only what COPY needs is converted: dates to ISO text, Nam/Nữ to the stored
+on this machine: that is why it keeps its own COPY loop instead of unionportal.bulk (which needs
+Django's connection); it shares only the column order, members.copy_columns. Only what COPY needs is converted: dates to ISO text, Nam/Nữ to the stored
 value, the CĐCS code to its id. With --same-rows it also COPYs what the import must write besides
 the member rows (one placement and one history row per member), still without any check: the
 floor of writing the same rows into this schema.
@@ -20,24 +21,10 @@ from urllib.parse import urlparse
 import psycopg2
 import python_calamine
 
-COLUMNS = (
-    "full_name",
-    "gender",
-    "birth_date",
-    "cccd",
-    "phone",
-    "occupation",
-    "card_number",
-    "grassroots_id",
-    "joined_on",
-    "left_on",
-    "leave_reason",
-    "leave_note",
-    "search_text",
-    "version",
-    "created_at",
-    "updated_at",
-)
+from members.copy_columns import HISTORY_COLUMNS, MEMBER_COLUMNS, PLACEMENT_COLUMNS
+
+# The import's own column order (members.copy_columns is plain constants: no Django here).
+COLUMNS = MEMBER_COLUMNS[1:]  # the floor lets the sequence number the members
 GENDERS = {"Nam": "male", "Nữ": "female"}
 REASONS = {
     "Chuyển công tác": "job_change",
@@ -54,39 +41,6 @@ def _day(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return "\\N"
-
-
-PLACEMENT_COLUMNS = (
-    "member_id",
-    "grassroots_id",
-    "start_on",
-    "start_kind",
-    "end_on",
-    "end_kind",
-    "created_by_id",
-    "created_at",
-)
-HISTORY_COLUMNS = (
-    "id",
-    "full_name",
-    "gender",
-    "birth_date",
-    "cccd",
-    "phone",
-    "occupation",
-    "card_number",
-    "joined_on",
-    "left_on",
-    "leave_reason",
-    "leave_note",
-    "version",
-    "created_at",
-    "grassroots_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user_id",
-)
 
 
 def main(path: str, url: str, same_rows: bool = False) -> int:

@@ -23,6 +23,7 @@ from .querysets import (
     UnitMembershipQuerySet,
 )
 from .rules import MAX_YEAR, MIN_YEAR
+from .short_names import short_name_for
 
 WORKERS_THRESHOLD = 25  # "CĐCS có từ 25 lao động trở lên" is a tracked indicator
 
@@ -77,6 +78,13 @@ class DistrictUnion(models.Model):
 
     code = models.CharField("mã đơn vị", max_length=20, unique=True)
     name = models.CharField("tên đơn vị", max_length=200)
+    # Empty: the rule of grassroots.short_names gives it ("Q. Thanh Xuân"); see `short_label`.
+    short_name = models.CharField(
+        "tên ngắn",
+        max_length=60,
+        blank=True,
+        help_text="Tên hiển thị trong bảng; để trống thì tự rút gọn từ tên đơn vị.",
+    )
     kind = models.CharField("loại", max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
     federation = models.ForeignKey(
         Federation,
@@ -127,6 +135,11 @@ class DistrictUnion(models.Model):
                 federation_id=self.federation_id,
                 valid_from=self.founded_on or EARLIEST,
             )
+
+    @property
+    def short_label(self) -> str:
+        """The name for wide tables: the stored short name, or the rule's."""
+        return self.short_name or short_name_for(self.name)
 
     @property
     def is_direct(self) -> bool:

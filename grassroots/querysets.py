@@ -11,7 +11,7 @@ from django.db.models import Lookup, Q
 from unionportal.text import fold
 
 from . import collation  # noqa: F401  (gives SQLite connections the "vi-x-icu" collation)
-from .access import ScopeKind, scope_for
+from .access import ScopeKind, scope_for, scoped
 
 
 class LikePattern(Lookup):
@@ -53,54 +53,28 @@ def like_pattern(query: str) -> str | None:
     return "%" + " ".join(words) + "%"
 
 
-def _scoped(
-    qs: models.QuerySet,
-    user,
-    *,
-    federation: str,
-    district: str,
-    write: bool,
-    staff_write: bool = False,
-):
-    """Filter `qs` by the user's scope, given the lookups that reach the federation and unit.
-
-    An empty lookup string means "this role sees nothing of this model". `staff_write`: the
-    only write federation staff make (targets) is scoped like their reads.
-    """
-    scope = scope_for(user)
-    if scope.kind is ScopeKind.ALL:
-        return qs
-    if scope.kind is ScopeKind.NATIONAL and federation and not write:
-        return qs
-    if scope.kind is ScopeKind.FEDERATION and federation and (staff_write or not write):
-        return qs.filter(**{federation: scope.federation_id})
-    if scope.kind is ScopeKind.DISTRICT and district and not (write and scope.read_only):
-        return qs.filter(**{district: scope.district_union_id})
-    return qs.none()
-
-
 class FederationQuerySet(models.QuerySet):
     def for_user(self, user) -> Self:
         """Admins: all; federation staff: their own; officers: their unit's federation."""
-        return _scoped(self, user, federation="id", district="district_unions", write=False)
+        return scoped(self, user, federation="id", district="district_unions", write=False)
 
     def where_targets_set_by(self, user) -> Self:
         """Federations whose targets `user` sets: admins all, federation staff their own."""
-        return _scoped(self, user, federation="id", district="", write=True, staff_write=True)
+        return scoped(self, user, federation="id", district="", write=True, staff_write=True)
 
 
 class DistrictUnionQuerySet(models.QuerySet):
     def for_user(self, user) -> Self:
         """Admins: all; federation staff: units of their federation; officers: their unit."""
-        return _scoped(self, user, federation="federation_id", district="id", write=False)
+        return scoped(self, user, federation="federation_id", district="id", write=False)
 
     def editable_by(self, user) -> Self:
         """Only admins change the organisation tree."""
-        return _scoped(self, user, federation="", district="", write=True)
+        return scoped(self, user, federation="", district="", write=True)
 
     def where_targets_set_by(self, user) -> Self:
         """Units whose targets `user` sets: admins all, federation staff their federation's."""
-        return _scoped(
+        return scoped(
             self, user, federation="federation_id", district="", write=True, staff_write=True
         )
 
@@ -108,7 +82,7 @@ class DistrictUnionQuerySet(models.QuerySet):
 class GrassrootsUnionQuerySet(models.QuerySet):
     def for_user(self, user) -> Self:
         """CĐCS currently under a unit the user sees."""
-        return _scoped(
+        return scoped(
             self,
             user,
             federation="district_union__federation_id",
@@ -118,7 +92,7 @@ class GrassrootsUnionQuerySet(models.QuerySet):
 
     def editable_by(self, user) -> Self:
         """CĐCS an officer (own unit) or admin may change; federation staff only read."""
-        return _scoped(self, user, federation="", district="district_union_id", write=True)
+        return scoped(self, user, federation="", district="district_union_id", write=True)
 
     def active_on(self, day: date) -> Self:
         return self.filter(founded_on__lte=day).filter(
@@ -142,7 +116,7 @@ class GrassrootsUnionQuerySet(models.QuerySet):
 
 class AffiliationQuerySet(models.QuerySet):
     def for_user(self, user) -> Self:
-        return _scoped(
+        return scoped(
             self,
             user,
             federation="district_union__federation_id",
@@ -168,14 +142,14 @@ class AnnualTargetQuerySet(models.QuerySet):
             )
         if scope.kind is ScopeKind.NATIONAL:
             return self
-        return _scoped(self, user, federation="", district="district_union_id", write=False)
+        return scoped(self, user, federation="", district="district_union_id", write=False)
 
     def editable_by(self, user) -> Self:
         """Federation staff set their federation's targets; admins set any."""
         scope = scope_for(user)
         if scope.kind is ScopeKind.FEDERATION:
             return self.for_user(user)
-        return _scoped(self, user, federation="", district="", write=True)
+        return scoped(self, user, federation="", district="", write=True)
 
 
 class UnitMembershipQuerySet(models.QuerySet):
@@ -184,8 +158,3 @@ class UnitMembershipQuerySet(models.QuerySet):
         return self.filter(valid_from__lte=end).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gt=start)
         )
-
-
-# The door for querysets of other apps' records that reach a CĐCS or unit through lookups
-# (history records, logs): the same rule as every `for_user`.
-scoped = _scoped

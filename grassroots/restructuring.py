@@ -46,7 +46,7 @@ ONE_DAY = timedelta(days=1)
 
 def national_code() -> str:
     """The code of the national confederation (Tổng Liên đoàn) in unit files."""
-    return getattr(settings, "UNIONPORTAL_NATIONAL_CODE", "TLD")
+    return settings.NATIONAL_CODE
 
 
 # --- the plan --------------------------------------------------------------------------------

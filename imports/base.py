@@ -294,6 +294,7 @@ class Processor:
         self.error_sink = None  # callable(RowError) for the command line
         self.writing = False  # set by the engine when the checked rows will be written
         self._bad_rows: set[int] = set()
+        self._first_rows: dict = {}  # a row's key -> the first row with it (see first_row)
         self.now = timezone.now()
         self.today = timezone.localdate()
 
@@ -351,6 +352,15 @@ class Processor:
             self.error_sink(problem)
         if row is not None:
             self._bad_rows.add(row)
+
+    def first_row(self, number: int, key, column: str, what: str) -> bool:
+        """True the first time the file has `key`; again, an error "<what> trùng với dòng N"
+        on `column`, N being the first row with it (the whole file, across chunks)."""
+        first = self._first_rows.setdefault(key, number)
+        if first == number:
+            return True
+        self.error(number, column, f"{what} trùng với dòng {first}.")
+        return False
 
     def close_chunk(self) -> None:
         """Count the chunk's invalid rows (a row with three errors is one invalid row)."""

@@ -22,6 +22,19 @@ from .engine import run_import
 from .kinds import KINDS
 
 
+def command_file_and_user(options) -> tuple[str, object]:
+    """The FILE argument (which must exist) and who acts: the --user named, or SYSTEM."""
+    path = options["file"]
+    if not os.path.isfile(path):
+        raise CommandError(f"Không tìm thấy file {path}.")
+    if not options.get("user"):
+        return path, SYSTEM
+    try:
+        return path, get_user_model().objects.get(username=options["user"])
+    except get_user_model().DoesNotExist:
+        raise CommandError(f"Không có người dùng {options['user']}.") from None
+
+
 class ImportCommand(BaseCommand):
     kind = ""
     # No system checks before importing (like Django's own shell and dbshell): they load every
@@ -47,15 +60,7 @@ class ImportCommand(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        path = options["file"]
-        if not os.path.isfile(path):
-            raise CommandError(f"Không tìm thấy file {path}.")
-        user = SYSTEM
-        if options["user"]:
-            try:
-                user = get_user_model().objects.get(username=options["user"])
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"Không có người dùng {options['user']}.") from None
+        path, user = command_file_and_user(options)
         dry_run = options["dry_run"]
         name = os.path.basename(path)
 

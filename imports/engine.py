@@ -25,7 +25,7 @@ from django.db import transaction
 
 from grassroots.access import Scope, scope_for
 from members.services import cccd_check_allowed, cccd_elsewhere_record
-from unionportal.bulk import ANALYZE_AFTER_ROWS, planner_statistics_refresh
+from unionportal.bulk import ANALYZE_AFTER_ROWS, planner_statistics_after_bulk_write
 from unionportal.spreadsheets.errors import FileProblem, RowError
 from unionportal.spreadsheets.sniff import EmptySheet, open_table
 
@@ -190,7 +190,7 @@ def _run_import(
                     outcome.committed = False
                 else:
                     if outcome.counts.new + outcome.counts.updated >= ANALYZE_AFTER_ROWS:
-                        planner_statistics_refresh()
+                        planner_statistics_after_bulk_write()
             else:
                 processor.prepare()
                 _run_chunks(processor, table, outcome, write=False, progress=progress)

@@ -32,60 +32,8 @@ from unionportal.bulk import (
 )
 from unionportal.text import fold
 
+from .copy_columns import HISTORY_COLUMNS, MEMBER_COLUMNS, PLACEMENT_COLUMNS
 from .models import Member, Placement
-
-# Column order of the COPY lines built by MemberBatch.lines. If a model gains a field,
-# columns_as_expected() turns the fast path off and the generic TableWriter takes over.
-MEMBER_COLUMNS = (
-    "id",
-    "full_name",
-    "gender",
-    "birth_date",
-    "cccd",
-    "phone",
-    "occupation",
-    "card_number",
-    "grassroots_id",
-    "joined_on",
-    "left_on",
-    "leave_reason",
-    "leave_note",
-    "search_text",
-    "version",
-    "created_at",
-    "updated_at",
-)
-PLACEMENT_COLUMNS = (
-    "member_id",
-    "grassroots_id",
-    "start_on",
-    "start_kind",
-    "end_on",
-    "end_kind",
-    "created_by_id",
-    "created_at",
-)
-HISTORY_COLUMNS = (
-    "id",
-    "full_name",
-    "gender",
-    "birth_date",
-    "cccd",
-    "phone",
-    "occupation",
-    "card_number",
-    "joined_on",
-    "left_on",
-    "leave_reason",
-    "leave_note",
-    "version",
-    "created_at",
-    "grassroots_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user_id",
-)
 
 
 def columns_as_expected(history_model) -> bool:

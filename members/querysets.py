@@ -9,8 +9,9 @@ from typing import Self
 from django.db import models
 from django.db.models import F, Q
 
+from grassroots.access import scoped
 from grassroots.collation import vi_order
-from grassroots.querysets import LikePattern, _scoped, like_pattern
+from grassroots.querysets import LikePattern, like_pattern
 
 _NUMBER_SEPARATORS = re.compile(r"[\s.\-()]")
 MIN_NUMBER_SEARCH = 3  # fewer digits would match a large part of the register
@@ -32,7 +33,7 @@ def number_query(query: str) -> str | None:
 class MemberQuerySet(models.QuerySet):
     def for_user(self, user) -> Self:
         """Members whose (current or last) CĐCS is under a unit the user sees."""
-        return _scoped(
+        return scoped(
             self,
             user,
             federation="grassroots__district_union__federation_id",
@@ -42,7 +43,7 @@ class MemberQuerySet(models.QuerySet):
 
     def editable_by(self, user) -> Self:
         """Members an officer (own unit) or admin may change; federation staff only read."""
-        return _scoped(
+        return scoped(
             self, user, federation="", district="grassroots__district_union_id", write=True
         )
 
@@ -84,7 +85,7 @@ class MemberQuerySet(models.QuerySet):
 
 class PlacementQuerySet(models.QuerySet):
     def for_user(self, user) -> Self:
-        return _scoped(
+        return scoped(
             self,
             user,
             federation="grassroots__district_union__federation_id",

@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
+from grassroots.access import scoped
 from grassroots.access.views import RegisterWriterRequiredMixin, ScopedQuerysetMixin
 from grassroots.forms import GrassrootsDissolveForm
 from grassroots.history import history_entries
 from grassroots.listing import CappedPaginator, ScopeRequiredMixin
 from grassroots.models import GrassrootsUnion
-from grassroots.querysets import scoped
 from grassroots.views import GrassrootsActionView
 from unionportal.text import parse_id
 from unionportal.views import ServiceFormMixin, add_service_errors

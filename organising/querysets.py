@@ -12,7 +12,8 @@ from typing import Self
 from django.db import models
 from django.db.models import Case, F, Value, When
 
-from grassroots.querysets import LikePattern, like_pattern, scoped
+from grassroots.access import scoped
+from grassroots.querysets import LikePattern, like_pattern
 
 WORKERS_THRESHOLD = 25
 # Stage values used here (models.Stage imports this module, so no import back).

@@ -68,7 +68,7 @@ def percent_bars(rows: list[ProgressRow], indicator: str, title: str) -> BarChar
             Bar(
                 y=top + index * (bar_height + gap),
                 width=width,
-                label=row.name,
+                label=row.label,
                 value_text=progress.percent_text,
                 band=progress.band,
                 text_x=label_width + width + 4,

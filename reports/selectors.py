@@ -139,6 +139,12 @@ class ProgressRow:
     note: str = ""  # "kết thúc 30/06/2025", "từ 01/10/2025": a unit with part of the period
     is_direct: bool = False  # the CĐCS the federation manages directly
     last_day: date | None = None  # for a unit that left before the period's end: its stock day
+    short_name: str = ""  # "Q. Thanh Xuân" for wide tables; the full `name` on hover, in exports
+
+    @property
+    def label(self) -> str:
+        """The name shown in a table cell: the short name when there is one."""
+        return self.short_name or self.name
 
     @cached_property
     def new_members(self) -> Progress:
@@ -321,6 +327,7 @@ def federation_dashboard(
             "valid_to",
             "district_union__code",
             "district_union__name",
+            "district_union__short_name",
             "district_union__kind",
             "district_union__founded_on",
             "district_union__ended_on",
@@ -344,6 +351,7 @@ def federation_dashboard(
             note=_window_note(windows[pk], units[pk]),
             is_direct=units[pk].kind == DistrictUnion.Kind.DIRECT,
             last_day=windows[pk][-1].last if windows[pk][-1].ends_early else None,
+            short_name=units[pk].short_label,
         )
         for pk in ids
     ]

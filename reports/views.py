@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from grassroots.access import ScopeKind, scope_for
@@ -22,8 +23,10 @@ from grassroots.models import DistrictUnion, Federation, GrassrootsUnion
 from members.models import AccessLog, access_log_record
 from unionportal.text import parse_id
 
-from . import charts, exports
+from . import charts, exports, report_form
+from .drill_exports import drill_export
 from .drilldown import DRILLS, DrillKind, drill_queryset
+from .paging import pager_for
 from .periods import PERIOD_CHOICES, Period, PeriodError, period_parse
 from .progress import Band
 from .selectors import (
@@ -36,9 +39,11 @@ from .selectors import (
     federation_dashboard,
     national_dashboard,
 )
+from .summary import progress_summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEGEND = [Band.DONE, Band.ON_TRACK, Band.BEHIND, Band.NO_TARGET]
+GRASSROOTS_PER_PAGE = 25
 
 
 def _today():
@@ -73,8 +78,10 @@ class LinkMaker:
     """Links of one period's figures: the URL bases are built once per page, not per number
     (a federation page has 7 links per unit; 700 `reverse()` calls cost more than its SQL)."""
 
-    def __init__(self, period: Period):
+    def __init__(self, period: Period, back: str = ""):
         self.query = urlencode(period.params())
+        # The page a list was opened from (with its sort), for its "← Về bảng tiến độ".
+        self.back = f"&{urlencode({'back': back})}" if back else ""
         self.bases = {
             DRILLS[kind].figure: f"{reverse('progress-drill', args=[kind.value])}?{self.query}"
             for kind in DrillKind
@@ -88,6 +95,7 @@ class LinkMaker:
             suffix = f"&federation={federation_id}"
         else:
             suffix = ""
+        suffix += self.back
         return {figure: base + suffix for figure, base in self.bases.items()}
 
     def row(self, row: ProgressRow, federation_id: int | None = None) -> dict[str, str]:
@@ -134,13 +142,45 @@ def _download(request, content: bytes | str, filename: str, content_type: str, w
     return response
 
 
+PERIOD_FIELDS = ("year", "period", "as_of")
+
+
 def _error_page(request, message: str, context: dict | None = None):
+    """The message, and the period form again with what the user typed; every other
+    parameter (unit, CĐCS, sort, the page to go back to) rides along as a hidden field."""
+    typed = {name: request.GET.get(name, "") for name in PERIOD_FIELDS}
+    keep = [
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in (*PERIOD_FIELDS, "page", "export", "federation")
+        for value in values
+    ]
     return render(
         request,
         "reports/period_error.html",
-        {"error": message, "period_choices": PERIOD_CHOICES, **(context or {})},
+        {
+            "error": message,
+            "period_choices": PERIOD_CHOICES,
+            "typed": typed,
+            "keep": keep,
+            **(context or {}),
+        },
         status=400,
     )
+
+
+def safe_back(request, fallback: str) -> str:
+    """The `back` parameter when it is a path of this site (no other host, no scheme: no open
+    redirect through a crafted link), else `fallback`."""
+    back = request.GET.get("back", "")
+    if (
+        back.startswith("/")
+        and not back.startswith("//")
+        and "\\" not in back
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
+        return back
+    return fallback
 
 
 class HomeView(View):
@@ -253,6 +293,13 @@ class FederationDashboardView:
                 XLSX,
                 f"Tiến độ {federation.name} – {period.label}",
             )
+        if export in ("pdf", "docx"):
+            return _report_download(
+                request,
+                report_form.federation_report(dashboard, _today()),
+                export,
+                f"Báo cáo {federation.name} – {period.label}",
+            )
         if export == "txt":
             return _download(
                 request,
@@ -268,9 +315,22 @@ class FederationDashboardView:
         )
 
 
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _report_download(request, document: report_form.ReportDocument, kind: str, what: str):
+    """The official report (báo cáo) as PDF or .docx (`?export=pdf|docx`)."""
+    if kind == "pdf":
+        content, content_type = report_form.report_pdf(document), PDF
+    else:
+        content, content_type = report_form.report_docx(document), DOCX
+    return _download(request, content, f"{document.filename_stem}.{kind}", content_type, what)
+
+
 def _export_links(request) -> dict:
     links = {}
-    for kind in ("xlsx", "txt"):
+    for kind in ("xlsx", "txt", "pdf", "docx"):
         params = request.GET.copy()
         params["export"] = kind
         links[kind] = f"?{params.urlencode()}"
@@ -279,7 +339,7 @@ def _export_links(request) -> dict:
 
 def _federation_context(request, dashboard: FederationDashboard, choices, sort, notice) -> dict:
     period, federation = dashboard.period, dashboard.federation
-    links = LinkMaker(period)
+    links = LinkMaker(period, back=request.get_full_path())
     totals = [dashboard.units_total]
     if dashboard.federation_total:
         totals.append(dashboard.federation_total)
@@ -297,6 +357,9 @@ def _federation_context(request, dashboard: FederationDashboard, choices, sort, 
         "notice": notice,
         "legend": LEGEND,
         "share": dashboard.units_total.share,
+        "summary": progress_summary(
+            dashboard.federation_total or dashboard.units_total, dashboard.rows
+        ),
         "export_links": _export_links(request),
         "national_url": (
             f"{reverse('progress-national')}?{urlencode(period.params())}"
@@ -345,6 +408,15 @@ class DistrictDashboardView(View):
                 XLSX,
                 f"Tiến độ {unit.name} – {period.label}",
             )
+        if export in ("pdf", "docx"):
+            return _report_download(
+                request,
+                report_form.district_report(
+                    dashboard.row, unit, period, dashboard.data_date, _today()
+                ),
+                export,
+                f"Báo cáo {unit.name} – {period.label}",
+            )
         if export == "txt":
             return _download(
                 request,
@@ -383,14 +455,19 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
                 "cumulative_url": drill_url(DrillKind.NEW_MEMBERS, to_month_end, unit_id=unit.pk),
             }
         )
-    unit_links = LinkMaker(period).figures(unit_id=unit.pk)
+    unit_links = LinkMaker(period, back=request.get_full_path()).figures(unit_id=unit.pk)
+    # The CĐCS table in pages (a unit has up to ~300): the lines are already computed, so a
+    # page is a slice, not a query.
+    grassroots_page = Paginator(dashboard.grassroots, GRASSROOTS_PER_PAGE).get_page(
+        request.GET.get("cdcs_page")
+    )
     grassroots = [
         {
             "line": line,
             "members_url": f"{unit_links['members_total']}&cdcs={line.grassroots.pk}",
             "admitted_url": f"{unit_links['new_members']}&cdcs={line.grassroots.pk}",
         }
-        for line in dashboard.grassroots
+        for line in grassroots_page.object_list
     ]
     federation_url = ""
     if scope_for(request.user).kind in (ScopeKind.FEDERATION, ScopeKind.NATIONAL, ScopeKind.ALL):
@@ -409,8 +486,11 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         "quarters": quarters,
         "months": months,
         "grassroots": grassroots,
+        "grassroots_count": len(dashboard.grassroots),
+        "grassroots_pager": pager_for(request.GET, grassroots_page, "cdcs_page", "#cdcs"),
         "legend": LEGEND,
         "share": dashboard.row.share,
+        "summary": progress_summary(dashboard.row, []),
         "export_links": _export_links(request),
         "text": exports.district_text(dashboard),
         "chart": charts.cumulative_chart(
@@ -476,15 +556,21 @@ class DrillDownView(View):
             )
             field = "grassroots_id" if DRILLS[drill].is_member_list else "pk"
             rows = rows.filter(**{field: grassroots_id})
+        where_text = f"{where} – {grassroots.name}" if grassroots is not None else where
+        if request.GET.get("export") == "xlsx":
+            return drill_export(request, drill, rows, period, where_text, rows.count())
         page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
         back_params = period.params()
         if unit is None and scope.sees_federations:
             back_params["federation"] = federation.pk
-        back = (
-            reverse("progress-unit", args=[unit.pk]) if unit else reverse("home")
-        ) + f"?{urlencode(back_params)}"
-        page_params = request.GET.copy()
-        page_params.pop("page", None)
+        back = safe_back(
+            request,
+            (reverse("progress-unit", args=[unit.pk]) if unit else reverse("home"))
+            + f"?{urlencode(back_params)}",
+        )
+        export_params = request.GET.copy()
+        export_params.pop("page", None)
+        export_params["export"] = "xlsx"
         return render(
             request,
             "reports/drilldown.html",
@@ -500,7 +586,8 @@ class DrillDownView(View):
                 "rows": page.object_list,
                 "count": page.paginator.count,
                 "back_url": back,
-                "page_query": page_params.urlencode(),
+                "pager": pager_for(request.GET, page),
+                "export_url": f"?{export_params.urlencode()}",
                 "show_unit": unit is None,
             },
         )

@@ -345,6 +345,18 @@ def planner_statistics_refresh(using: str = DEFAULT_DB_ALIAS) -> None:
         cursor.execute("ANALYZE")
 
 
+def planner_statistics_after_bulk_write(using: str = DEFAULT_DB_ALIAS) -> None:
+    """After an import wrote many rows: ANALYZE on SQLite, which has no automatic statistics.
+
+    PostgreSQL needs nothing here: autovacuum analyses the tables a bulk load changed (within
+    `autovacuum_naptime`, 1 min), and until then the planner scales its row estimates by the
+    tables' current size in pages, which COPY keeps up to date. A whole-database ANALYZE after
+    the commit cost 0,7 s of a 12 s import of 100.000 members (bench_import), for nothing.
+    """
+    if connections[using].vendor == "sqlite":
+        planner_statistics_refresh(using)
+
+
 def planner_statistics_after_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     """post_migrate receiver: a database that was never analysed (an old `make run` file, a
     restored dump) gets its statistics the next time `migrate` runs."""

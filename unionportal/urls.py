@@ -29,8 +29,8 @@ urlpatterns = [
     ),
     path("huong-dan/", include("unionportal.guide_urls")),
     path("quan-tri/", admin.site.urls),
-    path("cdcs/", include("grassroots.urls")),
-    path("cdcs/", include("members.grassroots_urls")),  # dissolving a CĐCS ends its stays
+    # grassroots' pages and those that show members' figures (members mounts both)
+    path("cdcs/", include("members.grassroots_urls")),
     path("doan-vien/", include("members.urls")),
     path("nhap-du-lieu/", include("imports.urls")),
     path("doanh-nghiep/", include("organising.urls")),

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.apps import apps
+from django.db.models import QuerySet
 from django.utils import timezone
 
 
@@ -125,3 +126,32 @@ def scope_for(user) -> Scope:
             )
     user._union_scope = scope
     return scope
+
+
+def scoped(
+    qs: QuerySet,
+    user,
+    *,
+    federation: str,
+    district: str,
+    write: bool,
+    staff_write: bool = False,
+):
+    """Filter `qs` by the user's scope, given the lookups that reach the federation and unit.
+
+    The one rule behind every `for_user` / `editable_by`, and the door for querysets of other
+    apps' records that reach a CĐCS or unit through lookups (history records, logs).
+
+    An empty lookup string means "this role sees nothing of this model". `staff_write`: the
+    only write federation staff make (targets) is scoped like their reads.
+    """
+    scope = scope_for(user)
+    if scope.kind is ScopeKind.ALL:
+        return qs
+    if scope.kind is ScopeKind.NATIONAL and federation and not write:
+        return qs
+    if scope.kind is ScopeKind.FEDERATION and federation and (staff_write or not write):
+        return qs.filter(**{federation: scope.federation_id})
+    if scope.kind is ScopeKind.DISTRICT and district and not (write and scope.read_only):
+        return qs.filter(**{district: scope.district_union_id})
+    return qs.none()

@@ -17,7 +17,7 @@ def test_dissolution_refused_before_a_stay_that_ended_later(org, users, login):
     )
     client = login(users.officer_a)
     response = client.post(
-        reverse("dissolution:grassroots-dissolve", args=[org.grassroots_a.pk]),
+        reverse("grassroots:grassroots-dissolve", args=[org.grassroots_a.pk]),
         {"on": "31/12/2023", "reason": "Doanh nghiệp ngừng hoạt động"},
     )
     assert response.status_code == 200
@@ -26,7 +26,7 @@ def test_dissolution_refused_before_a_stay_that_ended_later(org, users, login):
     assert org.grassroots_a.dissolved_on is None
     # On the day the stay ended (or later) it is accepted.
     response = client.post(
-        reverse("dissolution:grassroots-dissolve", args=[org.grassroots_a.pk]),
+        reverse("grassroots:grassroots-dissolve", args=[org.grassroots_a.pk]),
         {"on": "01/03/2024", "reason": "Doanh nghiệp ngừng hoạt động"},
     )
     assert response.status_code == 302

@@ -91,7 +91,7 @@ def test_filters(more, org, users, login):
     ]
     assert names(client.get(LIST, {"founded_year": "2023"})) == [more["small"].name]
     client.post(
-        reverse("dissolution:grassroots-dissolve", args=[more["small"].pk]),
+        reverse("grassroots:grassroots-dissolve", args=[more["small"].pk]),
         {"on": "01/01/2024", "reason": "Doanh nghiệp giải thể"},
     )
     assert names(client.get(LIST, {"status": "dissolved"})) == [more["small"].name]
@@ -254,7 +254,7 @@ def test_edit_founding_date_after_admissions_is_explained(org, users, login):
 def test_dissolve_keeps_history_and_ends_members(org, users, login):
     g = org.grassroots_a
     client = login(users.officer_a)
-    url = reverse("dissolution:grassroots-dissolve", args=[g.pk])
+    url = reverse("grassroots:grassroots-dissolve", args=[g.pk])
     html = client.get(url).content.decode()
     assert "1 đoàn viên đang sinh hoạt" in html
     response = client.post(url, {"on": "31/12/2024", "reason": "Doanh nghiệp ngừng hoạt động"})
@@ -282,7 +282,7 @@ def test_dissolve_keeps_history_and_ends_members(org, users, login):
 def test_bad_dissolve_input_changes_nothing(org, users, login, data, field, message):
     before = snapshot()
     response = login(users.officer_a).post(
-        reverse("dissolution:grassroots-dissolve", args=[org.grassroots_a.pk]), data
+        reverse("grassroots:grassroots-dissolve", args=[org.grassroots_a.pk]), data
     )
     assert message in field_error(response.content.decode(), field)
     assert snapshot() == before

@@ -20,20 +20,16 @@ After the rows are written, new enterprises are linked to an active CĐCS with t
 from __future__ import annotations
 
 from grassroots.models import DistrictUnion, GrassrootsUnion
+from organising.bulk import EnterpriseBatch
 from organising.models import (
     Enterprise,
     Source,
-    Stage,
     UnitBasis,
     UnitWard,
-    WorkerCountChange,
     enterprise_full_tax_code,
-    enterprise_search_text,
 )
 from organising.places import ward_codes_named, ward_exists
 from organising.rules import RuleError, tax_code_split, women_check, worker_count
-from organising.services import enterprise_links_sync
-from unionportal.bulk import TableWriter, allocate_ids, is_postgresql
 from unionportal.spreadsheets.cells import CellError, code, day, label_key, text
 
 from ..base import Column, Processor, describe_changes
@@ -165,9 +161,9 @@ class EnterpriseImport(Processor):
                 "ward_code", "district_union_id"
             )
         }
-        self.seen: dict[str, int] = {}
-        self.writer = TableWriter(Enterprise)
-        self.new_ids: list[int] = []
+        self.batch = EnterpriseBatch(
+            user=self.user, source_name=self.source_name, now=self.now, today=self.today
+        )
         self.scope_hint = " trong phạm vi của bạn" if self.scope.is_district else ""
 
     def _cell(self, number: int, key: str, read):
@@ -300,12 +296,8 @@ class EnterpriseImport(Processor):
         parsed = []
         for number, values in rows:
             record, key = self.parse(number, values)
-            if key:
-                first = self.seen.get(key)
-                if first is not None:
-                    self.error(number, "tax_code", f"Mã số thuế {key} trùng với dòng {first}.")
-                    continue
-                self.seen[key] = number
+            if key and not self.first_row(number, key, "tax_code", f"Mã số thuế {key}"):
+                continue
             if record is not None:
                 parsed.append((number, record))
         plan = {"new": [], "updates": []}
@@ -374,51 +366,8 @@ class EnterpriseImport(Processor):
         ]
 
     def write_chunk(self, plan) -> None:
-        if plan["new"]:
-            rows = []
-            for r in plan["new"]:
-                row = {
-                    **{k: v for k, v in r.items()},
-                    "stage": Stage.NOT_CONTACTED.value,
-                    "stage_on": None,
-                    "reached": 0,
-                    "notes": "",
-                    "search_text": enterprise_search_text(
-                        r["full_tax_code"], r["name"], r["address"]
-                    ),
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
-                rows.append(row)
-            if is_postgresql():
-                for row, pk in zip(rows, allocate_ids(Enterprise, len(rows)), strict=True):
-                    row["id"] = pk
-            self.new_ids.extend(self.writer.insert(rows))
-        if plan["updates"]:
-            objs, changes, fields = [], [], {"updated_at"}
-            for old, diff in plan["updates"]:
-                obj = Enterprise(pk=old["pk"], updated_at=self.now, **diff)
-                objs.append(obj)
-                fields.update(diff)
-                if "workers" in diff or "women" in diff:
-                    changes.append(
-                        WorkerCountChange(
-                            enterprise_id=old["pk"],
-                            on=self.today,
-                            by_id=self.user_id,
-                            workers_before=old["workers"],
-                            workers_after=diff.get("workers", old["workers"]),
-                            women_before=old["women"],
-                            women_after=diff.get("women", old["women"]),
-                            source_name=self.source_name[:255],
-                        )
-                    )
-            Enterprise.objects.bulk_update(objs, sorted(fields), batch_size=500)
-            WorkerCountChange.objects.bulk_create(changes, batch_size=1000)
+        self.batch.register_many(plan["new"])
+        self.batch.update_many(plan["updates"])
 
     def finish(self) -> None:
-        # New enterprises whose CĐCS already exists are shown as "đã thành lập CĐCS" at once.
-        for start in range(0, len(self.new_ids), 5000):
-            enterprise_links_sync(
-                Enterprise.objects.filter(pk__in=self.new_ids[start : start + 5000])
-            )
+        self.batch.finish()

@@ -58,7 +58,6 @@ class GrassrootsImport(Processor):
             for pk, c, dissolved in units.values_list("pk", "code", "ended_on")
         }
         self.unit_code = {pk: c for c, (pk, _) in self.units.items()}
-        self.seen: dict[str, int] = {}
         self.touched: dict[int, date] = {}
         # The writes belong to the grassroots app's bulk service.
         self.batch = GrassrootsBatch(user=self.user, reason=self.change_reason, now=self.now)
@@ -136,12 +135,8 @@ class GrassrootsImport(Processor):
         parsed = []
         for number, values in rows:
             record, key = self.parse(number, values)
-            if key:
-                first = self.seen.get(key)
-                if first is not None:
-                    self.error(number, "code", f"Mã CĐCS {key} trùng với dòng {first}.")
-                    continue
-                self.seen[key] = number
+            if key and not self.first_row(number, key, "code", f"Mã CĐCS {key}"):
+                continue
             if record is not None:
                 parsed.append((number, record))
         plan = {"new": [], "updates": []}

@@ -44,7 +44,6 @@ class TargetImport(Processor):
         self.federations = {f.code.upper(): f for f in federations}
         self.federation_by_id = {f.pk: f for f in Federation.objects.all()}
         self.unions = {u.code.upper(): u for u in unions}
-        self.seen: dict[tuple, int] = {}
         self.scope_hint = " trong LĐLĐ của bạn" if self.scope.is_federation else ""
 
     def check_chunk(self, rows):
@@ -96,17 +95,17 @@ class TargetImport(Processor):
                     self.error(number, key, f"Cần nhập {label[0].lower()}{label[1:]}.")
                     ok = False
                 figures[key] = value
-            if unit is not None and year is not None:
-                seen_key = (_unit_key(unit), year)
-                first = self.seen.get(seen_key)
-                if first is not None:
-                    self.error(
-                        number,
-                        "unit_code",
-                        f"Chỉ tiêu năm {year} của đơn vị {unit_code} trùng với dòng {first}.",
-                    )
-                    continue
-                self.seen[seen_key] = number
+            if (
+                unit is not None
+                and year is not None
+                and not self.first_row(
+                    number,
+                    (_unit_key(unit), year),
+                    "unit_code",
+                    f"Chỉ tiêu năm {year} của đơn vị {unit_code}",
+                )
+            ):
+                continue
             if ok:
                 parsed.append((number, unit_code, unit, year, figures))
         plan: list[tuple[Federation | DistrictUnion, int, dict]] = []

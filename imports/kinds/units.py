@@ -42,7 +42,6 @@ class UnitImport(Processor):
         }
 
     def check_chunk(self, rows):
-        seen: dict[str, int] = {}
         parsed = []
         for number, values in rows:
             get = self.getter(values)
@@ -53,11 +52,8 @@ class UnitImport(Processor):
             raw_kind = text(get("kind"))
             if not self.required_text(number, "code", key, "mã đơn vị", 20):
                 ok = False
-            elif key in seen:
-                self.error(number, "code", f"Mã đơn vị {key} trùng với dòng {seen[key]}.")
+            elif not self.first_row(number, key, "code", f"Mã đơn vị {key}"):
                 continue
-            else:
-                seen[key] = number
             if not self.required_text(number, "name", name, "tên đơn vị", 200):
                 ok = False
             kind = None

@@ -75,8 +75,12 @@ def progress_row(line, css_class: str = ""):
     """One dashboard row (`line` = {"row": ProgressRow, "links": {...}}): the unit's name
     (a link to its own dashboard when it has one) and every number linked to its list."""
     row, links = line["row"], line["links"]
+    # The short name in the cell, the full one on hover; exports keep the full name.
+    title = format_html(' title="{}"', row.name) if row.label != row.name else ""
     if links.get("unit"):
-        name = format_html('<a href="{}">{}</a>', links["unit"], row.name)
+        name = format_html('<a href="{}"{}>{}</a>', links["unit"], title, row.label)
+    elif title:
+        name = format_html("<span{}>{}</span>", title, row.label)
     else:
         name = row.name
     if row.note:  # a unit with part of the period: "kết thúc 30/06/2025", "từ 01/10/2025"
@@ -94,7 +98,7 @@ def progress_row(line, css_class: str = ""):
         _linked_number(links.get("grassroots_total"), figures.grassroots_total),
     ]
     return format_html(
-        '<tr data-unit="{}"{}><th scope="row">{}</th>{}</tr>',
+        '<tr data-unit="{}"{}><th scope="row" class="unit-cell">{}</th>{}</tr>',
         row.code,
         format_html(' class="{}"', css_class) if css_class else "",
         name,

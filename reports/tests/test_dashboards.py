@@ -183,14 +183,16 @@ def test_district_dashboard_as_of_stops_quarters_and_months(counted):
 def test_federation_page_shows_every_number(counted, login):
     html = login(counted.staff).get("/?year=2024").content.decode()
     rows = table_rows(html, "progress-table")
-    a = rows["LĐLĐ quận An Khánh"]
+    # Short names in the table ("LĐLĐ quận An Khánh" -> "Q. An Khánh"), the full one on hover.
+    a = rows["Q. An Khánh"]
+    assert 'title="LĐLĐ quận An Khánh">Q. An Khánh</a>' in html
     # Đạt, chỉ tiêu, tỷ lệ x 3; ra khỏi; ròng; đoàn viên; CĐCS.
     assert a[0:2] == ["5", "10"] and "50%" in a[2] and "Chậm tiến độ" in a[2]
     assert a[3:5] == ["4", "3"] and "133,33%" in a[5] and "Đã đạt" in a[5]
     assert a[6:8] == ["3", "2"] and "150%" in a[8]
     assert a[9:] == ["1", "4", "5", "6"]
     # Without the visually hidden band label "(Chưa giao chỉ tiêu)".
-    b = [cell.split(" (")[0] for cell in rows["LĐLĐ quận Bình Minh"]]
+    b = [cell.split(" (")[0] for cell in rows["Q. Bình Minh"]]
     assert b == ["2", "–", "–", "0", "–", "–", "0", "–", "–", "0", "2", "2", "1"]
     total = rows["Cộng các đơn vị"]
     assert total[0:2] == ["7", "10"] and "70%" in total[2]
@@ -206,12 +208,13 @@ def test_federation_page_thousands_and_percent_format(counted, login):
 
     AnnualTarget.objects.filter(district_union=counted.a).update(new_members=6500)
     html = login(counted.staff).get("/?year=2024").content.decode()
-    a = table_rows(html, "progress-table")["LĐLĐ quận An Khánh"]
+    a = table_rows(html, "progress-table")["Q. An Khánh"]
     assert a[1] == "6.500" and "0,08%" in a[2]
 
 
 def test_district_page_shows_every_number(counted, login):
     html = login(counted.officer_a).get("/?year=2024").content.decode()
+    # The unit's own page: its full name (one row, no need to shorten).
     assert table_rows(html, "progress-table")["LĐLĐ quận An Khánh"][0:2] == ["5", "10"]
     quarters = table_rows(html, "progress-quarters")
     assert quarters["Quý IV"][0:2] == ["2", "5/10"] and "50%" in quarters["Quý IV"][2]
@@ -230,7 +233,7 @@ def test_current_year_bands_use_elapsed_time(counted, login, monkeypatch):
 
     monkeypatch.setattr(reports.views, "_today", lambda: date(2024, 3, 31))
     html = login(counted.staff).get("/?year=2024&as_of=31/03/2024").content.decode()
-    a = table_rows(html, "progress-table")["LĐLĐ quận An Khánh"]
+    a = table_rows(html, "progress-table")["Q. An Khánh"]
     # 91 of 366 days (24,86%): 1/10 members is behind, 1/3 CĐCS (33,33%) on track.
     assert "Chậm tiến độ" in a[2] and "Đúng tiến độ" in a[5]
     assert "24,86%" in html

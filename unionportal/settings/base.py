@@ -209,6 +209,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CCCD_CHECK_LIMIT = int(os.environ.get("UNIONPORTAL_CCCD_CHECK_LIMIT", "20"))
 CCCD_CHECK_WINDOW_MINUTES = int(os.environ.get("UNIONPORTAL_CCCD_CHECK_WINDOW_MINUTES", "60"))
 
+# The code of the national confederation (Tổng Liên đoàn) in unit files: a unit whose parent
+# is this code is a federation (grassroots.restructuring.national_code).
+NATIONAL_CODE = os.environ.get("UNIONPORTAL_NATIONAL_CODE", "TLD")
+
 # Uploads: spreadsheets only, bounded in size.
 UPLOAD_MAX_BYTES = int(os.environ.get("UNIONPORTAL_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # Uploaded spreadsheets (members' personal data) not imported are kept this long for confirming

@@ -143,7 +143,7 @@ MATRIX: dict[str, Row] = {
     "grassroots:grassroots-detail": Row(_a_pk("grassroots_a"), get="302 200 404 404 200 200  200 404 404"),
     "grassroots:grassroots-update": Row(_a_pk("grassroots_a"), get="302 200 404 404 404 200  404 404 404",
                                         post="302 200 404 404 404 200  404 404 404"),
-    "dissolution:grassroots-dissolve": Row(_a_pk("grassroots_a"), get="302 200 404 404 404 200  404 404 404",
+    "grassroots:grassroots-dissolve": Row(_a_pk("grassroots_a"), get="302 200 404 404 404 200  404 404 404",
                                           post="302 200 404 404 404 200  404 404 404"),
     # Moving a CĐCS between upper-level unions changes the organisation tree: admins only.
     "grassroots:grassroots-move": Row(_a_pk("grassroots_a"), get="302 404 404 404 404 200  404 404 404",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from grassroots.access import SYSTEM
@@ -104,3 +105,19 @@ def test_a_small_import_does_not_pay_for_analyze(tmp_path, org):
     path = write_csv(tmp_path / "dv.csv", MEMBER_HEADERS, rows)
     assert engine.run_import("members", path, user=SYSTEM, commit=True, source_name="dv").committed
     assert planner_statistics_missing()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own statistics")
+def test_a_big_import_on_postgresql_leaves_analyze_to_autovacuum(tmp_path, org, monkeypatch):
+    rows = [
+        member_row(
+            name=f"Trần Thị {chr(65 + i)}", cccd=f"00109000030{i}", code=org.grassroots_a.code
+        )
+        for i in range(3)
+    ]
+    path = write_csv(tmp_path / "dv.csv", MEMBER_HEADERS, rows)
+    monkeypatch.setattr(engine, "ANALYZE_AFTER_ROWS", 3)
+    with CaptureQueriesContext(connection) as queries:
+        outcome = engine.run_import("members", path, user=SYSTEM, commit=True, source_name="dv")
+    assert outcome.committed, outcome.errors
+    assert not [q["sql"] for q in queries.captured_queries if "ANALYZE" in q["sql"].upper()]

@@ -14,11 +14,10 @@ from __future__ import annotations
 import os
 import time
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from grassroots.access import SYSTEM
 from grassroots.restructuring import PlanRefused, plan_apply, plan_check
+from imports.command import command_file_and_user
 from imports.plan import plan_read
 
 
@@ -32,15 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="tên đăng nhập: áp dụng với phạm vi của người dùng này")
 
     def handle(self, *args, **options):
-        path = options["file"]
-        if not os.path.isfile(path):
-            raise CommandError(f"Không tìm thấy file {path}.")
-        user = SYSTEM
-        if options["user"]:
-            try:
-                user = get_user_model().objects.get(username=options["user"])
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"Không có người dùng {options['user']}.") from None
+        path, user = command_file_and_user(options)
         started = time.perf_counter()
         read = plan_read(path, source_name=os.path.basename(path))
         for notice in read.notices:

@@ -1,7 +1,7 @@
-"""Reads about CĐCS for the register pages (grouped queries; views only display).
+"""Member figures of the CĐCS register pages (grouped queries; views only display).
 
-The members app depends on grassroots, not the reverse, so member figures are read through the
-reverse relations `members` and `placements` and the placement kinds are spelled as stored.
+They live here, not in grassroots: grassroots knows nothing of members (it imports no other
+app), and the placement kinds are members' own constants.
 """
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
-from .models import GrassrootsUnion
+from grassroots.models import GrassrootsUnion
 
-ADMISSION_KINDS = ("admission", "rejoin")  # members.Placement.ADMISSION_KINDS
-TRANSFER = "transfer"
-LEFT = "left"
+from .models import Member, Placement
 
 
 def grassroots_member_counts(grassroots_ids: Iterable[int]) -> dict[int, int]:
@@ -46,25 +44,31 @@ class YearFigures:
         return self.admitted + self.transferred_in - self.transferred_out - self.left
 
 
+def grassroots_members_now(grassroots: GrassrootsUnion):
+    """The members of one CĐCS now (a QuerySet: count it, or slice it in Vietnamese order)."""
+    return Member.objects.filter(grassroots=grassroots, left_on__isnull=True)
+
+
 def grassroots_yearly_figures(grassroots: GrassrootsUnion) -> list[YearFigures]:
     """Admissions, transfers and leavers of one CĐCS per calendar year, newest year first.
 
     Two grouped queries over its placements: by the year a stay started and by the year it ended.
     """
+    placements = Placement.objects.filter(grassroots=grassroots)
     starts = (
-        grassroots.placements.values(year=ExtractYear("start_on"))
+        placements.values(year=ExtractYear("start_on"))
         .annotate(
-            admitted=Count("pk", filter=Q(start_kind__in=ADMISSION_KINDS)),
-            transferred_in=Count("pk", filter=Q(start_kind=TRANSFER)),
+            admitted=Count("pk", filter=Q(start_kind__in=Placement.ADMISSION_KINDS)),
+            transferred_in=Count("pk", filter=Q(start_kind=Placement.StartKind.TRANSFER)),
         )
         .order_by()
     )
     ends = (
-        grassroots.placements.filter(end_on__isnull=False)
+        placements.filter(end_on__isnull=False)
         .values(year=ExtractYear("end_on"))
         .annotate(
-            transferred_out=Count("pk", filter=Q(end_kind=TRANSFER)),
-            left=Count("pk", filter=Q(end_kind=LEFT)),
+            transferred_out=Count("pk", filter=Q(end_kind=Placement.EndKind.TRANSFER)),
+            left=Count("pk", filter=Q(end_kind=Placement.EndKind.LEFT)),
         )
         .order_by()
     )

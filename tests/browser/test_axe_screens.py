@@ -1,0 +1,56 @@
+"""axe-core on the screens issue 13 reworked, beyond test_screens.py's desktop round: the
+national staff's pages, the dashboards, lists and their pagers at phone width (390 px), the
+period form after a bad date, and the federation page as printed. 0 serious or critical."""
+
+from __future__ import annotations
+
+import pytest
+
+from grassroots.models import DistrictUnion, UserRole
+from tests.factories import GrassrootsFactory, make_user
+
+from .conftest import PHONE
+from .test_pages import YEAR, small_org  # noqa: F401 (fixture)
+from .test_screens import axe_serious
+
+PAGES = {
+    "toanquoc": ["/", f"/tien-do/toan-quoc/?year={YEAR}"],
+    "vanphong": [
+        f"/?year={YEAR}",
+        f"/tien-do/don-vi/{{unit}}/?year={YEAR}",
+        f"/tien-do/chi-tiet/doan-vien-moi/?unit={{unit}}&year={YEAR}",
+        f"/tien-do/chi-tiet/cdcs/?unit={{unit}}&year={YEAR}",
+        f"/tien-do/chi-tiet/doan-vien-moi/?unit={{unit}}&year={YEAR}&as_of=31/02/{YEAR}",
+    ],
+    "canbo_tx": ["/", f"/tien-do/chi-tiet/doan-vien/?unit={{unit}}&year={YEAR}"],
+}
+
+
+@pytest.fixture
+def bigger_org(small_org):  # noqa: F811
+    """small_org, a national staff user, and enough CĐCS for the pagers to show."""
+    make_user("toanquoc", UserRole.Role.NATIONAL_STAFF)
+    unit = DistrictUnion.objects.get(pk=small_org["unit"])
+    for n in range(60):
+        GrassrootsFactory(district_union=unit, name=f"Công đoàn Công ty Số {n}")
+    return small_org
+
+
+@pytest.mark.parametrize("size", ["1366", "390"])
+@pytest.mark.parametrize("user", list(PAGES))
+def test_no_serious_or_critical_axe_violation(page, bigger_org, user, size):
+    if size == "390":
+        page.set_viewport_size(PHONE)
+    page.login(user)
+    problems = []
+    for path in PAGES[user]:
+        page.open(path.format(**bigger_org))
+        problems += [f"{user} {path} at {size}px: {v}" for v in axe_serious(page)]
+    assert not problems, "\n".join(problems)
+
+
+def test_no_serious_or_critical_axe_violation_in_print(page, bigger_org):
+    page.login("vanphong")
+    page.open(f"/?year={YEAR}")
+    page.emulate_media(media="print")
+    assert axe_serious(page) == []
