@@ -126,6 +126,42 @@ UNIT_COLUMNS = Columns(
         width=24,
         choices=tuple(DistrictUnion.Kind.choices),
     ),
+    Column(
+        "founded_on",
+        "Ngày thành lập",
+        required=False,
+        help="Không bắt buộc: ngày đơn vị bắt đầu hoạt động (dd/mm/yyyy); đơn vị thuộc LĐLĐ từ "
+        "ngày này.",
+        example="01/10/2025",
+        date_format=True,
+        width=14,
+    ),
+    Column(
+        "ended_on",
+        "Ngày kết thúc hoạt động",
+        required=False,
+        help="Không bắt buộc: ngày cuối cùng đơn vị hoạt động (dd/mm/yyyy). Đơn vị kết thúc "
+        "phải không còn CĐCS sau ngày đó (chuyển CĐCS trước bằng phương án sắp xếp).",
+        example="",
+        date_format=True,
+        width=14,
+    ),
+    Column(
+        "effective_on",
+        "Ngày hiệu lực",
+        required=False,
+        help="Cần khi đổi «Mã đơn vị cấp trên» của một công đoàn cấp trên đã có: ngày đầu tiên "
+        "đơn vị thuộc LĐLĐ mới (dd/mm/yyyy).",
+        example="",
+        date_format=True,
+        width=14,
+        exported=False,
+    ),
+)
+# The admin's import of units corrects codes, names and kinds only: dates and moves go through
+# the units import and the restructuring (one write path for the dated tree).
+ADMIN_UNIT_COLUMNS = Columns(
+    *(UNIT_COLUMNS.get(k) for k in ("code", "name", "parent_code", "kind"))
 )
 
 TARGET_COLUMNS = Columns(
@@ -294,7 +330,7 @@ FederationResource = resource_class(
 
 DistrictUnionResource = resource_class(
     DistrictUnion,
-    UNIT_COLUMNS,
+    ADMIN_UNIT_COLUMNS,
     name="DistrictUnionResource",
     import_id_fields=["code"],
     base=_DistrictUnionRules,

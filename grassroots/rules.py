@@ -93,6 +93,30 @@ def year_problem(year: int) -> str | None:
     return None
 
 
+def unit_year_problem(
+    name: str, year: int, founded_on: date | None, ended_on: date | None
+) -> str | None:
+    """A unit gets targets for a year it existed in, even for part of it (an ended unit keeps
+    its year's targets for its days; a unit founded during the year gets the rest of it)."""
+    if founded_on is not None and founded_on.year > year:
+        return f"{name} thành lập ngày {founded_on:%d/%m/%Y}: không có chỉ tiêu năm {year}."
+    if ended_on is not None and ended_on.year < year:
+        return (
+            f"{name} đã kết thúc hoạt động ngày {ended_on:%d/%m/%Y}: không có chỉ tiêu năm {year}."
+        )
+    return None
+
+
+def unit_year_note(year: int, founded_on: date | None, ended_on: date | None) -> str:
+    """ "từ 01/10/2025", "kết thúc 30/06/2025": a unit that exists for part of `year`."""
+    notes = []
+    if founded_on is not None and founded_on.year == year and founded_on > date(year, 1, 1):
+        notes.append(f"từ {founded_on:%d/%m/%Y}")
+    if ended_on is not None and ended_on.year == year and ended_on < date(year, 12, 31):
+        notes.append(f"kết thúc {ended_on:%d/%m/%Y}")
+    return ", ".join(notes)
+
+
 def year_in_range(year: int) -> bool:
     return year_problem(year) is None
 

@@ -22,7 +22,15 @@ from unionportal.text import parse_id
 
 from .collation import vi_order
 from .models import AnnualTarget, DistrictUnion, Federation
-from .rules import MAX_YEAR, MIN_YEAR, TARGET_FIELDS, clean_target_value, year_problem
+from .rules import (
+    MAX_YEAR,
+    MIN_YEAR,
+    TARGET_FIELDS,
+    clean_target_value,
+    unit_year_note,
+    unit_year_problem,
+    year_problem,
+)
 
 FIELDS = list(TARGET_FIELDS)
 __all__ = ["FIELDS", "MAX_YEAR", "MIN_YEAR", "TargetsForm", "TargetsView", "targets_save"]
@@ -65,9 +73,12 @@ class TargetField(forms.IntegerField):
 class TargetsForm(forms.Form):
     """One integer field per unit and indicator; blank means "no target set"."""
 
-    def __init__(self, *args, federation: Federation, units, targets: dict, **kwargs):
+    def __init__(
+        self, *args, federation: Federation, units, targets: dict, year: int | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.units = [federation, *units]
+        self.year = year
         for unit in self.units:
             current = targets.get(_row_key(unit))
             for name, label in FIELDS:
@@ -90,11 +101,17 @@ class TargetsForm(forms.Form):
                     ),
                 )
 
+    def _label(self, unit) -> str:
+        if isinstance(unit, Federation) or self.year is None:
+            return unit.name
+        note = unit_year_note(self.year, unit.founded_on, unit.ended_on)
+        return f"{unit.name} ({note})" if note else unit.name
+
     def rows(self) -> list[TargetRow]:
         return [
             TargetRow(
                 key=_row_key(unit),
-                label=unit.name,
+                label=self._label(unit),
                 is_federation=isinstance(unit, Federation),
                 fields=tuple(self[f"{_row_key(unit)}-{name}"] for name, _ in FIELDS),
             )
@@ -152,6 +169,10 @@ def targets_save(
     for unit, numbers in values.items():
         if isinstance(unit, DistrictUnion) and unit.federation_id != federation.pk:
             raise Http404
+        if isinstance(unit, DistrictUnion) and numbers is not None:
+            problem = unit_year_problem(unit.name, year, unit.founded_on, unit.ended_on)
+            if problem:
+                raise ValidationError(problem)
         current = existing.get(_row_key(unit))
         if numbers is None:
             if current:
@@ -199,11 +220,15 @@ class TargetsView(TemplateView):
             if raw_year:
                 messages.error(request, f"Năm “{raw_year[:10]}” không hợp lệ: hiển thị năm nay.")
             self.year = timezone.localdate().year
-        self.units = list(
-            DistrictUnion.objects.filter(federation=self.federation).order_by(
+        # The units that existed on some day of the year, also for part of it (an ended unit
+        # keeps its targets; a unit founded during the year gets the rest of the year's).
+        self.units = [
+            unit
+            for unit in DistrictUnion.objects.filter(federation=self.federation).order_by(
                 vi_order("name"), "pk"
             )
-        )
+            if unit_year_problem(unit.name, self.year, unit.founded_on, unit.ended_on) is None
+        ]
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data=None) -> TargetsForm:
@@ -212,6 +237,7 @@ class TargetsView(TemplateView):
             federation=self.federation,
             units=self.units,
             targets=targets_for(self.federation, self.year),
+            year=self.year,
         )
 
     def get_context_data(self, **kwargs):

@@ -81,7 +81,12 @@ def _in_units_on(prefix: str, unit_ids, day: date) -> Q:
 
 
 def drill_queryset(
-    kind: DrillKind, unit_ids: Iterable[int] | QuerySet, period: Period, *, by_entry: bool = False
+    kind: DrillKind,
+    unit_ids: Iterable[int] | QuerySet,
+    period: Period,
+    *,
+    by_entry: bool = False,
+    today: date | None = None,
 ) -> QuerySet:
     """Rows behind one figure of `unit_ids` (summed) in `period`, each annotated with
     `unit_name`: the unit it counted for (which may differ from the CĐCS's unit today).
@@ -89,9 +94,14 @@ def drill_queryset(
     `unit_ids` may be a `values("pk")` queryset: it then stays a subquery. `by_entry` orders
     the members in force by entry (id) instead of CĐCS and name: sorting a whole federation's
     members by name took 1,4 s at 1.000.000 members.
+
+    On today's tree (`period.current_tree`, with `today`): the same events of the CĐCS the
+    units hold today, whatever unit they belonged to then (`unit_name`: that unit today).
     """
     ids = unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids)
     start, end = period.start, period.end
+    if period.current_tree:
+        return _drill_current_tree(kind, ids, start, end, today or end, by_entry)
     if DRILLS[kind].is_member_list:
         prefix = f"grassroots__{AFF}"
         placements = Placement.objects.select_related("member", "grassroots")
@@ -125,4 +135,38 @@ def drill_queryset(
             qs = qs.filter(workers__gte=WORKERS_THRESHOLD)
     else:
         qs = grassroots.active_on(end).filter(_in_units_on(AFF, ids, end)).order_by("name", "pk")
+    return qs.annotate(unit_name=F(f"{AFF}__district_union__name"))
+
+
+def _drill_current_tree(kind: DrillKind, ids, start: date, end: date, today: date, by_entry):
+    if DRILLS[kind].is_member_list:
+        prefix = f"grassroots__{AFF}"
+        placements = Placement.objects.select_related("member", "grassroots").filter(
+            _in_units_on(prefix, ids, today)
+        )
+        if kind is DrillKind.NEW_MEMBERS:
+            qs = placements.filter(
+                start_kind__in=Placement.ADMISSION_KINDS, start_on__range=(start, end)
+            ).order_by("start_on", "member__full_name", "pk")
+        elif kind is DrillKind.LEFT_MEMBERS:
+            qs = placements.filter(
+                end_kind=Placement.EndKind.LEFT, end_on__range=(start, end)
+            ).order_by("end_on", "member__full_name", "pk")
+        else:
+            qs = placements.filter(start_on__lte=end).filter(
+                Q(end_on__isnull=True) | Q(end_on__gt=end)
+            )
+            order = ("pk",) if by_entry else ("grassroots__name", "member__full_name", "pk")
+            qs = qs.order_by(*order)
+        return qs.annotate(unit_name=F(f"{prefix}__district_union__name"))
+    grassroots = GrassrootsUnion.objects.filter(_in_units_on(AFF, ids, today))
+    if kind in (DrillKind.NEW_GRASSROOTS, DrillKind.NEW_GRASSROOTS_25PLUS):
+        qs = grassroots.filter(founded_on__range=(start, end)).order_by("founded_on", "name", "pk")
+        if kind is DrillKind.NEW_GRASSROOTS_25PLUS:
+            qs = qs.filter(workers__gte=WORKERS_THRESHOLD)
+    else:
+        qs = grassroots.filter(founded_on__lte=end).filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=end)
+        )
+        qs = qs.order_by("name", "pk")
     return qs.annotate(unit_name=F(f"{AFF}__district_union__name"))

@@ -116,7 +116,26 @@ def _row_values(row: ProgressRow) -> list:
         figures.members_total,
         figures.grassroots_total,
     ]
+    if row.last_year is not None:  # on today's tree: the same period last year
+        last = row.last_year
+        values += [last.new_members, last.new_grassroots, last.members_total]
     return values
+
+
+LAST_YEAR_HEADERS = [
+    ("Kết nạp đoàn viên cùng kỳ năm trước", 14),
+    ("Thành lập CĐCS cùng kỳ năm trước", 14),
+    ("Đoàn viên cuối kỳ cùng kỳ năm trước", 14),
+]
+CURRENT_TREE_NOTE = (
+    "Số liệu theo cơ cấu hiện nay: mọi kỳ được tính cho đơn vị mà CĐCS trực thuộc hôm nay, để"
+    " so sánh với cùng kỳ năm trước; số liệu chính thức của từng kỳ là số liệu theo cơ cấu tại"
+    " thời điểm."
+)
+
+
+def _headers(period: Period) -> list[tuple[str, int]]:
+    return ROW_HEADERS + LAST_YEAR_HEADERS if period.current_tree else ROW_HEADERS
 
 
 def _title_rows(sheet, title: str, unit_name: str, period: Period, data_date) -> None:
@@ -175,7 +194,7 @@ def federation_workbook(dashboard: FederationDashboard) -> bytes:
         dashboard.period,
         dashboard.data_date,
     )
-    first = _header(sheet, ROW_HEADERS)
+    first = _header(sheet, _headers(dashboard.period))
     for row in dashboard.rows:
         sheet.append(_row_values(row))
     sheet.append(_row_values(dashboard.units_total))
@@ -186,6 +205,8 @@ def federation_workbook(dashboard: FederationDashboard) -> bytes:
     _formats(sheet, first, PERCENT_COLUMNS)
     sheet.append([])
     sheet.append([safe_cell(RULES_NOTE)])
+    if dashboard.period.current_tree:
+        sheet.append([safe_cell(CURRENT_TREE_NOTE)])
     return _save(workbook)
 
 
@@ -223,9 +244,12 @@ def district_workbook(dashboard: DistrictDashboard) -> bytes:
     sheet.title = "Tiến độ"
     title = "TIẾN ĐỘ PHÁT TRIỂN ĐOÀN VIÊN, THÀNH LẬP CÔNG ĐOÀN CƠ SỞ"
     _title_rows(sheet, title, dashboard.unit.name, dashboard.period, dashboard.data_date)
-    first = _header(sheet, ROW_HEADERS)
+    first = _header(sheet, _headers(dashboard.period))
     sheet.append(_row_values(dashboard.row))
     _formats(sheet, first, PERCENT_COLUMNS)
+    if dashboard.period.current_tree:
+        sheet.append([])
+        sheet.append([safe_cell(CURRENT_TREE_NOTE)])
 
     quarters = workbook.create_sheet("Theo quý")
     _title_rows(

@@ -17,7 +17,7 @@ from datetime import date
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
-from grassroots.models import DistrictUnion
+from grassroots.models import DistrictUnion, GrassrootsUnion
 
 
 class UnitDayStat(models.Model):
@@ -158,6 +158,99 @@ def _to_date_totals(ids: list[int], days: list[date]) -> dict[date, dict[int, di
                 else dict(zero)
             )
             for unit in ids
+        }
+        for index, day in enumerate(days)
+    }
+
+
+class GrassrootsDayStat(models.Model):
+    """One row per CĐCS and day with an event of that CĐCS: its running totals to that day.
+
+    The figures "theo cơ cấu hiện nay" (on today's tree) are sums of these rows over the CĐCS a
+    unit holds today: a CĐCS's own totals do not depend on the unit it belonged to, so moving a
+    CĐCS changes no row here, and a period is again the difference of two rows per CĐCS.
+    Rebuilt by `reports.stats.grassroots_stats_refresh` in the same `figures_changed` refresh
+    as `UnitDayStat`.
+    """
+
+    # No index of its own: grassrootsdaystat_unique (grassroots, day) starts with it.
+    grassroots = models.ForeignKey(
+        GrassrootsUnion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    admitted_to_date = models.IntegerField(default=0)
+    left_to_date = models.IntegerField(default=0)
+    founded_to_date = models.IntegerField(default=0)
+    founded_25plus_to_date = models.IntegerField(default=0)
+    members_to_date = models.IntegerField(default=0)
+    grassroots_to_date = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số liệu ngày của CĐCS"
+        verbose_name_plural = "số liệu ngày của CĐCS"
+        constraints = [
+            models.UniqueConstraint(fields=["grassroots", "day"], name="grassrootsdaystat_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grassroots_id} {self.day:%d/%m/%Y}"
+
+
+def grassroots_to_date_totals(
+    grassroots_ids: Iterable[int], days: list[date]
+) -> dict[date, dict[int, dict]]:
+    """Running totals of each CĐCS at the end of each of `days` (zeros before its first row).
+
+    Two queries whatever the number of CĐCS and days, as `to_date_totals` (and, like it, read
+    again if a refresh committing between them replaced rows the first one picked).
+    """
+    ids = list(grassroots_ids)
+    for _attempt in range(5):
+        totals = _grassroots_to_date_totals(ids, days)
+        if totals is not None:
+            return totals
+    raise RuntimeError("grassroots_to_date_totals: the CĐCS day rows kept changing under the read")
+
+
+def _grassroots_to_date_totals(
+    ids: list[int], days: list[date]
+) -> dict[date, dict[int, dict]] | None:
+    last_row = {
+        f"d{index}": Subquery(
+            GrassrootsDayStat.objects.filter(grassroots_id=OuterRef("pk"), day__lte=day)
+            .order_by("-day")
+            .values("pk")[:1]
+        )
+        for index, day in enumerate(days)
+    }
+    picks = (
+        GrassrootsUnion.objects.filter(pk__in=ids)
+        .annotate(**last_row)
+        .values_list("pk", *last_row)
+        .order_by()
+    )
+    wanted: dict[tuple[int, int], int] = {}
+    for grassroots, *row_ids in picks:
+        for index, row_id in enumerate(row_ids):
+            if row_id is not None:
+                wanted[(grassroots, index)] = row_id
+    rows = {
+        row["pk"]: row
+        for row in GrassrootsDayStat.objects.filter(pk__in=set(wanted.values())).values(
+            "pk", *UnitDayStat.TO_DATE_FIELDS
+        )
+    }
+    if not set(wanted.values()) <= rows.keys():
+        return None
+    zero = dict.fromkeys(UnitDayStat.TO_DATE_FIELDS, 0)
+    return {
+        day: {
+            g: (
+                {f: rows[wanted[(g, index)]][f] for f in UnitDayStat.TO_DATE_FIELDS}
+                if (g, index) in wanted
+                else dict(zero)
+            )
+            for g in ids
         }
         for index, day in enumerate(days)
     }

@@ -3,7 +3,8 @@
 
 Parameters (all optional): `year` (2000..2100, default: the as-of year or this year),
 `period` (one of PERIOD_CHOICES, default the whole year), `as_of` (dd/mm/yyyy: figures up to and
-including that day). A bad value raises `PeriodError` with a message an officer understands.
+including that day), `co-cau` (`hien-nay`: the figures on today's tree, see
+`CURRENT_TREE_LABEL`; absent: as it was at the time). A bad value raises `PeriodError` with a message an officer understands.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ PERIODS: dict[str, tuple[str, int, int]] = {
 }
 PERIOD_CHOICES = [(key, label) for key, (label, _, _) in PERIODS.items()]
 DEFAULT_PERIOD = "nam"
+
+# The two views of the same counts. "As it was" (the default) counts each event for the unit
+# the CĐCS belonged to on its day; "on today's tree" counts it for the unit the CĐCS belongs to
+# today, so that a unit founded in 2025 can compare with 2024.
+TREE_PARAM, CURRENT_TREE_VALUE = "co-cau", "hien-nay"
+AS_IT_WAS_LABEL = "theo cơ cấu tại thời điểm"
+CURRENT_TREE_LABEL = "theo cơ cấu hiện nay"
 
 
 class PeriodError(ValueError):
@@ -76,6 +84,7 @@ class Period:
     year: int
     kind: str
     as_of: date | None = None
+    current_tree: bool = False  # "theo cơ cấu hiện nay" (see CURRENT_TREE_LABEL)
 
     @property
     def natural_start(self) -> date:
@@ -127,6 +136,8 @@ class Period:
             text = f"{name} năm {self.year}"
         if self.is_cut:
             text += f", lũy kế từ {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
+        if self.current_tree:
+            text += f" ({CURRENT_TREE_LABEL})"
         return text
 
     def data_date(self, today: date) -> date:
@@ -149,7 +160,21 @@ class Period:
         result = {"year": str(self.year), "period": self.kind}
         if self.as_of:
             result["as_of"] = self.as_of.strftime("%d/%m/%Y")
+        if self.current_tree:
+            result[TREE_PARAM] = CURRENT_TREE_VALUE
         return result
+
+    @property
+    def tree_label(self) -> str:
+        return CURRENT_TREE_LABEL if self.current_tree else AS_IT_WAS_LABEL
+
+    def same_period_last_year(self) -> Period:
+        """ "Cùng kỳ năm trước": the same period (and as-of day) one year earlier."""
+        as_of = self.as_of
+        if as_of is not None:
+            day = min(as_of.day, calendar.monthrange(as_of.year - 1, as_of.month)[1])
+            as_of = as_of.replace(year=as_of.year - 1, day=day)
+        return Period(self.year - 1, self.kind, as_of, self.current_tree)
 
 
 def period_parse(params: Mapping[str, str], today: date) -> Period:
@@ -171,7 +196,13 @@ def period_parse(params: Mapping[str, str], today: date) -> Period:
             f"Ngày số liệu {as_of:%d/%m/%Y} không thuộc năm {year}: chọn một ngày trong năm"
             f" {year} hoặc đổi năm."
         )
-    period = Period(year=year, kind=kind, as_of=as_of)
+    tree = (params.get(TREE_PARAM) or "").strip()
+    if tree not in ("", CURRENT_TREE_VALUE):
+        raise PeriodError(
+            f"Cách xem «{tree}» không có: bỏ tham số «{TREE_PARAM}» để xem {AS_IT_WAS_LABEL},"
+            f" hoặc đặt «{TREE_PARAM}={CURRENT_TREE_VALUE}» để xem {CURRENT_TREE_LABEL}."
+        )
+    period = Period(year=year, kind=kind, as_of=as_of, current_tree=bool(tree))
     if as_of and as_of < period.natural_start:
         raise PeriodError(
             f"Ngày số liệu {as_of:%d/%m/%Y} ở trước kỳ «{PERIODS[kind][0]}» (bắt đầu từ ngày"

@@ -24,7 +24,7 @@ from grassroots.models import (
 from grassroots.restructuring import national_code
 from members.models import Placement
 
-from .models import to_date_totals
+from .models import grassroots_to_date_totals, to_date_totals
 from .periods import ROMAN, Period, month_end, quarter_ranges
 from .progress import Progress, sum_targets
 
@@ -77,6 +77,62 @@ def figures_by_unit(unit_ids: Iterable[int], start: date, end: date) -> dict[int
     day_before = start - timedelta(days=1)
     totals = to_date_totals(ids, [day_before, end])
     return {unit: _figures(totals[day_before][unit], totals[end][unit]) for unit in ids}
+
+
+# --- The view on today's tree ("theo cơ cấu hiện nay") ----------------------------------------
+
+
+def current_affiliations(unit_ids: Iterable[int], today: date) -> list[Affiliation]:
+    """The CĐCS each unit holds today (with the CĐCS): one query."""
+    return list(
+        Affiliation.objects.on(today)
+        .filter(district_union_id__in=list(unit_ids))
+        .select_related("grassroots")
+        .order_by("grassroots_id")
+    )
+
+
+def current_totals(
+    affiliations: list[Affiliation], unit_ids: Iterable[int], days: list[date]
+) -> tuple[dict[date, dict[int, dict]], dict[date, dict[int, dict]]]:
+    """Running totals on `days` of each unit as the sum of the CĐCS it holds today, and of each
+    of those CĐCS: ({day: {unit: totals}}, {day: {cđcs: totals}}). Two queries (the CĐCS day
+    rows, `reports.models.grassroots_to_date_totals`), whatever the number of members."""
+    per_grassroots = (
+        grassroots_to_date_totals([a.grassroots_id for a in affiliations], days)
+        if affiliations
+        else {day: {} for day in days}
+    )
+    by_unit: dict[date, dict[int, dict]] = {}
+    for day in days:
+        sums = {unit: dict.fromkeys(_TOTAL_FIELDS, 0) for unit in unit_ids}
+        for a in affiliations:
+            row, target = per_grassroots[day][a.grassroots_id], sums[a.district_union_id]
+            for name in _TOTAL_FIELDS:
+                target[name] += row[name]
+        by_unit[day] = sums
+    return by_unit, per_grassroots
+
+
+_TOTAL_FIELDS = (
+    "admitted_to_date",
+    "left_to_date",
+    "founded_to_date",
+    "founded_25plus_to_date",
+    "members_to_date",
+    "grassroots_to_date",
+)
+
+
+def _period_days(period: Period) -> list[date]:
+    """The two running-total days of a period and of the same period last year."""
+    last = period.same_period_last_year()
+    return [
+        period.start - timedelta(days=1),
+        period.end,
+        last.start - timedelta(days=1),
+        last.end,
+    ]
 
 
 # --- Targets and progress rows -------------------------------------------------------------
@@ -139,6 +195,7 @@ class ProgressRow:
     note: str = ""  # "kết thúc 30/06/2025", "từ 01/10/2025": a unit with part of the period
     is_direct: bool = False  # the CĐCS the federation manages directly
     last_day: date | None = None  # for a unit that left before the period's end: its stock day
+    last_year: UnitFigures | None = None  # "cùng kỳ năm trước" (the view on today's tree)
     short_name: str = ""  # "Q. Thanh Xuân" for wide tables; the full `name` on hover, in exports
 
     @property
@@ -317,7 +374,11 @@ def federation_dashboard(
 
     Four queries whatever the number of units: the memberships with their units, the targets
     (units' and the federation's own), and the two of `to_date_totals`.
+
+    With `period.current_tree`: `federation_dashboard_current_tree` instead.
     """
+    if period.current_tree:
+        return federation_dashboard_current_tree(federation, period, today, sort)
     memberships = list(
         UnitMembership.objects.overlapping(period.start, period.end)
         .filter(federation=federation)
@@ -367,6 +428,81 @@ def federation_dashboard(
     if any((own.new_members, own.new_grassroots, own.new_grassroots_25plus)):
         federation_total = ProgressRow(
             federation.code, f"{federation.name} (chỉ tiêu của LĐLĐ)", total, own, share
+        )
+    return FederationDashboard(
+        federation=federation,
+        period=period,
+        data_date=period.data_date(today),
+        rows=rows_sorted(rows, sort),
+        units_total=units_total,
+        federation_total=federation_total,
+    )
+
+
+def federation_dashboard_current_tree(
+    federation: Federation, period: Period, today: date, sort: str = DEFAULT_SORT
+) -> FederationDashboard:
+    """The federation "theo cơ cấu hiện nay": one row per unit of the federation today, with
+    the period's figures (and the same period last year's) of the CĐCS it holds today, whatever
+    unit they belonged to then. Same counting rules, from the CĐCS day rows; the total is the
+    sum of the rows (each CĐCS is in one unit today).
+
+    Five queries whatever the number of units and members: today's memberships with their
+    units, the targets, today's affiliations, and the two of `grassroots_to_date_totals`.
+    """
+    memberships = list(
+        UnitMembership.objects.overlapping(today, today)
+        .filter(federation=federation)
+        .filter(Q(district_union__ended_on__isnull=True) | Q(district_union__ended_on__gte=today))
+        .select_related("district_union")
+        .only(
+            "valid_from",
+            "valid_to",
+            "district_union__code",
+            "district_union__name",
+            "district_union__kind",
+            "district_union__founded_on",
+            "district_union__ended_on",
+        )
+    )
+    units = {m.district_union_id: m.district_union for m in memberships}
+    targets, own = targets_by_unit(period.year, list(units), federation.pk)
+    affiliations = current_affiliations(units, today)
+    days = _period_days(period)
+    by_unit, _ = current_totals(affiliations, units, days)
+    share = period.elapsed_share(today)
+    rows = [
+        ProgressRow(
+            unit.code,
+            unit.name,
+            _figures(by_unit[days[0]][pk], by_unit[days[1]][pk]),
+            targets.get(pk, Targets()),
+            share,
+            pk,
+            is_direct=unit.kind == DistrictUnion.Kind.DIRECT,
+            last_year=_figures(by_unit[days[2]][pk], by_unit[days[3]][pk]),
+        )
+        for pk, unit in units.items()
+    ]
+    total = sum((row.figures for row in rows), UnitFigures())
+    last_year = sum((row.last_year for row in rows), UnitFigures())
+    units_total = ProgressRow(
+        federation.code,
+        "Cộng các đơn vị",
+        total,
+        Targets.summed(row.targets for row in rows),
+        share,
+        last_year=last_year,
+    )
+    federation_total = None
+    if any((own.new_members, own.new_grassroots, own.new_grassroots_25plus)):
+        federation_total = ProgressRow(
+            federation.code,
+            f"{federation.name} (chỉ tiêu của LĐLĐ)",
+            total,
+            own,
+            share,
+            last_year=last_year,
         )
     return FederationDashboard(
         federation=federation,
@@ -603,18 +739,79 @@ def grassroots_lines(unit: DistrictUnion, period: Period) -> list[GrassrootsLine
     return sorted(lines, key=lambda line: vi_sort_key(line.grassroots.name))
 
 
+def current_grassroots_lines(
+    affiliations: list[Affiliation],
+    per_grassroots: dict[date, dict[int, dict]],
+    day_before: date,
+    end: date,
+) -> list[GrassrootsLine]:
+    """The CĐCS a unit holds today with what each did in the period (from the CĐCS day rows:
+    no query of its own)."""
+    lines = []
+    start = day_before + timedelta(days=1)
+    for a in affiliations:
+        g = a.grassroots
+        if g.founded_on > end or (g.dissolved_on is not None and g.dissolved_on < start):
+            continue  # not there in the period
+        before, upto = (
+            per_grassroots[day_before][a.grassroots_id],
+            per_grassroots[end][a.grassroots_id],
+        )
+        in_force = upto["grassroots_to_date"] > 0
+        lines.append(
+            GrassrootsLine(
+                grassroots=a.grassroots,
+                in_unit_at_end=in_force,
+                left_unit_on=None,
+                members_at_end=upto["members_to_date"] if in_force else None,
+                admitted=upto["admitted_to_date"] - before["admitted_to_date"],
+                founded_here=upto["founded_to_date"] > before["founded_to_date"],
+            )
+        )
+    return sorted(lines, key=lambda line: vi_sort_key(line.grassroots.name))
+
+
 def district_dashboard(unit: DistrictUnion, period: Period, today: date) -> DistrictDashboard:
     """One unit: its row, a quarter-by-quarter table and month-by-month admissions for the year
     (up to the as-of day), and its CĐCS.
 
     Eight queries whatever the unit's size: target (1), period figures (2), month flows (1),
-    stock before the year (1), CĐCS lines (3) - plus the unit the view fetched.
+    stock before the year (1), CĐCS lines (3) - plus the unit the view fetched. On today's
+    tree (`period.current_tree`) four: target, today's CĐCS, and the two of the CĐCS day rows
+    read for every day at once (the period, the same period last year, the month ends).
     """
     targets, _ = targets_by_unit(period.year, [unit.pk])
     unit_targets = targets.get(unit.pk, Targets())
-    figures = figures_by_unit([unit.pk], period.start, period.end)[unit.pk]
+    # Running totals at the end of each month so far (and of the previous year): month flows
+    # are differences, stocks are read directly.
+    ends = [period.year_start - timedelta(days=1)] + [
+        min(month_end(period.year, month), period.year_to_date_end)
+        for month in range(1, 13)
+        if date(period.year, month, 1) <= period.year_to_date_end
+    ]
+    lines: list[GrassrootsLine]
+    if period.current_tree:
+        # On today's tree: the CĐCS the unit holds today, every day read in one go (three
+        # queries: today's affiliations and the two of the CĐCS day rows).
+        affiliations = current_affiliations([unit.pk], today)
+        days = _period_days(period)
+        totals, per_grassroots = current_totals(affiliations, [unit.pk], days + ends)
+        figures = _figures(totals[days[0]][unit.pk], totals[days[1]][unit.pk])
+        last_year = _figures(totals[days[2]][unit.pk], totals[days[3]][unit.pk])
+        lines = current_grassroots_lines(affiliations, per_grassroots, days[0], days[1])
+    else:
+        figures = figures_by_unit([unit.pk], period.start, period.end)[unit.pk]
+        last_year = None
+        totals = to_date_totals([unit.pk], ends)  # two queries
+        lines = grassroots_lines(unit, period)
     row = ProgressRow(
-        unit.code, unit.name, figures, unit_targets, period.elapsed_share(today), unit.pk
+        unit.code,
+        unit.name,
+        figures,
+        unit_targets,
+        period.elapsed_share(today),
+        unit.pk,
+        last_year=last_year,
     )
 
     last_day = min(period.year_to_date_end, today)
@@ -623,14 +820,6 @@ def district_dashboard(unit: DistrictUnion, period: Period, today: date) -> Dist
     def share_to(day: date) -> Decimal:
         return Decimal((day - period.year_start).days + 1) / days_in_year
 
-    # Running totals at the end of each month so far (and of the previous year): month flows
-    # are differences, stocks are read directly. Two queries.
-    ends = [period.year_start - timedelta(days=1)] + [
-        min(month_end(period.year, month), period.year_to_date_end)
-        for month in range(1, 13)
-        if date(period.year, month, 1) <= period.year_to_date_end
-    ]
-    totals = to_date_totals([unit.pk], ends)
     month_flows = {month: UnitFigures() for month in range(1, 13)}
     for month, (before, upto) in enumerate(pairwise(ends), start=1):
         first, last = totals[before][unit.pk], totals[upto][unit.pk]
@@ -668,7 +857,11 @@ def district_dashboard(unit: DistrictUnion, period: Period, today: date) -> Dist
         quarters.append(
             QuarterRow(
                 quarter,
-                Period(period.year, f"quy-{quarter}", period.as_of) if started else None,
+                (
+                    Period(period.year, f"quy-{quarter}", period.as_of, period.current_tree)
+                    if started
+                    else None
+                ),
                 flows,
                 ProgressRow(unit.code, unit.name, cumulative, unit_targets, share, unit.pk),
             )
@@ -700,5 +893,5 @@ def district_dashboard(unit: DistrictUnion, period: Period, today: date) -> Dist
         row=row,
         quarters=quarters,
         months=points,
-        grassroots=grassroots_lines(unit, period),
+        grassroots=lines,
     )

@@ -24,7 +24,7 @@ from grassroots.models import WORKERS_THRESHOLD, Affiliation, DistrictUnion, Gra
 from members.models import Placement
 from unionportal.bulk import copy_lines, is_postgresql
 
-from .models import UnitDayStat, to_date_totals
+from .models import GrassrootsDayStat, UnitDayStat, grassroots_to_date_totals, to_date_totals
 
 AFF = "grassroots__affiliations"
 
@@ -184,6 +184,8 @@ def stats_refresh(unit_ids: Iterable[int] | None = None, since: date | None = No
     stale.delete()
     rows = _collect(units, since)
     _insert_day_rows(_with_running_totals(rows, since))
+    if units is None:  # a full rebuild rebuilds the CĐCS rows too
+        grassroots_stats_refresh(None, since)
     return len(rows)
 
 
@@ -248,5 +250,123 @@ def units_of(grassroots_ids: Iterable[int], since: date) -> set[int]:
     )
 
 
+GRASSROOTS_ROW_FIELDS = ("grassroots_id", "day", *UnitDayStat.TO_DATE_FIELDS)
+
+
+def _grassroots_flows(ids: list[int] | None, since: date | None) -> dict[tuple[int, date], dict]:
+    """Each CĐCS's own flows per day from `since` on, whatever unit it belonged to: the same
+    events as `_collect` (admissions, leavers, transfers, founding, dissolving). Four queries."""
+    rows: dict[tuple[int, date], dict] = defaultdict(lambda: defaultdict(int))
+
+    def scoped(qs, id_field: str, day_field: str):
+        if ids is not None:
+            qs = qs.filter(**{f"{id_field}__in": ids})
+        if since is not None:
+            qs = qs.filter(**{f"{day_field}__gte": since})
+        return qs
+
+    starts = scoped(Placement.objects.all(), "grassroots_id", "start_on")
+    for row in _grouped(
+        starts,
+        "grassroots_id",
+        "start_on",
+        admitted=Count("id", filter=Q(start_kind__in=Placement.ADMISSION_KINDS)),
+        n=Count("id"),
+    ):
+        flows = rows[(row["unit"], row["on"])]
+        flows["admitted"] += row["admitted"]
+        flows["transferred_in"] += row["n"] - row["admitted"]
+    ends = scoped(Placement.objects.filter(end_on__isnull=False), "grassroots_id", "end_on")
+    for row in _grouped(
+        ends,
+        "grassroots_id",
+        "end_on",
+        left=Count("id", filter=Q(end_kind=Placement.EndKind.LEFT)),
+        n=Count("id"),
+    ):
+        flows = rows[(row["unit"], row["on"])]
+        flows["left"] += row["left"]
+        flows["transferred_out"] += row["n"] - row["left"]
+    for row in _grouped(
+        scoped(GrassrootsUnion.objects.all(), "pk", "founded_on"),
+        "pk",
+        "founded_on",
+        founded=Count("id"),
+        founded_25plus=Count("id", filter=Q(workers__gte=WORKERS_THRESHOLD)),
+    ):
+        flows = rows[(row["unit"], row["on"])]
+        flows["founded"] += row["founded"]
+        flows["founded_25plus"] += row["founded_25plus"]
+    dissolved = scoped(
+        GrassrootsUnion.objects.filter(dissolved_on__isnull=False), "pk", "dissolved_on"
+    )
+    for row in _grouped(dissolved, "pk", "dissolved_on", n=Count("id")):
+        rows[(row["unit"], row["on"])]["dissolved"] += row["n"]
+    return rows
+
+
+@transaction.atomic
+def grassroots_stats_refresh(
+    grassroots_ids: Iterable[int] | None = None, since: date | None = None
+) -> int:
+    """Rebuild the CĐCS day rows (`GrassrootsDayStat`) of `grassroots_ids` (all if None) from
+    `since` on (all days if None), with their running totals. Returns the rows written."""
+    ids = sorted(set(grassroots_ids)) if grassroots_ids is not None else None
+    if ids is not None and not ids:
+        return 0
+    stale = GrassrootsDayStat.objects.all()
+    if ids is not None:
+        stale = stale.filter(grassroots_id__in=ids)
+    if since is not None:
+        stale = stale.filter(day__gte=since)
+    stale.delete()
+    flows = _grassroots_flows(ids, since)
+    touched = {g for g, _ in flows}
+    base: dict[int, dict] = {}
+    if since is not None and touched:
+        day_before = since - timedelta(days=1)
+        base = grassroots_to_date_totals(touched, [day_before])[day_before]
+    fields = UnitDayStat.TO_DATE_FIELDS
+    running: dict[int, list[int]] = {}
+    result = []
+    for (grassroots, day), day_flows in sorted(flows.items()):
+        totals = running.get(grassroots)
+        if totals is None:
+            kept = base.get(grassroots) or {}
+            totals = running[grassroots] = [kept.get(field, 0) for field in fields]
+        changes = UnitDayStat.day_changes(day_flows)
+        for position, field in enumerate(fields):
+            totals[position] += changes[field]
+        result.append((grassroots, day, *totals))
+    _insert_grassroots_rows(result)
+    return len(result)
+
+
+def _insert_grassroots_rows(rows: list[tuple]) -> None:
+    if not rows:
+        return
+    if is_postgresql():
+        columns = [GrassrootsDayStat._meta.get_field(n).column for n in GRASSROOTS_ROW_FIELDS]
+        copy_lines(
+            GrassrootsDayStat._meta.db_table,
+            columns,
+            (
+                f"{g}\t{day.isoformat()}\t{'\t'.join(map(str, values))}\n"
+                for g, day, *values in rows
+            ),
+        )
+    else:
+        GrassrootsDayStat.objects.bulk_create(
+            [
+                GrassrootsDayStat(**dict(zip(GRASSROOTS_ROW_FIELDS, row, strict=True)))
+                for row in rows
+            ],
+            batch_size=500,
+        )
+
+
 def on_figures_changed(sender, grassroots_ids, since: date, unit_ids=(), **kwargs) -> None:
     stats_refresh(units_of(grassroots_ids, since) | set(unit_ids), since)
+    # A CĐCS's own rows do not depend on its unit: a move changes none, but refreshing the
+    # CĐCS named is cheap and keeps every other write right.
+    grassroots_stats_refresh(grassroots_ids, since)

@@ -27,7 +27,14 @@ from . import charts, exports, report_form
 from .drill_exports import drill_export
 from .drilldown import DRILLS, DrillKind, drill_queryset
 from .paging import pager_for
-from .periods import PERIOD_CHOICES, Period, PeriodError, period_parse
+from .periods import (
+    CURRENT_TREE_VALUE,
+    PERIOD_CHOICES,
+    TREE_PARAM,
+    Period,
+    PeriodError,
+    period_parse,
+)
 from .progress import Band
 from .selectors import (
     DEFAULT_SORT,
@@ -315,6 +322,16 @@ class FederationDashboardView:
         )
 
 
+def _tree_links(request) -> dict:
+    """The toggle between the two views, keeping every other parameter."""
+    as_it_was, current = request.GET.copy(), request.GET.copy()
+    for params in (as_it_was, current):
+        params.pop(TREE_PARAM, None)
+        params.pop("export", None)
+    current[TREE_PARAM] = CURRENT_TREE_VALUE
+    return {"as_it_was": f"?{as_it_was.urlencode()}", "current": f"?{current.urlencode()}"}
+
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -361,6 +378,7 @@ def _federation_context(request, dashboard: FederationDashboard, choices, sort, 
             dashboard.federation_total or dashboard.units_total, dashboard.rows
         ),
         "export_links": _export_links(request),
+        "tree_links": _tree_links(request),
         "national_url": (
             f"{reverse('progress-national')}?{urlencode(period.params())}"
             if scope_for(request.user).sees_federations
@@ -380,6 +398,7 @@ def _form_values(request, period: Period) -> dict:
         "period": period.kind,
         "as_of": period.as_of.strftime("%d/%m/%Y") if period.as_of else "",
         "sort": request.GET.get("sort", ""),
+        "tree": CURRENT_TREE_VALUE if period.current_tree else "",
     }
 
 
@@ -437,7 +456,10 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         links = {}
         if quarter.period is not None:
             to_quarter_end = Period(
-                period.year, "nam", min(quarter.period.end, period.year_to_date_end)
+                period.year,
+                "nam",
+                min(quarter.period.end, period.year_to_date_end),
+                period.current_tree,
             )
             links = {
                 "quarter": LinkMaker(quarter.period).figures(unit_id=unit.pk),
@@ -446,8 +468,15 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         quarters.append({"quarter": quarter, "links": links})
     months = []
     for point in dashboard.months:
-        month_period = Period(period.year, f"thang-{point.month}", period.as_of)
-        to_month_end = Period(period.year, "nam", min(month_period.end, period.year_to_date_end))
+        month_period = Period(
+            period.year, f"thang-{point.month}", period.as_of, period.current_tree
+        )
+        to_month_end = Period(
+            period.year,
+            "nam",
+            min(month_period.end, period.year_to_date_end),
+            period.current_tree,
+        )
         months.append(
             {
                 "point": point,
@@ -492,6 +521,7 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         "share": dashboard.row.share,
         "summary": progress_summary(dashboard.row, []),
         "export_links": _export_links(request),
+        "tree_links": _tree_links(request),
         "text": exports.district_text(dashboard),
         "chart": charts.cumulative_chart(
             dashboard.months,
@@ -544,7 +574,7 @@ class DrillDownView(View):
             # A subquery, not a list: the count and the page stay one query each.
             unit_ids = units.filter(federation=federation).values("pk")
             where = federation.name
-        rows = drill_queryset(drill, unit_ids, period, by_entry=unit is None)
+        rows = drill_queryset(drill, unit_ids, period, by_entry=unit is None, today=_today())
         grassroots = None
         if grassroots_id is not None:
             # Only a CĐCS that was ever in these units: no names of others' CĐCS by id.

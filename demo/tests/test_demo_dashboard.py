@@ -66,3 +66,53 @@ def test_cau_giay_as_of_04_04_2021(demo):
     assert text.getvalue().startswith(
         "LĐLĐ quận Cầu Giấy: 589/1.450 đoàn viên (40,62%); 11/27 CĐCS (40,74%);"
     )
+
+
+@pytest.mark.django_db
+def test_phuongthanhxuan_compares_2025_with_2024_on_todays_tree(demo):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from grassroots.models import Affiliation, GrassrootsUnion, UserRole
+    from members.models import Placement
+
+    client = client_for("phuongthanhxuan")
+    ward = UserRole.objects.get(user__username="phuongthanhxuan").district_union
+    today = timezone.localdate()
+    mine = Affiliation.objects.on(today).filter(district_union=ward).values("grassroots_id")
+    # From the registers: admissions of 2024 in the CĐCS the ward holds today.
+    admitted_2024 = Placement.objects.filter(
+        grassroots_id__in=mine,
+        start_kind__in=Placement.ADMISSION_KINDS,
+        start_on__range=(date(2024, 1, 1), date(2024, 12, 31)),
+    ).count()
+    founded_2024 = GrassrootsUnion.objects.filter(pk__in=mine, founded_on__year=2024).count()
+    assert admitted_2024 > 0
+
+    # As it was (the default): the ward did not exist in 2024.
+    response = client.get("/?year=2024")
+    assert response.context["row"].figures.new_members == 0
+    assert 'id="tree-as-it-was"' in response.content.decode()
+    # On today's tree: its CĐCS's 2024.
+    response = client.get("/?year=2024&co-cau=hien-nay")
+    row = response.context["row"]
+    assert (row.figures.new_members, row.figures.new_grassroots) == (admitted_2024, founded_2024)
+    assert "theo cơ cấu hiện nay" in response.content.decode()
+    # 2025 next to "cùng kỳ năm trước".
+    response = client.get("/?year=2025&co-cau=hien-nay")
+    html = response.content.decode()
+    assert response.context["row"].last_year.new_members == admitted_2024
+    assert "So sánh với cùng kỳ năm trước (Năm 2024 (theo cơ cấu hiện nay))" in html
+
+
+@pytest.mark.django_db
+def test_thanhpho_2024_total_is_the_same_on_todays_tree(demo):
+    client = client_for("thanhpho")
+    as_it_was = client.get("/?year=2024").context["dashboard"]
+    today = client.get("/?year=2024&co-cau=hien-nay").context["dashboard"]
+    # Thanh Xuân's 2024 as it was is untouched by the second view.
+    tx = next(row for row in as_it_was.rows if row.code == "TX")
+    assert (tx.figures.new_members, tx.figures.new_grassroots) == (4550, 27)
+    assert today.units_total.figures == as_it_was.units_total.figures
+    assert "TX" not in {row.code for row in today.rows}  # ended: not on today's tree

@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from grassroots.models import DistrictUnion, Federation
-from grassroots.resources import UNIT_COLUMNS, DistrictUnionResource
+from grassroots.resources import ADMIN_UNIT_COLUMNS, DistrictUnionResource
 
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/quan-tri/grassroots/districtunion/import/"
 PROCESS_URL = "/quan-tri/grassroots/districtunion/process_import/"
-HEADERS = [c.header for c in UNIT_COLUMNS]
+HEADERS = [c.header for c in ADMIN_UNIT_COLUMNS]
 
 
 def csv_file(rows: list[list[str]]) -> SimpleUploadedFile:

@@ -174,3 +174,65 @@ def test_units_are_listed_in_vietnamese_order(org, users, login):
     page = login(users.staff).get(URL + "?year=2025").text
     order = [page.index(n) for n in ("quận Ánh", "quận Ba Đình", "quận Đống Đa", "quận Zeta")]
     assert order == sorted(order)
+
+
+def _reform(org):
+    from datetime import date
+
+    from grassroots.models import DistrictUnion
+    from grassroots.restructuring import unit_end, units_found
+
+    unit_end(org.unit_a, date(2025, 6, 30), to_federation=True)
+    units_found(
+        org.federation,
+        [("P1", "Công đoàn phường Một", DistrictUnion.Kind.COMMUNE)],
+        date(2025, 10, 1),
+    )
+    return DistrictUnion.objects.get(code="P1")
+
+
+def test_units_of_part_of_the_year_get_targets_and_the_federation_keeps_its_own(org, users, login):
+    own = TargetFactory(federation=org.federation, year=2025, new_members=9000)
+    TargetFactory(district_union=org.unit_a, year=2025, new_members=3000)
+    ward = _reform(org)
+    client = login(users.staff)
+    page = client.get(URL + "?year=2025").text
+    assert "LĐLĐ quận Thanh Xuân (kết thúc 30/06/2025)" in page
+    assert "Công đoàn phường Một (từ 01/10/2025)" in page
+    assert "Công đoàn phường Một" not in client.get(URL + "?year=2024").text
+    later = client.get(URL + "?year=2026").text
+    assert "LĐLĐ quận Thanh Xuân" not in later and "Công đoàn phường Một" in later
+    # The ward gets the rest of 2025's targets; the ended unit keeps its own.
+    w = f"u{ward.pk}"
+    data = post_data(
+        org,
+        **{
+            f"u{org.unit_a.pk}-new_members": "3000",
+            f"u{org.unit_a.pk}-new_grassroots": "1",
+            f"u{org.unit_a.pk}-new_grassroots_25plus": "1",
+            f"{w}-new_members": "400",
+            f"{w}-new_grassroots": "2",
+            f"{w}-new_grassroots_25plus": "1",
+            f"f{org.federation.pk}-new_members": "9000",
+            f"f{org.federation.pk}-new_grassroots": str(own.new_grassroots),
+            f"f{org.federation.pk}-new_grassroots_25plus": str(own.new_grassroots_25plus),
+        },
+    )
+    response = client.post(URL, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert AnnualTarget.objects.get(district_union=ward, year=2025).new_members == 400
+    assert AnnualTarget.objects.get(district_union=org.unit_a, year=2025).new_members == 3000
+    own.refresh_from_db()
+    assert own.new_members == 9000  # the federation's own target did not change
+
+
+def test_no_target_for_a_year_the_unit_did_not_exist(org, users):
+    from django.core.exceptions import ValidationError
+
+    from grassroots.targets import targets_save
+
+    ward = _reform(org)
+    with pytest.raises(ValidationError, match="thành lập ngày 01/10/2025: không có chỉ tiêu năm"):
+        targets_save(
+            user=users.staff, federation=org.federation, year=2024, values={ward: (1, 1, 1)}
+        )

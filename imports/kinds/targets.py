@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 
 from grassroots.models import AnnualTarget, DistrictUnion, Federation
 from grassroots.resources import TARGET_COLUMNS
-from grassroots.rules import TARGET_LABELS, clean_target_value, year_problem
+from grassroots.rules import TARGET_LABELS, clean_target_value, unit_year_problem, year_problem
 from grassroots.targets import targets_save
 from unionportal.spreadsheets.cells import CellError, code, whole_number
 
@@ -95,6 +95,13 @@ class TargetImport(Processor):
                     self.error(number, key, f"Cần nhập {label[0].lower()}{label[1:]}.")
                     ok = False
                 figures[key] = value
+            if isinstance(unit, DistrictUnion) and year is not None:
+                problem = unit_year_problem(
+                    f"Đơn vị {unit_code}", year, unit.founded_on, unit.ended_on
+                )
+                if problem:
+                    self.error(number, "unit_code", problem)
+                    ok = False
             if (
                 unit is not None
                 and year is not None

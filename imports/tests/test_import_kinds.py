@@ -11,7 +11,7 @@ from grassroots.access import SYSTEM
 from grassroots.models import AnnualTarget, DistrictUnion, Federation, GrassrootsUnion
 from imports.engine import run_import
 from reports.models import UnitDayStat
-from tests.factories import GrassrootsFactory, TargetFactory
+from tests.factories import DistrictUnionFactory, GrassrootsFactory, TargetFactory
 
 from .importfiles import GRASSROOTS_HEADERS, TARGET_HEADERS, UNIT_HEADERS, write_csv, write_xlsx
 
@@ -79,7 +79,8 @@ def test_units_rules(tmp_path, org):
         (
             7,
             "Mã đơn vị cấp trên",
-            "Đơn vị TX đang thuộc 'HN': nhập file không chuyển đơn vị sang LĐLĐ khác.",
+            "Đơn vị TX đang thuộc 'HN': nhập file không chuyển đơn vị sang LĐLĐ khác. Ghi"
+            " «Ngày hiệu lực» để chuyển đơn vị từ ngày đó.",
         ),
         (
             8,
@@ -105,6 +106,104 @@ def test_units_reimport_unchanged_and_rename_updates(tmp_path, org, users):
     unit = DistrictUnion.objects.get(code="TX")
     assert (unit.name, unit.kind) == ("LĐLĐ quận Thanh Xuân (mới)", "commune")
     assert unit.history.first().history_change_reason == "Nhập từ file units.xlsx"
+
+
+DATED_HEADERS = [*UNIT_HEADERS, "Ngày thành lập", "Ngày kết thúc hoạt động", "Ngày hiệu lực"]
+
+
+def dated_units(tmp_path, rows, user=SYSTEM, commit=True):
+    path = write_xlsx(tmp_path / "units.xlsx", DATED_HEADERS, rows)
+    return run_import("units", path, user=user, commit=commit, source_name="units.xlsx")
+
+
+def test_units_dated_columns_found_move_and_end_through_the_restructuring(tmp_path, org, users):
+    from grassroots.models import Restructuring
+    from grassroots.restructuring import national_code, restructuring_undo
+
+    TargetFactory(district_union=org.unit_c, year=2025)
+    empty = DistrictUnionFactory(code="OLD", name="LĐLĐ huyện Cũ", federation=org.federation)
+    outcome = dated_units(
+        tmp_path,
+        [
+            # A federation under the national code; a ward union founded on 01/10/2025.
+            ["QN", "LĐLĐ tỉnh Quảng Ninh", national_code(), "", "", "", ""],
+            [
+                "P-TX",
+                "Công đoàn phường Thanh Xuân",
+                "HN",
+                "Công đoàn xã/phường",
+                "01/10/2025",
+                "",
+                "",
+            ],
+            # Lê Chân moves from HP to HN from 01/07/2025; an empty unit ends on 30/06/2025.
+            ["LC", "LĐLĐ quận Lê Chân", "HN", "", "", "", "01/07/2025"],
+            ["OLD", "LĐLĐ huyện Cũ", "HN", "", "", "30/06/2025", ""],
+        ],
+        user=users.admin,
+    )
+    assert outcome.ok, messages(outcome)
+    assert Federation.objects.filter(code="QN").exists()
+    ward = DistrictUnion.objects.get(code="P-TX")
+    assert ward.founded_on == date(2025, 10, 1) and ward.kind == "commune"
+    assert ward.memberships.get().valid_from == date(2025, 10, 1)
+    moved = DistrictUnion.objects.get(code="LC")
+    assert moved.federation == org.federation
+    assert list(
+        moved.memberships.order_by("valid_from").values_list("federation__code", "valid_to")
+    ) == [
+        ("HP", date(2025, 7, 1)),
+        ("HN", None),
+    ]
+    empty.refresh_from_db()
+    assert empty.ended_on == date(2025, 6, 30)
+    # Dated, recorded, reversible like any restructuring; the moved unit keeps its targets.
+    record = Restructuring.objects.get()
+    assert AnnualTarget.objects.filter(district_union=moved, year=2025).exists()
+    restructuring_undo(record)
+    moved.refresh_from_db()
+    assert moved.federation == org.other_federation
+    # Re-running the file after undo redoes it; re-running again changes nothing.
+    again = dated_units(tmp_path, [["LC", "LĐLĐ quận Lê Chân", "HN", "", "", "", "01/07/2025"]])
+    assert again.ok, messages(again)
+    twice = dated_units(tmp_path, [["LC", "LĐLĐ quận Lê Chân", "HN", "", "", "", "01/07/2025"]])
+    assert twice.ok and twice.counts.unchanged == 1, messages(twice)
+    assert DistrictUnion.objects.get(code="LC").memberships.count() == 2
+
+
+def test_units_dated_columns_errors_by_row_and_column(tmp_path, org):
+    outcome = dated_units(
+        tmp_path,
+        [
+            ["N1", "Đơn vị N1", "HN", "", "32/13/2025", "", ""],
+            ["N2", "Đơn vị N2", "HN", "", "01/10/2025", "30/09/2025", ""],
+            ["CG", "LĐLĐ quận Cầu Giấy", "HN", "", "", "", "01/07/2025"],
+            ["TX", "LĐLĐ quận Thanh Xuân", "HN", "", "", "30/06/2025", ""],
+            ["HP", "LĐLĐ thành phố Hải Phòng", "", "", "01/01/2020", "", ""],
+            ["LC", "LĐLĐ quận Lê Chân", "HN", "", "", "", ""],
+        ],
+        commit=False,
+    )
+    errors = messages(outcome)
+    by_row = {row: (column, message) for row, column, message in errors}
+    assert by_row[2][0] == "Ngày thành lập" and "32/13/2025" in by_row[2][1]
+    assert by_row[3] == (
+        "Ngày kết thúc hoạt động",
+        "Ngày kết thúc hoạt động 30/09/2025 ở trước ngày thành lập 01/10/2025.",
+    )
+    assert by_row[4] == (
+        "Ngày hiệu lực",
+        "Chỉ ghi «Ngày hiệu lực» khi đổi «Mã đơn vị cấp trên» của một công đoàn cấp trên đã có.",
+    )
+    # TX still holds a CĐCS after 30/06/2025: the restructuring's own message, on its row.
+    assert by_row[5][0] == "Ngày kết thúc hoạt động", errors
+    assert by_row[6][0] == "Ngày thành lập"
+    assert by_row[7] == (
+        "Mã đơn vị cấp trên",
+        "Đơn vị LC đang thuộc 'HP': nhập file không chuyển đơn vị sang LĐLĐ khác. Ghi «Ngày"
+        " hiệu lực» để chuyển đơn vị từ ngày đó.",
+    )
+    assert not DistrictUnion.objects.filter(code__in=["N1", "N2"]).exists()
 
 
 def test_units_only_admins(tmp_path, users):
@@ -363,3 +462,42 @@ def test_officers_do_not_import_targets(tmp_path, users):
     assert messages(targets(tmp_path, [["TX", 2025, 1, 1, 1]], user=users.officer_a)) == [
         (None, "", "Bạn không có quyền nhập loại dữ liệu này.")
     ]
+
+
+def test_targets_across_a_reform_part_of_the_year(tmp_path, org, users):
+    from grassroots.restructuring import unit_end, units_found
+
+    unit_end(org.unit_a, date(2025, 6, 30), to_federation=True)
+    units_found(
+        org.federation,
+        [("P1", "Công đoàn phường Một", DistrictUnion.Kind.COMMUNE)],
+        date(2025, 10, 1),
+    )
+    outcome = targets(
+        tmp_path,
+        [
+            ["TX", 2025, 3000, 10, 5],  # the ended unit keeps its year's targets
+            ["P1", 2025, 400, 2, 1],  # the new unit gets the rest of the year
+            ["HN", 2025, 9000, 30, 10],  # the federation's own
+            ["P1", 2024, 400, 2, 1],
+            ["TX", 2026, 3000, 10, 5],
+        ],
+        user=users.admin,
+        commit=False,
+    )
+    assert messages(outcome) == [
+        (5, "Mã đơn vị", "Đơn vị P1 thành lập ngày 01/10/2025: không có chỉ tiêu năm 2024."),
+        (
+            6,
+            "Mã đơn vị",
+            "Đơn vị TX đã kết thúc hoạt động ngày 30/06/2025: không có chỉ tiêu năm 2026.",
+        ),
+    ]
+    fixed = targets(
+        tmp_path,
+        [["TX", 2025, 3000, 10, 5], ["P1", 2025, 400, 2, 1], ["HN", 2025, 9000, 30, 10]],
+        user=users.admin,
+    )
+    assert fixed.ok, messages(fixed)
+    assert AnnualTarget.objects.get(district_union__code="P1", year=2025).new_members == 400
+    assert AnnualTarget.objects.get(federation__code="HN", year=2025).new_members == 9000

@@ -30,6 +30,15 @@ def share_pct(value) -> str:
 
 
 @register.filter
+def growth(row, name: str) -> str:
+    """A figure's change on the same period last year: `+120`, `-15`, `0`; `–` without it."""
+    if row.last_year is None:
+        return "–"
+    change = getattr(row.figures, name) - getattr(row.last_year, name)
+    return f"+{format_int(change)}" if change > 0 else format_int(change)
+
+
+@register.filter
 def lookup(mapping, key):
     """`mapping[key]` in a template (None when missing)."""
     return mapping.get(key) if mapping else None

@@ -52,6 +52,19 @@ MATRIX = {
         lambda c: f"/tien-do/chi-tiet/cdcs-moi/?year=2024&federation={c.federation.pk}",
         "302 404 404 404 200 404 200 404",
     ),
+    # The view on today's tree: the same doors.
+    "unit A dashboard on today's tree": (
+        lambda c: f"/tien-do/don-vi/{c.a.pk}/?year=2024&co-cau=hien-nay",
+        "302 200 404 404 200 404 200 404",
+    ),
+    "unit A list on today's tree": (
+        lambda c: f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&unit={c.a.pk}&co-cau=hien-nay",
+        "302 200 404 404 200 404 200 404",
+    ),
+    "federation HN dashboard on today's tree": (
+        lambda c: f"/?year=2024&federation={c.federation.pk}&co-cau=hien-nay",
+        "302 200 200 200 200 404 200 200",
+    ),
     "federation HN dashboard": (
         lambda c: f"/?year=2024&federation={c.federation.pk}",
         # Officers' home is their unit's dashboard (the parameter does not widen it).

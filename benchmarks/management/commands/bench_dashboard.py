@@ -11,6 +11,13 @@ test client, logged in as federation staff, DEBUG off), of the dashboard's selec
 of the same aggregation as one hand-written SQL query: over the registers (what the page would
 cost without the day table) and over the day table. It also checks that the dashboard's figures
 equal the hand-written query's over the registers, for every unit.
+
+`--reform` (issue 11): then applies a reform to the synthetic federation through the
+restructuring (half of the units end on 30/06 with their CĐCS directly under the federation,
+commune unions founded on 01/10 take them over), times the federation page of that year after
+it against before (target: within 1,1x), and undoes it. `--national N`: spreads the units over
+N federations (bench data shaping, restored after) and times the national dashboard (target:
+under 100 ms median at 34 federations and 5.000.000 members).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg2
@@ -26,16 +33,17 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
+from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from benchmarks import dashboard_data as bench
-from grassroots.models import DistrictUnion, Federation, UserRole
+from grassroots.models import Affiliation, DistrictUnion, Federation, UserRole
 from members.models import Member, Placement
 from reports.models import UnitDayStat
 from reports.periods import Period
-from reports.selectors import federation_dashboard
+from reports.selectors import federation_dashboard, national_dashboard
 
 
 def vn(number: float, decimals: int = 0) -> str:
@@ -69,6 +77,17 @@ class Command(BaseCommand):
             default="",
             help="Another bench database (built by an earlier run at another scale): time the"
             " pages on both in alternating blocks and print the ratios (fair on a busy machine).",
+        )
+        parser.add_argument(
+            "--reform",
+            action="store_true",
+            help="Also time the federation page after a reform (applied, then undone).",
+        )
+        parser.add_argument(
+            "--national",
+            type=int,
+            default=0,
+            help="Also time the national dashboard with the units spread over N federations.",
         )
         parser.add_argument(
             "--max-load",
@@ -105,6 +124,10 @@ class Command(BaseCommand):
             built = self._prepare(admin, name, scale, options["rebuild"])
             self._wait_for_quiet(options["max_load"])
             results = self._measure(scale, options["repeat"], built)
+            if options["national"]:
+                results["national"] = self._national(options["national"], options["repeat"])
+            if options["reform"]:
+                results["reform"] = self._reform(options["repeat"])
             if options["versus"]:
                 results["versus"] = self._interleaved(name, options["versus"], options["repeat"])
             if options["save"]:
@@ -232,6 +255,163 @@ class Command(BaseCommand):
         }
         self._print(results, unit, dashboard)
         return results
+
+    def _reform(self, repeat: int) -> dict:
+        """The federation page of a year before and after a reform in it (then undone)."""
+        from grassroots.models import GrassrootsUnion
+        from grassroots.restructuring import (
+            EndUnit,
+            Move,
+            NewUnit,
+            Plan,
+            plan_apply,
+            restructuring_undo,
+        )
+
+        # The synthetic CĐCS are founded and moved up to today: the reform is dated just before
+        # today (a unit ends 10 days ago, the wards take over 3 days ago) and ends the units
+        # none of whose CĐCS changed after that day (a plan refuses a date before a CĐCS's last
+        # change), up to half of them.
+        today = timezone.localdate()
+        last_day, wards_from = today - timedelta(days=10), today - timedelta(days=3)
+        year = today.year
+        federation = Federation.objects.get(code="BENCH")
+        busy = set(
+            Affiliation.objects.filter(
+                Q(valid_from__gt=last_day) | Q(valid_to__gt=last_day)
+            ).values_list("district_union_id", flat=True)
+        )
+        client = Client()
+        client.force_login(self._staff(federation))
+        urls = {"year": f"/?year={year}", "current_tree": f"/?year={year}&co-cau=hien-nay"}
+
+        def timings() -> dict:
+            with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+                return {
+                    key: round(bench.median(bench.timed(lambda u=url: client.get(u), repeat)), 2)
+                    for key, url in urls.items()
+                }
+
+        before = timings()
+        units = list(
+            DistrictUnion.objects.filter(federation=federation)
+            .exclude(kind=DistrictUnion.Kind.DIRECT)
+            .order_by("pk")
+        )
+        ending = [u for u in units if u.pk not in busy][: len(units) // 2]
+        if not ending:
+            raise CommandError(
+                "Không có đơn vị nào để kết thúc: mọi đơn vị có CĐCS thay đổi sau đó."
+            )
+        started = time.perf_counter()
+        ended = plan_apply(
+            Plan(
+                kind="end",
+                end=[EndUnit(u.code, last_day, to_federation=True) for u in ending],
+                decision_number="BENCH/QĐ",
+            )
+        )
+        wards = [f"W{n:03d}" for n in range(max(1, len(ending) // 2))]
+        found = plan_apply(
+            Plan(
+                kind="found",
+                found=[
+                    NewUnit(code, f"Công đoàn phường Thử Nghiệm {code}", "BENCH", wards_from)
+                    for code in wards
+                ],
+            )
+        )
+        direct = DistrictUnion.objects.get(federation=federation, kind=DistrictUnion.Kind.DIRECT)
+        codes = list(
+            GrassrootsUnion.objects.filter(district_union=direct)
+            .order_by("pk")
+            .values_list("code", flat=True)
+        )
+        moved = plan_apply(
+            Plan(
+                kind="plan",
+                moves=[Move(c, wards[i % len(wards)], wards_from) for i, c in enumerate(codes)],
+            )
+        )
+        applied = time.perf_counter() - started
+        after = timings()
+        rows = len(federation_dashboard(federation, Period(year, "nam"), timezone.localdate()).rows)
+        for record in (moved, found, ended):
+            if record is not None:
+                restructuring_undo(record)
+        ratios = {key: round(after[key] / before[key], 3) for key in before}
+        w = self.stdout.write
+        w("")
+        w(
+            f"Sắp xếp năm {year}: {len(ending)} đơn vị kết thúc {last_day:%d/%m/%Y},"
+            f" {len(wards)} công đoàn phường từ {wards_from:%d/%m/%Y}, {vn(len(codes))} CĐCS"
+            f" chuyển; áp dụng trong {vn(applied, 1)} s; trang có {rows} dòng (đã hoàn tác)."
+        )
+        for key in before:
+            w(
+                f"  Trang LĐLĐ năm {year} ({key}): trước {vn(before[key], 1)} ms, sau"
+                f" {vn(after[key], 1)} ms = {vn(ratios[key], 2)}x (mục tiêu <= 1,1x)"
+            )
+        return {"year": year, "before_ms": before, "after_ms": after, "ratio": ratios}
+
+    def _national(self, federations: int, repeat: int) -> dict:
+        """The national dashboard with the units spread over `federations` federations (bench
+        data shaping in SQL, restored afterwards)."""
+        from grassroots.models import UnitMembership
+
+        year = timezone.localdate().year - 1
+        bench_federation = Federation.objects.get(code="BENCH")
+        extra = [
+            Federation.objects.create(code=f"BENCH{n:02d}", name=f"LĐLĐ tỉnh Thử Nghiệm {n:02d}")
+            for n in range(1, federations)
+        ]
+        all_federations = [bench_federation, *extra]
+        units = list(DistrictUnion.objects.filter(federation=bench_federation).order_by("pk"))
+        for index, unit in enumerate(units):
+            target = all_federations[index % len(all_federations)]
+            if target is bench_federation:
+                continue
+            DistrictUnion.objects.filter(pk=unit.pk).update(federation=target)
+            UnitMembership.objects.filter(district_union=unit).update(federation=target)
+        user, _ = get_user_model().objects.get_or_create(username="bench_national")
+        UserRole.objects.update_or_create(
+            user=user, defaults={"role": UserRole.Role.NATIONAL_STAFF, "federation": None}
+        )
+        client = Client()
+        client.force_login(user)
+        url = f"/tien-do/toan-quoc/?year={year}"
+        try:
+            with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url)
+                if response.status_code != 200:
+                    raise CommandError(f"{url}: HTTP {response.status_code}")
+                rows = len(
+                    national_dashboard(
+                        Federation.objects.all(), Period(year, "nam"), timezone.localdate()
+                    ).rows
+                )
+                times = bench.timed(lambda: client.get(url), repeat)
+        finally:
+            DistrictUnion.objects.filter(pk__in=[u.pk for u in units]).update(
+                federation=bench_federation
+            )
+            UnitMembership.objects.filter(district_union__in=units).update(
+                federation=bench_federation
+            )
+            Federation.objects.filter(pk__in=[f.pk for f in extra]).delete()
+        result = {
+            "federations": rows,
+            "median_ms": round(bench.median(times), 2),
+            "queries": len(queries.captured_queries),
+        }
+        self.stdout.write("")
+        self.stdout.write(
+            f"Trang toàn quốc năm {year}: {rows} LĐLĐ, {vn(Member.objects.count())} đoàn viên,"
+            f" {result['queries']} truy vấn SQL: trung vị {vn(result['median_ms'], 1)} ms"
+            " (mục tiêu < 100 ms)."
+        )
+        return result
 
     def _wait_for_quiet(self, max_load: float) -> None:
         """On a shared machine, wait for the other jobs to calm down before timing anything."""

@@ -1,0 +1,233 @@
+"""The second view, "theo cơ cấu hiện nay": past figures of the CĐCS a unit holds today.
+
+On the counted federation (see conftest) after the Hà Nội sequence: A ends on 30/06/2025, its
+CĐCS are directly under the federation, then a ward union W1 takes them on 01/10/2025. g_moved
+left A for B on 01/02/2025, so on today's tree its 2024 figures are B's.
+
+W1 on today's tree, 2024 (A's CĐCS but g_moved): 4 admissions (g_old's), 1 leaver, 3 new CĐCS
+(jan1, jun30, jul1), 2 with 25+ (jan1, jul1); at 31/12/2024 4 members (g_old's 31/12/2023,
+01/07, 31/12 and the one transferred to g_jan1) in 5 CĐCS (g_next is founded in 2025).
+B on today's tree, 2024: g_b's 2 admissions and g_moved's 1; 1 new CĐCS, 25+; 3 members, 2 CĐCS.
+"""
+
+from dataclasses import asdict
+from datetime import date
+from io import BytesIO
+
+import openpyxl
+import pytest
+
+from grassroots.models import DistrictUnion, UserRole
+from grassroots.restructuring import grassroots_move_bulk, unit_end, units_found
+from reports.drilldown import DrillKind, drill_queryset
+from reports.models import GrassrootsDayStat, UnitDayStat
+from reports.periods import Period, PeriodError, period_parse
+from reports.selectors import UnitFigures, district_dashboard, federation_dashboard
+from reports.stats import grassroots_stats_refresh
+from tests.factories import (
+    DistrictUnionFactory,
+    FederationFactory,
+    GrassrootsFactory,
+    MemberFactory,
+    TargetFactory,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 1, 15)
+NOW = Period(2024, "nam", current_tree=True)
+W1_2024 = UnitFigures(
+    new_members=4,
+    left_members=1,
+    new_grassroots=3,
+    new_grassroots_25plus=2,
+    members_total=4,
+    grassroots_total=5,
+)
+B_2024 = UnitFigures(
+    new_members=3,
+    left_members=0,
+    new_grassroots=1,
+    new_grassroots_25plus=1,
+    members_total=3,
+    grassroots_total=2,
+)
+
+
+def reform(counted) -> DistrictUnion:
+    unit_end(counted.a, date(2025, 6, 30), to_federation=True, decision_number="1/QĐ")
+    units_found(
+        counted.federation,
+        [("W1", "Công đoàn phường Một", DistrictUnion.Kind.COMMUNE)],
+        date(2025, 10, 1),
+    )
+    direct = DistrictUnion.objects.get(
+        federation=counted.federation, kind=DistrictUnion.Kind.DIRECT
+    )
+    grassroots_move_bulk(from_unit=direct, to_code="W1", on=date(2025, 10, 1))
+    return DistrictUnion.objects.get(code="W1")
+
+
+def as_it_was(counted) -> dict:
+    result = {}
+    for period in (Period(2024, "nam"), Period(2024, "quy-3"), Period(2025, "6-thang")):
+        fed = federation_dashboard(counted.federation, period, TODAY)
+        result[period] = (
+            sorted((r.code, asdict(r.figures)) for r in fed.rows),
+            asdict(fed.units_total.figures),
+            asdict(district_dashboard(counted.a, period, TODAY).row.figures),
+        )
+    return result
+
+
+def test_the_ward_union_sees_2024_of_its_cdcs_on_todays_tree(counted):
+    before = as_it_was(counted)
+    ward = reform(counted)
+    # As it was: the ward did not exist in 2024; A's figures are unchanged.
+    assert as_it_was(counted) == before
+    assert "W1" not in {
+        r.code for r in federation_dashboard(counted.federation, Period(2024, "nam"), TODAY).rows
+    }
+
+    ward_2024 = district_dashboard(ward, NOW, TODAY)
+    assert ward_2024.row.figures == W1_2024
+    assert {line.grassroots.name for line in ward_2024.grassroots} == {
+        "Công đoàn old",
+        "Công đoàn eve",
+        "Công đoàn jan1",
+        "Công đoàn jun30",
+        "Công đoàn jul1",
+    }
+    assert sum(line.admitted for line in ward_2024.grassroots) == 4
+    # The quarters add up to the year, on the same tree.
+    assert sum(q.figures.new_members for q in ward_2024.quarters) == 4
+
+    # 2025 against "cùng kỳ năm trước": last year's figures are 2024's on today's tree.
+    ward_2025 = district_dashboard(ward, Period(2025, "nam", current_tree=True), TODAY)
+    assert ward_2025.row.last_year == W1_2024
+
+    fed = federation_dashboard(counted.federation, NOW, TODAY)
+    rows = {row.code: row for row in fed.rows}
+    assert set(rows) == {"W1", "B", next(c for c in rows if c not in ("W1", "B"))}
+    assert rows["W1"].figures == W1_2024 and rows["B"].figures == B_2024
+    direct = next(row for row in fed.rows if row.is_direct)
+    assert direct.figures == UnitFigures()  # holds no CĐCS today
+    # Nothing left the federation: the total is the same in both views (flows and stocks).
+    assert (
+        fed.units_total.figures
+        == federation_dashboard(counted.federation, Period(2024, "nam"), TODAY).units_total.figures
+    )
+    # The federation's own target is the same in both views.
+    assert fed.federation_total.targets.new_members == 20
+
+
+def test_the_current_tree_lists_match_its_figures(counted):
+    ward = reform(counted)
+    for kind, figure in (
+        (DrillKind.NEW_MEMBERS, "new_members"),
+        (DrillKind.LEFT_MEMBERS, "left_members"),
+        (DrillKind.MEMBERS, "members_total"),
+        (DrillKind.NEW_GRASSROOTS, "new_grassroots"),
+        (DrillKind.NEW_GRASSROOTS_25PLUS, "new_grassroots_25plus"),
+        (DrillKind.GRASSROOTS, "grassroots_total"),
+    ):
+        rows = drill_queryset(kind, [ward.pk], NOW, today=TODAY)
+        assert rows.count() == getattr(W1_2024, figure), kind
+        assert {row.unit_name for row in rows} <= {"Công đoàn phường Một"}
+
+
+def test_cdcs_rows_rebuilt_incrementally_equal_a_full_rebuild(counted):
+    reform(counted)
+
+    def rows():
+        return sorted(
+            GrassrootsDayStat.objects.values_list(
+                "grassroots_id",
+                "day",
+                *UnitDayStat.TO_DATE_FIELDS,
+            )
+        )
+
+    kept = rows()
+    assert kept
+    grassroots_stats_refresh()
+    assert rows() == kept
+
+
+def test_the_toggle_is_labelled_and_kept_through_links_and_exports(counted, login):
+    ward = reform(counted)
+    officer = make_user("ward_officer", UserRole.Role.DISTRICT_OFFICER, ward)
+    client = login(officer)
+    plain = client.get("/?year=2024").content.decode()
+    assert 'id="tree-as-it-was"' in plain and "co-cau=hien-nay" in plain
+    html = client.get("/?year=2024&co-cau=hien-nay").content.decode()
+    assert 'id="tree-current"' in html and "Năm 2024 (theo cơ cấu hiện nay)" in html
+    assert "So sánh với cùng kỳ năm trước" in html
+    # Every drill-down link and export keeps the view.
+    assert "/tien-do/chi-tiet/doan-vien-moi/?year=2024&amp;period=nam&amp;co-cau=hien-nay" in html
+    assert "export=xlsx" in html and 'name="co-cau" value="hien-nay"' in html
+    response = client.get("/?year=2024&co-cau=hien-nay&export=xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(BytesIO(response.content)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell]
+    assert "Kỳ báo cáo: Năm 2024 (theo cơ cấu hiện nay)" in values
+    assert "Kết nạp đoàn viên cùng kỳ năm trước" in values
+    drill = client.get(f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&unit={ward.pk}&co-cau=hien-nay")
+    assert drill.context["count"] == 4
+    assert client.get("/?year=2024&co-cau=ngay-xua").status_code == 400
+
+
+def test_a_bad_view_is_a_message():
+    with pytest.raises(PeriodError, match="Cách xem «x» không có"):
+        period_parse({"co-cau": "x"}, TODAY)
+    assert period_parse({"co-cau": "hien-nay", "year": "2025"}, TODAY).current_tree
+    last = Period(2024, "nam", date(2024, 2, 29), current_tree=True).same_period_last_year()
+    assert last == Period(2023, "nam", date(2023, 2, 28), current_tree=True)
+
+
+def _federation(units: int):
+    federation = FederationFactory()
+    TargetFactory(federation=federation, year=2024)
+    for n in range(units):
+        unit = DistrictUnionFactory(federation=federation)
+        TargetFactory(district_union=unit, year=2024)
+        g = GrassrootsFactory(district_union=unit, founded_on=date(2023, 2, 1))
+        MemberFactory(grassroots=g, joined_on=date(2023, 3, 1 + n % 28))
+        MemberFactory(grassroots=g, joined_on=date(2024, 3, 1 + n % 28))
+    return federation
+
+
+@pytest.mark.parametrize("units", [1, 25])
+def test_current_tree_selector_queries(units, django_assert_num_queries):
+    federation = _federation(units)
+    # 1. today's memberships with their units, 2. targets, 3. today's affiliations,
+    # 4. each CĐCS's last day row on or before the 4 days (the period's and last year's),
+    # 5. those rows.
+    with django_assert_num_queries(5):
+        dashboard = federation_dashboard(
+            federation, Period(2024, "nam", current_tree=True), date(2026, 1, 1)
+        )
+    assert len(dashboard.rows) == units
+    assert dashboard.units_total.figures.new_members == units
+    assert dashboard.units_total.last_year.new_members == units
+    unit = DistrictUnion.objects.filter(federation=federation).first()
+    # target, today's affiliations, the two of the CĐCS day rows.
+    with django_assert_num_queries(4):
+        district_dashboard(unit, Period(2024, "nam", current_tree=True), date(2026, 1, 1))
+
+
+def test_current_tree_page_queries_do_not_grow_with_units(client, django_assert_num_queries):
+    counts = {}
+    for units in (1, 25):
+        federation = _federation(units)
+        staff = make_user(f"staff{units}", UserRole.Role.FEDERATION_STAFF, federation)
+        client.force_login(staff)
+        client.get("/?year=2024&co-cau=hien-nay")
+        # session, user, role, federations; the 5 of the selector; the session save (3).
+        with django_assert_num_queries(12) as captured:
+            response = client.get("/?year=2024&co-cau=hien-nay")
+        assert len(response.context["lines"]) == units
+        counts[units] = len(captured.captured_queries)
+        assert client.get("/?year=2024&co-cau=hien-nay&export=xlsx").status_code == 200
+    assert counts[1] == counts[25]
