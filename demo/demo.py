@@ -726,4 +726,9 @@ def demo_build(today: date) -> dict[str, int]:
     builder.build_base_grassroots()
     for year in range(FIRST_YEAR, today.year + 1):
         builder.build_year(year)
-    return builder.write()
+    counts = builder.write()
+    # The register of enterprises (demo/enterprises.py), after everything else: its own seed.
+    from .enterprises import enterprises_build
+
+    counts.update(enterprises_build(today))
+    return counts

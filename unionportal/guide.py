@@ -28,6 +28,11 @@ TOPICS = [
     Topic("bang-tien-do", "Đọc bảng tiến độ", "Cán bộ LĐLĐ và cán bộ cấp trên cơ sở"),
     Topic("chi-tieu", "Giao chỉ tiêu năm", "Cán bộ LĐLĐ tỉnh/thành phố"),
     Topic("phuong-an-sap-xep", "Phương án sắp xếp tổ chức", "Cán bộ LĐLĐ tỉnh/thành phố, quản trị"),
+    Topic(
+        "du-dia",
+        "Dư địa: vận động doanh nghiệp thành lập CĐCS",
+        "Cán bộ công đoàn cấp trên cơ sở, cán bộ LĐLĐ",
+    ),
 ]
 BY_SLUG = {topic.slug: topic for topic in TOPICS}
 

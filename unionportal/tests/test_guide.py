@@ -19,6 +19,7 @@ def test_the_guide_has_a_page_per_task(client):
         "bang-tien-do",
         "chi-tieu",
         "phuong-an-sap-xep",
+        "du-dia",
     }
     for slug, title in titles.items():
         url = reverse("guide:guide-topic", args=[slug])
@@ -46,3 +47,21 @@ def test_the_guide_names_the_buttons_users_see(org, users, login):
     assert "Lưu và kết nạp tiếp" in guide and "Chuyển sinh hoạt" in guide
     detail = officer.get(reverse("members:member-detail", args=[org.member_a.pk])).content
     assert "Chuyển sinh hoạt" in detail.decode()
+
+
+def test_the_organising_guide_names_the_buttons_users_see(org, users, login):
+    from django.utils import timezone
+
+    from organising.models import Enterprise
+
+    now = timezone.now()
+    e = Enterprise.objects.create(
+        tax_code="0108000009", name="Công ty X", source="tax_office",
+        district_union=org.unit_a, workers=30, created_at=now, updated_at=now,
+    )  # fmt: skip
+    officer = login(users.officer_a)
+    detail = officer.get(reverse("organising:enterprise-detail", args=[e.pk])).content.decode()
+    guide = officer.get(reverse("guide:guide-topic", args=["du-dia"])).content.decode()
+    for button in ("Giao", "Ghi lần tiếp xúc", "Lưu giai đoạn", "Thành lập CĐCS"):
+        assert f">{button}<" in detail and button in guide
+    assert "Doanh nghiệp chưa có CĐCS" in guide
