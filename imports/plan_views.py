@@ -41,7 +41,7 @@ from .forms import safe_name
 from .models import ImportJob
 from .plan_forms import AddressProposalForm, PlanBuildForm, PlanUploadForm
 from .plan_jobs import TEMPLATE_NAME, plan_rows_bytes, template_bytes
-from .tasks import CHECK, COMMIT, job_start
+from .tasks import CHECK, COMMIT, job_rerun, job_start
 from .views import _progress
 
 SHOWN_ERRORS = 500
@@ -245,21 +245,8 @@ class PlanRerunView(PlanAccessMixin, View):
 
     def post(self, request, pk: int):
         job = get_object_or_404(plan_jobs_for(request.user, editable=True), pk=pk)
-        phase = job.phase if job.phase in (CHECK, COMMIT) else CHECK
-        claimed = job.can_rerun and (
-            ImportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts)
-            .exclude(file="")
-            .update(
-                status=ImportJob.Status.CHECKING if phase == CHECK else ImportJob.Status.QUEUED,
-                started_at=None,
-                message="",
-            )
-        )
-        if not claimed:
+        if not job_rerun(job):
             messages.warning(request, "Phương án này không cần chạy lại.")
-            return redirect("plans:plan-detail", pk=job.pk)
-        job.refresh_from_db()
-        job_start(job, phase)
         return redirect("plans:plan-detail", pk=job.pk)
 
 

@@ -221,3 +221,24 @@ def job_start(job: ImportJob, phase: str) -> bool:
 
     transaction.on_commit(enqueue)
     return True
+
+
+def job_rerun(job: ImportJob) -> bool:
+    """ "Chạy lại": run a failed or interrupted job again from the phase it was in. A
+    compare-and-set on what the request saw (status and number of runs): of two clicks, one
+    starts the run, the other finds the job changed and starts nothing (False)."""
+    phase = job.phase if job.phase in (CHECK, COMMIT) else CHECK
+    claimed = job.can_rerun and (
+        ImportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts)
+        .exclude(file="")
+        .update(
+            status=ImportJob.Status.CHECKING if phase == CHECK else ImportJob.Status.QUEUED,
+            started_at=None,
+            message="",
+        )
+    )
+    if not claimed:
+        return False
+    job.refresh_from_db()
+    job_start(job, phase)
+    return True

@@ -30,7 +30,7 @@ from .downloads import TEMPLATE_NAMES, errors_bytes, template_bytes
 from .forms import ImportUploadForm, safe_name
 from .kinds import KINDS
 from .models import ImportJob
-from .tasks import CHECK, COMMIT, job_start
+from .tasks import CHECK, COMMIT, job_rerun, job_start
 
 SHOWN_ERRORS = 200
 
@@ -210,23 +210,8 @@ class ImportConfirmView(_JobActionView):
 class ImportRerunView(_JobActionView):
     def post(self, request, pk: int):
         job = self.get_job(pk)
-        phase = job.phase if job.phase in (CHECK, COMMIT) else CHECK
-        # Compare-and-set on what this request saw (status and number of runs): of two clicks,
-        # one starts the run; the other finds the job changed and starts nothing.
-        claimed = job.can_rerun and (
-            ImportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts)
-            .exclude(file="")
-            .update(
-                status=ImportJob.Status.CHECKING if phase == CHECK else ImportJob.Status.QUEUED,
-                started_at=None,
-                message="",
-            )
-        )
-        if not claimed:
+        if not job_rerun(job):
             messages.warning(request, "Lần nhập này không cần chạy lại (đã được chạy lại).")
-            return redirect("imports:import-detail", pk=job.pk)
-        job.refresh_from_db()
-        job_start(job, phase)
         return redirect("imports:import-detail", pk=job.pk)
 
 
