@@ -78,10 +78,11 @@ def test_officer_journey(org, client):
             "form_token": hidden(page, "form_token"),
             "action": "save_and_next",
         }
-        if index == 0:  # a CCCD Excel cut short: explained, nothing written
+        if index == 0:  # a CCCD typed without its leading zero: explained, nothing written
             snapshot = state()
             bad = client.post(url, {**form, "cccd": cccd[1:]}).content.decode()
-            assert "Excel đã bỏ mất số 0 ở đầu" in bad
+            assert "Số CCCD có 11 chữ số: cần nhập đủ 12 chữ số" in bad
+            assert "Excel" not in bad.split("<main", 1)[-1].split("</main>")[0]
             assert state() == snapshot
         response = client.post(url, form)
         url = response.url
