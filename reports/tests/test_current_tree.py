@@ -231,3 +231,30 @@ def test_current_tree_page_queries_do_not_grow_with_units(client, django_assert_
         counts[units] = len(captured.captured_queries)
         assert client.get("/?year=2024&co-cau=hien-nay&export=xlsx").status_code == 200
     assert counts[1] == counts[25]
+
+
+def test_on_todays_tree_an_officer_reads_only_the_cdcs_held_today(counted, login):
+    """The rule for the today's-tree lists: a unit's officers see the whole history of the
+    CĐCS they hold today (before they took them over included), and nothing of other CĐCS."""
+    ward = reform(counted)
+    client = login(make_user("ward_reader", UserRole.Role.DISTRICT_OFFICER, ward))
+    drill = client.get(f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&unit={ward.pk}&co-cau=hien-nay")
+    assert drill.status_code == 200
+    names = {row.grassroots.name for row in drill.context["page_obj"]}
+    assert names and names <= {
+        "Công đoàn old",
+        "Công đoàn eve",
+        "Công đoàn jan1",
+        "Công đoàn jun30",
+        "Công đoàn jul1",
+    }
+    # Another unit's list, or the whole federation, on either view: 404.
+    for query in ("co-cau=hien-nay", ""):
+        other = client.get(
+            f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&unit={counted.b.pk}&{query}"
+        )
+        assert other.status_code == 404
+        whole = client.get(
+            f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&federation={counted.federation.pk}&{query}"
+        )
+        assert whole.status_code == 404
