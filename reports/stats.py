@@ -18,14 +18,14 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import cast
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Field, Q
 
 from grassroots.models import WORKERS_THRESHOLD, Affiliation, DistrictUnion, GrassrootsUnion
 from members.models import Placement
 from unionportal.bulk import copy_lines, is_postgresql
 
-from .models import GrassrootsDayStat, UnitDayStat, grassroots_to_date_totals, to_date_totals
+from .models import GrassrootsDayStat, UnitDayStat, to_date_totals
 
 AFF = "grassroots__affiliations"
 
@@ -253,68 +253,20 @@ def units_of(grassroots_ids: Iterable[int], since: date) -> set[int]:
     )
 
 
-GRASSROOTS_ROW_FIELDS = ("grassroots_id", "day", *UnitDayStat.TO_DATE_FIELDS)
-
-
-def _grassroots_flows(ids: list[int] | None, since: date | None) -> dict[tuple[int, date], dict]:
-    """Each CĐCS's own flows per day from `since` on, whatever unit it belonged to: the same
-    events as `_collect` (admissions, leavers, transfers, founding, dissolving). Four queries."""
-    rows: dict[tuple[int, date], dict] = defaultdict(lambda: defaultdict(int))
-
-    def scoped(qs, id_field: str, day_field: str):
-        if ids is not None:
-            qs = qs.filter(**{f"{id_field}__in": ids})
-        if since is not None:
-            qs = qs.filter(**{f"{day_field}__gte": since})
-        return qs
-
-    starts = scoped(Placement.objects.all(), "grassroots_id", "start_on")
-    for row in _grouped(
-        starts,
-        "grassroots_id",
-        "start_on",
-        admitted=Count("id", filter=Q(start_kind__in=Placement.ADMISSION_KINDS)),
-        n=Count("id"),
-    ):
-        flows = rows[(row["unit"], row["on"])]
-        flows["admitted"] += row["admitted"]
-        flows["transferred_in"] += row["n"] - row["admitted"]
-    ends = scoped(Placement.objects.filter(end_on__isnull=False), "grassroots_id", "end_on")
-    for row in _grouped(
-        ends,
-        "grassroots_id",
-        "end_on",
-        left=Count("id", filter=Q(end_kind=Placement.EndKind.LEFT)),
-        n=Count("id"),
-    ):
-        flows = rows[(row["unit"], row["on"])]
-        flows["left"] += row["left"]
-        flows["transferred_out"] += row["n"] - row["left"]
-    for row in _grouped(
-        scoped(GrassrootsUnion.objects.all(), "pk", "founded_on"),
-        "pk",
-        "founded_on",
-        founded=Count("id"),
-        founded_25plus=Count("id", filter=Q(workers__gte=WORKERS_THRESHOLD)),
-    ):
-        flows = rows[(row["unit"], row["on"])]
-        flows["founded"] += row["founded"]
-        flows["founded_25plus"] += row["founded_25plus"]
-    dissolved = scoped(
-        GrassrootsUnion.objects.filter(dissolved_on__isnull=False), "pk", "dissolved_on"
-    )
-    for row in _grouped(dissolved, "pk", "dissolved_on", n=Count("id")):
-        rows[(row["unit"], row["on"])]["dissolved"] += row["n"]
-    return rows
-
-
 @transaction.atomic
 def grassroots_stats_refresh(
     grassroots_ids: Iterable[int] | None = None, since: date | None = None
 ) -> int:
     """Rebuild the CĐCS day rows (`GrassrootsDayStat`) of `grassroots_ids` (all if None) from
-    `since` on (all days if None), with their running totals. Returns the rows written."""
-    ids = sorted(set(grassroots_ids)) if grassroots_ids is not None else None
+    `since` on (all days if None), with their running totals. Returns the rows written.
+
+    One DELETE and one INSERT ... SELECT: the database groups each CĐCS's events by day
+    (admissions and transfers in, leavers and transfers out, founding, dissolving: the same
+    events as the unit rows, `_collect`) and adds them up with a window function, on top of the CĐCS's last
+    row before `since`. Done in Python (group in SQL, total in a loop, COPY back) it took 2,5 s
+    for the 92.000 rows of a 100.000-member import, a sixth of the import.
+    """
+    ids = sorted({int(g) for g in grassroots_ids}) if grassroots_ids is not None else None
     if ids is not None and not ids:
         return 0
     stale = GrassrootsDayStat.objects.all()
@@ -323,51 +275,70 @@ def grassroots_stats_refresh(
     if since is not None:
         stale = stale.filter(day__gte=since)
     stale.delete()
-    flows = _grassroots_flows(ids, since)
-    touched = {g for g, _ in flows}
-    base: dict[int, dict] = {}
-    if since is not None and touched:
-        day_before = since - timedelta(days=1)
-        base = grassroots_to_date_totals(touched, [day_before])[day_before]
-    fields = UnitDayStat.TO_DATE_FIELDS
-    running: dict[int, list[int]] = {}
-    result = []
-    for (grassroots, day), day_flows in sorted(flows.items()):
-        totals = running.get(grassroots)
-        if totals is None:
-            kept = base.get(grassroots) or {}
-            totals = running[grassroots] = [kept.get(field, 0) for field in fields]
-        changes = UnitDayStat.day_changes(day_flows)
-        for position, field in enumerate(fields):
-            totals[position] += changes[field]
-        result.append((grassroots, day, *totals))
-    _insert_grassroots_rows(result)
-    return len(result)
+    sql, params = _grassroots_rows_sql(ids, since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
-def _insert_grassroots_rows(rows: list[tuple]) -> None:
-    if not rows:
-        return
-    if is_postgresql():
-        # Concrete fields, each with a column (the stubs allow relations and no column).
-        fields = (cast(Field, GrassrootsDayStat._meta.get_field(n)) for n in GRASSROOTS_ROW_FIELDS)
-        columns = [cast(str, field.column) for field in fields]
-        copy_lines(
-            GrassrootsDayStat._meta.db_table,
-            columns,
-            (
-                f"{g}\t{day.isoformat()}\t{'\t'.join(map(str, values))}\n"
-                for g, day, *values in rows
-            ),
-        )
-    else:
-        GrassrootsDayStat.objects.bulk_create(
-            [
-                GrassrootsDayStat(**dict(zip(GRASSROOTS_ROW_FIELDS, row, strict=True)))
-                for row in rows
-            ],
-            batch_size=500,
-        )
+def _grassroots_rows_sql(ids: list[int] | None, since: date | None) -> tuple[str, list]:
+    table = connection.ops.quote_name(GrassrootsDayStat._meta.db_table)
+    placements = connection.ops.quote_name(Placement._meta.db_table)
+    units = connection.ops.quote_name(GrassrootsUnion._meta.db_table)
+    # The ids are ints from the portal itself: written as literals, so that no database's
+    # limit on parameters applies to a plan moving thousands of CĐCS.
+    only = f" AND {{column}} IN ({','.join(map(str, ids))})" if ids is not None else ""
+    on_or_after = " AND {day} >= %s" if since is not None else ""
+
+    def where(column: str, day: str) -> str:
+        return (only + on_or_after).format(column=column, day=day)
+
+    kinds = ", ".join(["%s"] * len(Placement.ADMISSION_KINDS))
+    params: list = []
+    events = [
+        f"SELECT grassroots_id AS g, start_on AS d, "
+        f"CASE WHEN start_kind IN ({kinds}) THEN 1 ELSE 0 END AS adm, 0 AS lft, 0 AS fnd, "
+        f"0 AS f25, 1 AS mem, 0 AS grs FROM {placements} WHERE 1 = 1"
+        + where("grassroots_id", "start_on"),
+        f"SELECT grassroots_id, end_on, 0, CASE WHEN end_kind = %s THEN 1 ELSE 0 END, 0, 0, -1, 0 "
+        f"FROM {placements} WHERE end_on IS NOT NULL" + where("grassroots_id", "end_on"),
+        f"SELECT id, founded_on, 0, 0, 1, CASE WHEN workers >= %s THEN 1 ELSE 0 END, 0, 1 "
+        f"FROM {units} WHERE founded_on IS NOT NULL" + where("id", "founded_on"),
+        f"SELECT id, dissolved_on, 0, 0, 0, 0, 0, -1 FROM {units} "
+        f"WHERE dissolved_on IS NOT NULL" + where("id", "dissolved_on"),
+    ]
+    for event_params in (
+        [*Placement.ADMISSION_KINDS],
+        [Placement.EndKind.LEFT],
+        [WORKERS_THRESHOLD],
+        [],
+    ):
+        params += [str(p) if not isinstance(p, int) else p for p in event_params]
+        if since is not None:
+            params.append(since)
+    fields = (
+        UnitDayStat.TO_DATE_FIELDS
+    )  # admitted, left, founded, founded_25plus, members, grassroots
+    sums = ("adm", "lft", "fnd", "f25", "mem", "grs")
+    window = "OVER (PARTITION BY days.g ORDER BY days.d ROWS UNBOUNDED PRECEDING)"
+    totals = ", ".join(
+        f"COALESCE(base.{field}, 0) + SUM(days.{column}) {window}"
+        for field, column in zip(fields, sums, strict=True)
+    )
+    sql = (
+        f"INSERT INTO {table} (grassroots_id, day, {', '.join(fields)}) "
+        f"SELECT days.g, days.d, {totals} FROM ("
+        f"SELECT g, d, {', '.join(f'SUM({c}) AS {c}' for c in sums)} FROM ("
+        + " UNION ALL ".join(events)
+        + ") AS ev GROUP BY g, d) AS days "
+        # Each CĐCS's last row left before `since` (the rows from `since` on are deleted).
+        f"LEFT JOIN (SELECT kept.* FROM {table} AS kept JOIN ("
+        f"SELECT grassroots_id, MAX(day) AS day FROM {table} WHERE 1 = 1"
+        + (only.format(column="grassroots_id") if ids is not None else "")
+        + " GROUP BY grassroots_id) AS last ON last.grassroots_id = kept.grassroots_id "
+        "AND last.day = kept.day) AS base ON base.grassroots_id = days.g"
+    )
+    return sql, params
 
 
 def on_figures_changed(sender, grassroots_ids, since: date, unit_ids=(), **kwargs) -> None:
