@@ -323,3 +323,22 @@ class ImportJob(models.Model):
         if self.source != self.Source.WEB or not self.file:
             return False
         return self.status == self.Status.FAILED or self.is_interrupted
+
+
+# The two phases of a job: checking the file, then writing it (imports.tasks runs them).
+CHECK = "check"
+COMMIT = "commit"
+
+
+def job_failed(job: ImportJob, message: str) -> ImportJob:
+    """Mark the job failed, unless another run of it has finished it meanwhile (a "done" is
+    never overwritten: its rows are in the register)."""
+    job.status = ImportJob.Status.FAILED
+    job.message = message
+    job.finished_at = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(
+        status=job.status, message=message, finished_at=job.finished_at
+    )
+    job.refresh_from_db()
+    job.progress_clear()
+    return job

@@ -27,7 +27,8 @@ from grassroots.restructuring import Checked, PlanRefused, plan_apply
 from members.models import Member
 from unionportal.spreadsheets.export import Sheet, xlsx_bytes
 
-from .models import ImportJob
+from .models import CHECK, ImportJob
+from .models import job_failed as _failed
 from .plan import COLUMNS, plan_file_check, plan_read
 
 logger = logging.getLogger("unionportal.imports")
@@ -199,8 +200,6 @@ def plan_job_run(job: ImportJob, phase: str) -> ImportJob:
     Every problem at once: the cells' own (a bad date) and the plan's as a whole (unknown codes,
     dates before a CĐCS's last change, units ended with CĐCS still in them...) for the rows
     that could be read."""
-    from .tasks import CHECK, _failed
-
     if not job.file:
         return _failed(job, "File phương án không còn. Không có gì được ghi: hãy lập lại.")
     job.status = ImportJob.Status.CHECKING if phase == CHECK else ImportJob.Status.RUNNING

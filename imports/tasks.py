@@ -27,12 +27,19 @@ from django.utils import timezone
 from unionportal.spreadsheets.sniff import extent
 
 from .engine import run_import
-from .models import HEARTBEAT_EVERY, ImportJob, file_retention, worker_name
+from .models import (
+    CHECK,
+    COMMIT,
+    HEARTBEAT_EVERY,
+    ImportJob,
+    file_retention,
+    job_failed,
+    worker_name,
+)
+
+_failed = job_failed  # the name used throughout this module
 
 logger = logging.getLogger("unionportal.imports")
-
-CHECK = "check"
-COMMIT = "commit"
 
 
 # A file is read during the request only when its work is small too, whatever its compressed
@@ -171,20 +178,6 @@ def heartbeat(job: ImportJob, every: float | None = None):
     finally:
         stop.set()
         thread.join(timeout=seconds)
-
-
-def _failed(job: ImportJob, message: str) -> ImportJob:
-    """Mark the job failed, unless another run of it has finished it meanwhile (a "done" is
-    never overwritten: its rows are in the register)."""
-    job.status = ImportJob.Status.FAILED
-    job.message = message
-    job.finished_at = timezone.now()
-    ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(
-        status=job.status, message=message, finished_at=job.finished_at
-    )
-    job.refresh_from_db()
-    job.progress_clear()
-    return job
 
 
 def _log_import(job: ImportJob, outcome) -> None:

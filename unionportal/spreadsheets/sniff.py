@@ -25,7 +25,7 @@ from django.conf import settings
 
 from .errors import FileProblem
 from .legacy import Converter, detect
-from .xlsx_reader import XlsxReader
+from .xlsx_reader import PARSE_COLUMNS, XlsxReader
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (BIFF) and password-protected .xlsx
@@ -339,6 +339,18 @@ def _legacy(rows: Iterator[tuple[int, list]], fonts=()) -> tuple[Iterator, Conve
     return converter.rows(rest), converter
 
 
+def _head_bounded(rows: Iterator[tuple[int, list]], reader: XlsxReader) -> Iterator:
+    """The first rows (read ahead before the header's width was known) cut to the width the
+    reader has when they are handed out; the rest come as the reader bounds them."""
+
+    def cut(head):
+        for number, values in head:
+            width = reader.width
+            yield number, (values[:width] if width is not None and len(values) > width else values)
+
+    return chain(cut(islice(rows, LEGACY_SAMPLE_ROWS)), rows)
+
+
 def _first_row(rows: Iterator[tuple[int, list]]) -> tuple[int, list]:
     for number, values in rows:
         return number, values
@@ -361,8 +373,13 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
         limit = max_uncompressed_bytes()
         check_zip(path, max_uncompressed=limit)
         reader = XlsxReader(path, max_uncompressed=limit, sheet=sheet)
+        # While the first rows are sampled (legacy fonts) and the header is looked for, rows
+        # are not padded beyond PARSE_COLUMNS; once the header is known, its width bounds them
+        # (Table.keep_columns), and the sampled rows are cut to it when handed out.
+        reader.width = PARSE_COLUMNS
         try:
             rows, converter = _legacy(reader.rows(), reader.font_names)
+            rows = _head_bounded(rows, reader)
 
             def notices() -> list[str]:
                 found = [converter.notice()] if converter is not None else []
