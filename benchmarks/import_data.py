@@ -96,7 +96,15 @@ def member_rows(count: int, *, seed: int = 20261125):
 
 def write_members_xlsx(path, count: int, *, seed: int = 20261125) -> None:
     """Write `count` member rows (plus the header) as an .xlsx file with shared strings."""
+    header = [c.header for c in MEMBER_COLUMNS.imported()]
+    write_xlsx(path, header, member_rows(count, seed=seed), count)
+
+
+def write_xlsx(path, header: list[str], rows, count: int) -> None:
+    """Write `header` and `count` rows (text in shared strings, dates as serial numbers with a
+    dd/mm/yyyy style, integers as numbers, None as no cell) as an .xlsx file."""
     strings: dict[str, int] = {}
+    letters = [_column_letter(i) for i in range(len(header))]
 
     def shared(text: str) -> int:
         index = strings.get(text)
@@ -109,20 +117,22 @@ def write_members_xlsx(path, count: int, *, seed: int = 20261125) -> None:
             sheet.write(
                 b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                + f'<dimension ref="A1:K{count + 1}"/>'.encode()
+                + f'<dimension ref="A1:{letters[-1]}{count + 1}"/>'.encode()
                 + b"<sheetData>"
             )
             buffer: list[str] = []
 
             def row(number: int, cells: list) -> None:
                 buffer.append(f'<row r="{number}">')
-                for column, value in zip(COLUMNS, cells, strict=True):
+                for column, value in zip(letters, cells, strict=True):
                     if value is None:
                         continue
                     if isinstance(value, date):
                         buffer.append(
                             f'<c r="{column}{number}" s="1"><v>{(value - EXCEL_EPOCH).days}</v></c>'
                         )
+                    elif isinstance(value, int):
+                        buffer.append(f'<c r="{column}{number}"><v>{value}</v></c>')
                     else:
                         buffer.append(
                             f'<c r="{column}{number}" s="2" t="s"><v>{shared(value)}</v></c>'
@@ -132,8 +142,8 @@ def write_members_xlsx(path, count: int, *, seed: int = 20261125) -> None:
                     sheet.write("".join(buffer).encode())
                     buffer.clear()
 
-            row(1, [c.header for c in MEMBER_COLUMNS.imported()])
-            for number, cells in enumerate(member_rows(count, seed=seed), start=2):
+            row(1, header)
+            for number, cells in enumerate(rows, start=2):
                 row(number, cells)
             buffer.append("</sheetData></worksheet>")
             sheet.write("".join(buffer).encode())
@@ -156,6 +166,66 @@ def write_members_xlsx(path, count: int, *, seed: int = 20261125) -> None:
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         archive.writestr("_rels/.rels", _RELS)
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# The tax office's list as units receive it: the import's columns, in another order, among
+# columns the import does not need ("Người đại diện", "Ngành nghề kinh doanh", "Điện thoại").
+ENTERPRISE_HEADER = [
+    "STT",
+    "Mã số thuế",
+    "Tên doanh nghiệp",
+    "Người đại diện",
+    "Địa chỉ",
+    "Mã phường/xã",
+    "Ngành nghề kinh doanh",
+    "Số lao động",
+    "Lao động nữ",
+    "Ngày thành lập",
+    "Điện thoại",
+    "Mã công đoàn cấp trên",
+]
+TRADES = ["May mặc", "Xây dựng", "Thương mại", "Cơ khí", "Vận tải", "Chế biến thực phẩm"]
+ENTERPRISE_KINDS = ["Công ty TNHH", "Công ty cổ phần", "Công ty TNHH MTV", "Doanh nghiệp tư nhân"]
+
+
+def enterprise_rows(count: int, *, seed: int = 20261202):
+    """`count` enterprises of the bench units (BU00..BU09): 5% are branches (0101234567-001),
+    5% give the worker count as text ("45 người"), 45% have 25 workers or more."""
+    rng = random.Random(seed)
+    for i in range(count):
+        tax = f"{2000000000 + i:010d}"
+        if i % 20 == 7:
+            tax += f"-{1 + i % 7:03d}"
+        workers = int(25 * (30 ** rng.random())) if rng.random() < 0.45 else rng.randint(3, 24)
+        women = rng.randint(0, workers)
+        person = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        yield [
+            i + 1,
+            tax,
+            f"{rng.choice(ENTERPRISE_KINDS)} {rng.choice(TRADES)} {rng.choice(GIVEN)} {i}",
+            person,
+            f"Số {rng.randint(1, 400)} phố {rng.choice(GIVEN)}",
+            None,
+            rng.choice(TRADES),
+            f"{workers} người" if i % 20 == 3 else workers,
+            women,
+            date(1995, 1, 1) + timedelta(days=rng.randint(0, 10_000)),
+            f"09{rng.randint(10_000_000, 99_999_999)}",
+            f"BU{i % UNITS:02d}",
+        ]
+
+
+def write_enterprises_xlsx(path, count: int, *, seed: int = 20261202) -> None:
+    write_xlsx(path, ENTERPRISE_HEADER, enterprise_rows(count, seed=seed), count)
 
 
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -2,7 +2,7 @@
 csv module) and COPY it into the members table, nothing else (no validation, no placements, no
 history, no figures).
 
-    python -m benchmarks.import_floor FILE DATABASE_URL [--same-rows]
+    python -m benchmarks.import_floor FILE DATABASE_URL [--same-rows | --enterprises]
 
 Plain Python (no Django), so its time and memory are the least any import of that file can take
 on this machine: that is why it keeps its own COPY loop instead of unionportal.bulk (which needs
@@ -10,6 +10,11 @@ Django's connection); it shares only the column order, members.copy_columns. Onl
 value, the CĐCS code to its id. With --same-rows it also COPYs what the import must write besides
 the member rows (one placement and one history row per member), still without any check: the
 floor of writing the same rows into this schema.
+
+With --enterprises the file is a list of enterprises (benchmarks.import_data.ENTERPRISE_HEADER)
+and the rows are COPYed into the enterprise register: the tax code split at '-', the worker count
+read from its leading digits ("45 người"), the unit code to its id, the other columns as they
+are (stage "chưa tiếp cận", no search text): the least an enterprises import can take.
 """
 
 from __future__ import annotations
@@ -62,15 +67,120 @@ def _rows(path: str):
     return iter(list(csv.reader(io.StringIO(text))))
 
 
-def main(path: str, url: str, same_rows: bool = False) -> int:
+ENTERPRISE_COLUMNS = (
+    "tax_code",
+    "branch",
+    "full_tax_code",
+    "name",
+    "address",
+    "ward_code",
+    "sector",
+    "workers",
+    "women",
+    "founded_on",
+    "source",
+    "district_union_id",
+    "unit_basis",
+    "stage",
+    "reached",
+    "notes",
+    "search_text",
+    "created_at",
+    "updated_at",
+)
+
+
+def _connect(url: str):
     parts = urlparse(url)
-    connection = psycopg2.connect(
+    return psycopg2.connect(
         dbname=parts.path.lstrip("/"),
         user=parts.username,
         password=parts.password,
         host=parts.hostname,
         port=parts.port or 5432,
     )
+
+
+def _count(value) -> str:
+    if isinstance(value, (int, float)):
+        return str(int(value))
+    digits = ""
+    for char in str(value).strip():
+        if not char.isdigit():
+            break
+        digits += char
+    return digits or "0"
+
+
+def _text(value) -> str:
+    return "\\N" if value in (None, "") else str(value)
+
+
+def enterprises(path: str, url: str) -> int:
+    connection = _connect(url)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT code, id FROM grassroots_districtunion")
+        units = {code: str(pk) for code, pk in cursor.fetchall()}
+        now = datetime.now().astimezone().isoformat()
+        rows = _rows(path)
+        at = {h: i for i, h in enumerate(next(rows))}
+        tax, name, address, ward = (
+            at["Mã số thuế"],
+            at["Tên doanh nghiệp"],
+            at["Địa chỉ"],
+            at["Mã phường/xã"],
+        )
+        workers, women, founded, unit = (
+            at["Số lao động"],
+            at["Lao động nữ"],
+            at["Ngày thành lập"],
+            at["Mã công đoàn cấp trên"],
+        )
+        buffer = io.StringIO()
+        count = 0
+        for row in rows:
+            full = str(row[tax]).strip()
+            code, _, branch = full.partition("-")
+            buffer.write(
+                "\t".join(
+                    (
+                        code,
+                        branch,
+                        full,
+                        row[name],
+                        row[address],
+                        _text(row[ward]),
+                        "private_enterprise",
+                        _count(row[workers]),
+                        _text(row[women] if row[women] == "" else _count(row[women])),
+                        _day(row[founded]),
+                        "tax_office",
+                        units[row[unit]],
+                        "assigned",
+                        "not_contacted",
+                        "0",
+                        "",
+                        "",
+                        now,
+                        now,
+                    )
+                )
+                + "\n"
+            )
+            count += 1
+        buffer.seek(0)
+        cursor.copy_expert(
+            f"COPY organising_enterprise ({', '.join(ENTERPRISE_COLUMNS)}) FROM STDIN",
+            buffer,
+            size=1 << 20,
+        )
+    connection.close()
+    print(count)
+    return 0
+
+
+def main(path: str, url: str, same_rows: bool = False) -> int:
+    connection = _connect(url)
     with connection, connection.cursor() as cursor:
         cursor.execute("SELECT code, id FROM grassroots_grassrootsunion")
         grassroots = dict(cursor.fetchall())
@@ -181,4 +291,6 @@ def main(path: str, url: str, same_rows: bool = False) -> int:
 
 
 if __name__ == "__main__":
+    if "--enterprises" in sys.argv[3:]:
+        sys.exit(enterprises(sys.argv[1], sys.argv[2]))
     sys.exit(main(sys.argv[1], sys.argv[2], same_rows="--same-rows" in sys.argv[3:]))

@@ -38,6 +38,7 @@ from organising.models import (
     enterprise_search_text,
 )
 from organising.services import enterprise_links_sync
+from organising.tally import tally_refresh
 
 from . import names
 
@@ -230,7 +231,8 @@ def enterprises_build(today: date, *, seed: int = 17) -> dict[str, int]:
     UnitWard.objects.bulk_create(wards)
     Enterprise.objects.bulk_create(register.rows, batch_size=2000)
     _logs_write(register)
-    enterprise_links_sync(Enterprise.objects.all())
+    enterprise_links_sync(Enterprise.objects.all(), refresh=False)
+    tally_refresh(None)
     return {"enterprises": len(register.rows)}
 
 

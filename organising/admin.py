@@ -3,6 +3,7 @@ from django.contrib import admin
 from grassroots.access.admin import ScopedAdmin
 
 from .models import Enterprise, UnitWard
+from .tally import tally_refresh
 
 
 @admin.register(Enterprise)
@@ -12,6 +13,12 @@ class EnterpriseAdmin(ScopedAdmin):
     search_fields = ["full_tax_code", "name"]
     raw_id_fields = ["grassroots", "recruited_grassroots", "officer", "recruited_by"]
     readonly_fields = ["grassroots", "unionised_on", "reached"]
+
+    # A queryset delete skips Enterprise.delete(): the per-unit counts are rebuilt here.
+    def delete_queryset(self, request, queryset):
+        units = set(queryset.values_list("district_union_id", flat=True))
+        super().delete_queryset(request, queryset)
+        tally_refresh(units)
 
 
 @admin.register(UnitWard)

@@ -3,7 +3,8 @@ by the enterprises import kind, so that no import writes the register around org
 
 `register_many` adds checked new enterprises (stage "chưa tiếp cận"); `update_many` applies
 checked changes, recording every change of the worker counts (WorkerCountChange: before, after,
-file); `finish()` links the new enterprises to a CĐCS already founded under their tax code.
+file); `finish()` links the new enterprises to a CĐCS already founded under their tax code and rebuilds
+the counts of the units touched (organising.tally).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from unionportal.bulk import TableWriter, allocate_ids, is_postgresql
 
 from .models import Enterprise, Stage, WorkerCountChange, enterprise_search_text
 from .services import enterprise_links_sync
+from .tally import tally_refresh
 
 
 class EnterpriseBatch:
@@ -24,6 +26,7 @@ class EnterpriseBatch:
         self.today = today
         self.writer = TableWriter(Enterprise)
         self.new_ids: list[int] = []
+        self.units: set[int] = set()
 
     def register_many(self, records: list[dict]) -> None:
         """New enterprises from checked `records` (the Enterprise fields an import carries)."""
@@ -44,6 +47,7 @@ class EnterpriseBatch:
             }
             for record in records
         ]
+        self.units.update(record["district_union_id"] for record in records)
         if is_postgresql():
             for row, pk in zip(rows, allocate_ids(Enterprise, len(rows)), strict=True):
                 row["id"] = pk
@@ -56,6 +60,9 @@ class EnterpriseBatch:
         objs, changes, fields = [], [], {"updated_at"}
         for old, diff in updates:
             objs.append(Enterprise(pk=old["pk"], updated_at=self.now, **diff))
+            self.units.add(old["district_union_id"])
+            if diff.get("district_union_id") is not None:
+                self.units.add(diff["district_union_id"])
             fields.update(diff)
             if "workers" in diff or "women" in diff:
                 changes.append(
@@ -74,8 +81,11 @@ class EnterpriseBatch:
         WorkerCountChange.objects.bulk_create(changes, batch_size=1000)
 
     def finish(self) -> None:
-        """New enterprises whose CĐCS already exists show as "đã thành lập CĐCS" at once."""
+        """New enterprises whose CĐCS already exists show as "đã thành lập CĐCS" at once; the
+        touched units' counts are rebuilt once, after the links."""
         for start in range(0, len(self.new_ids), 5000):
             enterprise_links_sync(
-                Enterprise.objects.filter(pk__in=self.new_ids[start : start + 5000])
+                Enterprise.objects.filter(pk__in=self.new_ids[start : start + 5000]),
+                refresh=False,
             )
+        tally_refresh(self.units)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
-from grassroots.access import scope_for
+from grassroots.access import scope_for, scoped
 from grassroots.models import Affiliation, AnnualTarget, DistrictUnion, Federation
 
 from .headroom import Headroom
-from .models import WORKERS_THRESHOLD, Enterprise, Stage
+from .models import EnterpriseTally, Stage
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,11 @@ def _flag(condition) -> Case:
 def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
     """The headroom of each unit `user` sees, and their sum.
 
-    Queries (constant in units and enterprises): 1 the units in scope; 2 the enterprises grouped
-    by unit, stage, linked, 25+, converted in the year and furthest step; 3 the units' CĐCS
-    targets of the year; 4 the CĐCS founded in the year per unit (rule 2: first affiliation on
-    the founding day); 5 the federations' own targets.
+    Queries (constant in units and enterprises): 1 the units in scope; 2 the per-unit counts
+    (`EnterpriseTally`, kept on every write) by unit, stage, linked, 25+, converted in the year
+    and furthest step; 3 the units' CĐCS targets of the year; 4 the CĐCS founded in the year per
+    unit (rule 2: first affiliation on the founding day); 5 the federations' own targets.
     """
-    from django.db.models import Q
-
     start = date(year, 1, 1)
     end = min(date(year, 12, 31), today)
     units = list(
@@ -47,15 +45,18 @@ def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
         .values("pk", "name", "ended_on", "federation__name")
     )
     unit_ids = [u["pk"] for u in units]
+    # The per-unit counts kept on every write (organising.tally), not the 200.000 enterprises.
     groups = (
-        Enterprise.objects.for_user(user)
-        .annotate(
-            linked=_flag(Q(grassroots__isnull=False)),
-            big=_flag(Q(workers__gte=WORKERS_THRESHOLD)),
-            converted=_flag(Q(unionised_on__gte=start, unionised_on__lte=end)),
+        scoped(
+            EnterpriseTally.objects.all(),
+            user,
+            federation="district_union__federation_id",
+            district="district_union_id",
+            write=False,
         )
+        .annotate(converted=_flag(Q(unionised_year=year)))
         .values("district_union_id", "stage", "linked", "big", "converted", "reached")
-        .annotate(n=Count("id"), workers=Sum("workers"))
+        .annotate(n=Sum("n"), workers=Sum("workers"))
         .order_by()
     )
     figures: dict[int, dict] = {}

@@ -37,6 +37,7 @@ from .models import (
     UnitBasis,
 )
 from .rules import RuleError, tax_code_split, women_check
+from .tally import tally_refresh
 
 LINK_BATCH = 2000
 
@@ -254,22 +255,31 @@ def enterprise_found_grassroots(
 
 
 # --- the derived link to the CĐCS register -----------------------------------------------------
-_LINK_FIELDS = ("pk", "full_tax_code", "grassroots_id", "unionised_on", "reached")
+_LINK_FIELDS = (
+    "pk",
+    "full_tax_code",
+    "grassroots_id",
+    "unionised_on",
+    "reached",
+    "district_union_id",
+)
 
 
-def enterprise_links_sync(enterprises: QuerySet) -> int:
+def enterprise_links_sync(enterprises: QuerySet, *, refresh: bool = True) -> int:
     """Link each enterprise of `enterprises` to the active CĐCS with its tax code (the earliest
     founded), or unlink it; `reached` becomes 'founded' once linked. Returns how many changed.
 
     Two queries per 2.000 enterprises (theirs, the CĐCS with their tax codes), plus the UPDATE
-    of the changed ones.
+    of the changed ones and the rebuild of their units' counts (`refresh=False`: the caller
+    rebuilds them).
     """
-    return _links_sync_rows(list(enterprises.values(*_LINK_FIELDS)))
+    return _links_sync_rows(list(enterprises.values(*_LINK_FIELDS)), refresh=refresh)
 
 
-def _links_sync_rows(rows: list[dict]) -> int:
+def _links_sync_rows(rows: list[dict], *, refresh: bool = True) -> int:
     today = _today()
     changed = 0
+    units: set[int] = set()
     for start in range(0, len(rows), LINK_BATCH):
         batch = rows[start : start + LINK_BATCH]
         active: dict[str, tuple[int, date]] = {}
@@ -298,11 +308,14 @@ def _links_sync_rows(rows: list[dict]) -> int:
                         pk=row["pk"], grassroots_id=gid, unionised_on=founded, reached=reached
                     )
                 )
+                units.add(row["district_union_id"])
         if updates:
             Enterprise.objects.bulk_update(
                 updates, ["grassroots_id", "unionised_on", "reached"], batch_size=500
             )
             changed += len(updates)
+    if refresh:
+        tally_refresh(units)
     return changed
 
 

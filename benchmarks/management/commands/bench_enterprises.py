@@ -213,6 +213,9 @@ def _build(enterprises: int, units: int, seed: int):
             )
         )
     bulk_insert(Enterprise, rows)
+    from organising.tally import tally_refresh
+
+    tally_refresh(None)  # the per-unit counts the pages read, as every writer leaves them
     from django.contrib.auth import get_user_model
 
     staff = get_user_model().objects.create_user("bench_enterprises_staff")
