@@ -199,11 +199,12 @@ ENTERPRISE_KINDS = ["Công ty TNHH", "Công ty cổ phần", "Công ty TNHH MTV"
 
 def enterprise_rows(count: int, *, seed: int = 20261202):
     """`count` enterprises of the bench units (BU00..BU09): 5% are branches (0101234567-001),
-    5% give the worker count as text ("45 người"), 45% have 25 workers or more."""
+    5% give the worker count as text ("45 người"), 45% have 25 workers or more; the first 200
+    are the employers of the 200 bench CĐCS (seed_organisation), so the import links them."""
     rng = random.Random(seed)
     for i in range(count):
-        tax = f"{2000000000 + i:010d}"
-        if i % 20 == 7:
+        tax = f"{100000000 + i:010d}" if i < GRASSROOTS else f"{2000000000 + i:010d}"
+        if i % 20 == 7 and i >= GRASSROOTS:
             tax += f"-{1 + i % 7:03d}"
         workers = int(25 * (30 ** rng.random())) if rng.random() < 0.45 else rng.randint(3, 24)
         women = rng.randint(0, workers)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from grassroots.models import GrassrootsUnion
 from unionportal.bulk import TableWriter, allocate_ids, is_postgresql
 
 from .models import Enterprise, Stage, WorkerCountChange, enterprise_search_text
 from .services import enterprise_links_sync
 from .tally import tally_refresh
+
+LINK_CHUNK = 5000
 
 
 class EnterpriseBatch:
@@ -25,7 +28,7 @@ class EnterpriseBatch:
         self.now = now
         self.today = today
         self.writer = TableWriter(Enterprise)
-        self.new_ids: list[int] = []
+        self.new_codes: list[str] = []
         self.units: set[int] = set()
 
     def register_many(self, records: list[dict]) -> None:
@@ -48,10 +51,11 @@ class EnterpriseBatch:
             for record in records
         ]
         self.units.update(record["district_union_id"] for record in records)
+        self.new_codes.extend(record["full_tax_code"] for record in records)
         if is_postgresql():
             for row, pk in zip(rows, allocate_ids(Enterprise, len(rows)), strict=True):
                 row["id"] = pk
-        self.new_ids.extend(self.writer.insert(rows))
+        self.writer.insert(rows)
 
     def update_many(self, updates: list[tuple[dict, dict]]) -> None:
         """Apply checked changes: (the enterprise's current values incl. pk, {field: new})."""
@@ -82,10 +86,21 @@ class EnterpriseBatch:
 
     def finish(self) -> None:
         """New enterprises whose CĐCS already exists show as "đã thành lập CĐCS" at once; the
-        touched units' counts are rebuilt once, after the links."""
-        for start in range(0, len(self.new_ids), 5000):
+        touched units' counts are rebuilt once, after the links.
+
+        Only the new tax codes some CĐCS carries are synced (one indexed lookup per 5.000
+        codes): most of a tax office list has no CĐCS, and reading 100.000 new rows back to
+        find that out cost more than writing them."""
+        codes, matched = self.new_codes, list[str]()
+        for start in range(0, len(codes), LINK_CHUNK):
+            matched.extend(
+                GrassrootsUnion.objects.filter(tax_code__in=codes[start : start + LINK_CHUNK])
+                .values_list("tax_code", flat=True)
+                .distinct()
+            )
+        for start in range(0, len(matched), LINK_CHUNK):
             enterprise_links_sync(
-                Enterprise.objects.filter(pk__in=self.new_ids[start : start + 5000]),
+                Enterprise.objects.filter(full_tax_code__in=matched[start : start + LINK_CHUNK]),
                 refresh=False,
             )
         tally_refresh(self.units)

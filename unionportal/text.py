@@ -1,5 +1,6 @@
 """Text normalisation shared by forms, imports and search."""
 
+import functools
 import re
 import unicodedata
 
@@ -21,8 +22,16 @@ def clean_text(value: object) -> str:
 
 
 def fold(value: object) -> str:
-    """Lower-case text without diacritics, for accent-insensitive search ("Đạt" -> "dat")."""
-    text = unicodedata.normalize("NFD", clean_text(value).replace("đ", "d").replace("Đ", "D"))
+    """Lower-case text without diacritics, for accent-insensitive search ("Đạt" -> "dat").
+
+    Word by word through a cache: an import folds 100.000 names and addresses made of a few
+    thousand distinct words (the same result as folding the whole text at once)."""
+    return " ".join(map(_fold_word, clean_text(value).split(" ")))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    text = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 

@@ -17,6 +17,15 @@ turn, for each file, each in its own process:
 The members tables are emptied before each run. It prints wall time, rows per second and peak
 memory (ru_maxrss of the process, taken by the launcher benchmarks/peak.py) of each
 run and the medians, and the ratio project/floor.
+
+`--kind enterprises` benchmarks the enterprises import instead (README: Benchmarks: enterprises
+import): before each run the register is emptied and refilled with `--register` enterprises
+(100.000 by default, one INSERT ... SELECT), so that a list of 100.000 lands in a register of
+200.000; the file is a tax office list (.xlsx, with columns the import does not need, 5% branch
+tax codes, 5% worker counts as text); the floor is `import_floor --enterprises` (calamine + one
+COPY into the register, the same rows the import writes); the project is
+`manage.py import_enterprises FILE` (every rule, the links to the CĐCS register, the per-unit
+counts, one transaction).
 """
 
 from __future__ import annotations
@@ -63,6 +72,18 @@ class Command(BaseCommand):
             "LibreOffice), csv (Windows-1258, as Excel on Vietnamese Windows saves it)",
         )
         parser.add_argument(
+            "--kind",
+            default="members",
+            choices=["members", "enterprises"],
+            help="members (import_members) or enterprises (import_enterprises, .xlsx only)",
+        )
+        parser.add_argument(
+            "--register",
+            type=int,
+            default=100_000,
+            help="enterprises already in the register before each enterprises run",
+        )
+        parser.add_argument(
             "--seed-only", action="store_true", help=("internal: seed the organisation")
         )
 
@@ -97,6 +118,16 @@ class Command(BaseCommand):
 
         workdir = Path(options["workdir"])
         workdir.mkdir(parents=True, exist_ok=True)
+        if options["kind"] == "enterprises":
+            listing = workdir / f"enterprises-{rows}.xlsx"
+            if not listing.exists():
+                from benchmarks.import_data import write_enterprises_xlsx
+
+                write_enterprises_xlsx(listing, rows)
+            self._bench_enterprises(
+                listing, rows, repeat, url, env, manage, name, options["register"]
+            )
+            return
         for fmt in options["formats"].split(","):
             fmt = fmt.strip()
             if fmt not in FORMATS:
@@ -150,6 +181,83 @@ class Command(BaseCommand):
             )
         self._report(rows, path, name, floor_runs, same_runs, project_runs)
 
+    def _bench_enterprises(self, path, rows, repeat, url, env, manage, name, register) -> None:
+        floor_runs, project_runs = [], []
+        floor_command = [
+            sys.executable,
+            "-m",
+            "benchmarks.import_floor",
+            str(path),
+            url,
+            "--enterprises",
+        ]
+        for attempt in range(1, repeat + 1):
+            self._reset_enterprises(url, register)
+            floor = self._measure(floor_command, env)
+            floor_runs.append(floor)
+            self._reset_enterprises(url, register)
+            project = self._measure([*manage, "import_enterprises", str(path), "--quiet"], env)
+            project_runs.append(project)
+            written = self._count(url, "organising_enterprise") - register
+            if written != rows:
+                raise CommandError(f"Lần {attempt}: nhập được {written} dòng, cần {rows}.")
+            self.stdout.write(
+                f"lần {attempt}: sàn {floor[0]:.2f} s, {floor[1]:.0f} MiB; "
+                f"dự án {project[0]:.2f} s, {project[1]:.0f} MiB"
+            )
+        floor_s = statistics.median(r[0] for r in floor_runs)
+        project_s = statistics.median(r[0] for r in project_runs)
+        peak = statistics.median(r[1] for r in project_runs)
+        ratio = project_s / floor_s
+        out = self.stdout.write
+        out("")
+        out(
+            f"Nhập {_fmt(rows)} doanh nghiệp từ {path.name} vào sổ đã có {_fmt(register)} doanh "
+            f"nghiệp, PostgreSQL '{name}', trung vị của {len(project_runs)} lần:"
+        )
+        out(f"{'':42}{'thời gian (s)':>15}{'dòng/giây':>12}{'bộ nhớ đỉnh (MiB)':>20}")
+        for label, wall, mib in (
+            ("sàn (calamine + COPY)", floor_s, statistics.median(r[1] for r in floor_runs)),
+            ("dự án (import_enterprises)", project_s, peak),
+        ):
+            out(f"{label:42}{_fmt(wall, 2):>15}{_fmt(rows / wall):>12}{_fmt(mib):>20}")
+        verdict = "đạt" if ratio <= TARGET_RATIO else "CHƯA ĐẠT"
+        out(
+            f"Tỉ lệ dự án/sàn: {_fmt(ratio, 2)}x (mục tiêu <= {_fmt(TARGET_RATIO, 1)}x: {verdict})."
+        )
+
+    def _reset_enterprises(self, url: str, register: int) -> None:
+        """An empty register refilled with `register` enterprises of the bench units (tax codes
+        1xxxxxxxxx: none is in the file), then VACUUM ANALYZE and CHECKPOINT."""
+        connection = self._connect(url)
+        with connection, connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE organising_enterprise, organising_enterprisetally, members_importjob "
+                "RESTART IDENTITY CASCADE"
+            )
+            cursor.execute(
+                "INSERT INTO organising_enterprise (tax_code, branch, full_tax_code, name, "
+                "address, sector, workers, source, district_union_id, unit_basis, stage, "
+                "reached, notes, search_text, created_at, updated_at) "
+                "SELECT lpad((1000000000 + i)::text, 10, '0'), '', "
+                "lpad((1000000000 + i)::text, 10, '0'), 'Công ty Sẵn có ' || i, '', "
+                "'private_enterprise', 3 + i %% 60, 'tax_office', u.id, 'assigned', "
+                "'not_contacted', 0, '', 'cong ty san co ' || i, now(), now() "
+                "FROM generate_series(1, %s) AS i "
+                "JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM "
+                "grassroots_districtunion WHERE code LIKE 'BU%%') AS u "
+                "ON u.k = i %% (SELECT count(*) FROM grassroots_districtunion "
+                "WHERE code LIKE 'BU%%')",
+                [register],
+            )
+        connection.close()
+        connection = self._connect(url)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+            cursor.execute("CHECKPOINT")
+        connection.close()
+
     # ----- helpers -----------------------------------------------------------------------
     @staticmethod
     def _url(db: Mapping[str, Any], name: str) -> str:
@@ -189,10 +297,10 @@ class Command(BaseCommand):
             cursor.execute("CHECKPOINT")
         connection.close()
 
-    def _count(self, url: str) -> int:
+    def _count(self, url: str, table: str = "members_member") -> int:
         connection = self._connect(url)
         with connection, connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM members_member")
+            cursor.execute(f"SELECT count(*) FROM {table}")
             count = cursor.fetchone()[0]
         connection.close()
         return count
