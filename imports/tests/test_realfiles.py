@@ -155,3 +155,67 @@ def test_formulas_never_calculated_are_explained_and_calculated_ones_read(grassr
     assert outcome.committed, messages(outcome)
     assert not any("công thức" in notice for notice in outcome.notices)
     assert stored() == PEOPLE
+
+
+CAPITALS = ["HOÀNG THỊ HƯỜNG", "LƯƠNG THẾ DŨNG", "NGUYỄN VĂN QUYẾT"]
+XLS_NOTICE_START = "File Excel cũ (.xls): cổng không đọc được định dạng số, dòng ẩn"
+
+
+def names() -> list[str]:
+    return sorted(
+        Member.objects.filter(cccd__in=[p[0] for p in PEOPLE]).values_list("full_name", flat=True)
+    )
+
+
+@pytest.mark.parametrize("name", ["tcvn3-capitals.xlsx", "tcvn3-capitals.ods"])
+def test_names_typed_in_tcvn3_capitals_font_come_out_in_capitals(grassroots, name):
+    # Typed "hoµng thÞ h­êng" in .VnTimeH, which draws every letter as a capital.
+    outcome = run(name)
+    assert outcome.committed, messages(outcome)
+    assert "File dùng phông TCVN3: đã chuyển 17 ô sang Unicode." in outcome.notices
+    assert names() == CAPITALS
+
+
+def test_an_xls_says_its_formats_fonts_and_hidden_rows_are_not_read(grassroots):
+    # The limit of .xls (python-calamine exposes no styles): said, not faked.
+    outcome = run("tcvn3-capitals.xls")
+    assert outcome.committed, messages(outcome)
+    assert any(n.startswith(XLS_NOTICE_START) for n in outcome.notices)
+    assert names() == [n.lower() for n in CAPITALS]
+
+
+def test_padded_numbers_and_hidden_rows_of_an_ods(grassroots):
+    # CCCD and phone kept as numbers shown 001090000101 / 0912345678; the second row hidden.
+    outcome = run("padded-hidden.ods")
+    assert outcome.committed, messages(outcome)
+    assert (
+        "Có 1 dòng bị ẩn hoặc bị lọc (Filter) trong file: các dòng này vẫn được đọc và nhập như "
+        "mọi dòng khác." in outcome.notices
+    )
+    assert stored() == PEOPLE
+    assert not any(n.startswith(XLS_NOTICE_START) for n in outcome.notices)
+
+
+def test_padded_numbers_of_an_xls_are_refused_with_the_reason(grassroots):
+    outcome = run("padded-hidden.xls")
+    assert not outcome.committed
+    assert any(n.startswith(XLS_NOTICE_START) for n in outcome.notices)
+    assert any("Số CCCD" in m for m in messages(outcome)), messages(outcome)
+    assert stored() == []
+
+
+def test_padded_numbers_and_hidden_rows_of_the_same_register_as_xlsx(grassroots):
+    outcome = run("padded-hidden.xlsx")
+    assert outcome.committed, messages(outcome)
+    assert stored() == PEOPLE
+    assert any(n.startswith("Có 1 dòng bị ẩn") for n in outcome.notices)
+
+
+def test_capitals_fonts_are_tcvn3_ones_with_a_final_capital_h():
+    from unionportal.spreadsheets.legacy import TCVN3, Capitals, Converter, capitals_font, plain
+
+    assert capitals_font(".VnTimeH") and capitals_font(".VnArial NarrowH")
+    assert not capitals_font(".VnTime") and not capitals_font("VNI-Times")
+    assert not capitals_font("Arial") and not capitals_font(".VnTimeh")
+    assert Converter(TCVN3).value(Capitals("l\xadu ®øc")) == "LƯU ĐỨC"
+    assert type(plain(Capitals("abc"))) is str
