@@ -158,7 +158,7 @@ def test_formulas_never_calculated_are_explained_and_calculated_ones_read(grassr
 
 
 CAPITALS = ["HOÀNG THỊ HƯỜNG", "LƯƠNG THẾ DŨNG", "NGUYỄN VĂN QUYẾT"]
-XLS_NOTICE_START = "File Excel cũ (.xls): cổng không đọc được định dạng số, dòng ẩn"
+XLS_NOTICE_START = "File Excel cũ (.xls) này có dạng cổng không đọc được định dạng số"
 
 
 def names() -> list[str]:
@@ -167,7 +167,9 @@ def names() -> list[str]:
     )
 
 
-@pytest.mark.parametrize("name", ["tcvn3-capitals.xlsx", "tcvn3-capitals.ods"])
+@pytest.mark.parametrize(
+    "name", ["tcvn3-capitals.xlsx", "tcvn3-capitals.ods", "tcvn3-capitals.xls"]
+)
 def test_names_typed_in_tcvn3_capitals_font_come_out_in_capitals(grassroots, name):
     # Typed "hoµng thÞ h­êng" in .VnTimeH, which draws every letter as a capital.
     outcome = run(name)
@@ -176,17 +178,10 @@ def test_names_typed_in_tcvn3_capitals_font_come_out_in_capitals(grassroots, nam
     assert names() == CAPITALS
 
 
-def test_an_xls_says_its_formats_fonts_and_hidden_rows_are_not_read(grassroots):
-    # The limit of .xls (python-calamine exposes no styles): said, not faked.
-    outcome = run("tcvn3-capitals.xls")
-    assert outcome.committed, messages(outcome)
-    assert any(n.startswith(XLS_NOTICE_START) for n in outcome.notices)
-    assert names() == [n.lower() for n in CAPITALS]
-
-
-def test_padded_numbers_and_hidden_rows_of_an_ods(grassroots):
+@pytest.mark.parametrize("name", ["padded-hidden.ods", "padded-hidden.xls"])
+def test_padded_numbers_and_hidden_rows_of_an_ods_and_an_xls(grassroots, name):
     # CCCD and phone kept as numbers shown 001090000101 / 0912345678; the second row hidden.
-    outcome = run("padded-hidden.ods")
+    outcome = run(name)
     assert outcome.committed, messages(outcome)
     assert (
         "Có 1 dòng bị ẩn hoặc bị lọc (Filter) trong file: các dòng này vẫn được đọc và nhập như "
@@ -196,12 +191,36 @@ def test_padded_numbers_and_hidden_rows_of_an_ods(grassroots):
     assert not any(n.startswith(XLS_NOTICE_START) for n in outcome.notices)
 
 
-def test_padded_numbers_of_an_xls_are_refused_with_the_reason(grassroots):
+def test_an_xls_whose_styles_cannot_be_read_says_so(grassroots, monkeypatch):
+    # Excel 5.0/95 files (BIFF5; LibreOffice no longer writes them) or a damaged directory:
+    # calamine reads the values, the styles are not read, and the user is told what to do.
+    from unionportal.spreadsheets import sniff
+
+    monkeypatch.setattr(sniff, "xls_hints", lambda path, sheet_name: None)
     outcome = run("padded-hidden.xls")
     assert not outcome.committed
     assert any(n.startswith(XLS_NOTICE_START) for n in outcome.notices)
     assert any("Số CCCD" in m for m in messages(outcome)), messages(outcome)
     assert stored() == []
+
+
+def test_the_xls_style_reader_gives_up_on_damaged_or_old_files(tmp_path):
+    from unionportal.spreadsheets.xls_styles import read_hints
+
+    whole = (FILES / "padded-hidden.xls").read_bytes()
+    hints = read_hints(FILES / "padded-hidden.xls", "Danh sách")
+    assert hints is not None
+    assert hints.padded[(4, 4)] == 12 and hints.padded[(4, 5)] == 10
+    assert hints.hidden_rows == 1
+    assert read_hints(FILES / "padded-hidden.xls", "Trang khác") is None
+    for cut in (600, 2000, len(whole) - 512):
+        broken = tmp_path / f"cut{cut}.xls"
+        broken.write_bytes(whole[:cut])
+        assert read_hints(broken, "Danh sách") is None
+    looping = bytearray(whole)
+    looping[0x30:0x34] = (0).to_bytes(4, "little")  # the directory starts on a FAT sector
+    (tmp_path / "loop.xls").write_bytes(bytes(looping))
+    assert read_hints(tmp_path / "loop.xls", "Danh sách") is None
 
 
 def test_padded_numbers_and_hidden_rows_of_the_same_register_as_xlsx(grassroots):

@@ -13,7 +13,7 @@ filtered out (`"filter"`); rows and cells repeat (`number-rows-repeated`,
 
 content.xml is read once with defusedxml's iterparse (no DTD, no entity), each row dropped once
 read, so memory holds one row and the marks found; the archive's unpacked size is bounded by
-check_zip before this runs. `OdsHints` are keyed by (row, column) as calamine numbers them (row
+check_zip before this runs. `StyleHints` are keyed by (row, column) as calamine numbers them (row
 1 is the sheet's first row; column 0 the first column).
 """
 
@@ -78,7 +78,7 @@ MAX_MARKS = 2_000_000  # (row, column) marks kept; a sheet beyond this is not a 
 
 
 @dataclass
-class OdsHints:
+class StyleHints:
     fonts: list[str] = field(default_factory=list)  # every font the styles name
     padded: dict[tuple[int, int], int] = field(default_factory=dict)  # cell -> digits shown
     capitals: set[tuple[int, int]] = field(default_factory=set)  # text in a ".VnTimeH" font
@@ -142,10 +142,10 @@ def _repeat(element, attribute: str) -> int:
         return 1
 
 
-def read_hints(path, sheet: int = 0) -> OdsHints:
-    """The OdsHints of worksheet `sheet` (0 = the first) of the .ods at `path`. A part that
+def read_hints(path, sheet: int = 0) -> StyleHints:
+    """The StyleHints of worksheet `sheet` (0 = the first) of the .ods at `path`. A part that
     cannot be read gives no hint (calamine has read the values; this only adds to them)."""
-    hints = OdsHints()
+    hints = StyleHints()
     styles = _Styles()
     try:
         with zipfile.ZipFile(path) as archive:
@@ -156,12 +156,12 @@ def read_hints(path, sheet: int = 0) -> OdsHints:
                 with archive.open("content.xml") as handle:
                     _read_content(handle, sheet, styles, hints)
     except (zipfile.BadZipFile, SafeET.ParseError, SafeET.DefusedXmlException, OSError, ValueError):
-        return OdsHints(fonts=sorted(set(styles.faces.values())))
+        return StyleHints(fonts=sorted(set(styles.faces.values())))
     hints.fonts = sorted(set(styles.faces.values()) | set(styles.font.values()))
     return hints
 
 
-def _read_content(handle, sheet: int, styles: _Styles, hints: OdsHints) -> None:
+def _read_content(handle, sheet: int, styles: _Styles, hints: StyleHints) -> None:
     stack: list = []
     tables = -1
     in_sheet = False
@@ -243,4 +243,4 @@ def _whole(value: str | None) -> bool:
     return number >= 0 and number.is_integer() and number < 1e15
 
 
-__all__ = ["OdsHints", "read_hints"]
+__all__ = ["StyleHints", "read_hints"]

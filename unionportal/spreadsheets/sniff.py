@@ -25,7 +25,8 @@ from django.conf import settings
 
 from .errors import FileProblem
 from .legacy import Capitals, Converter, detect, plain
-from .ods_styles import read_hints
+from .ods_styles import StyleHints, read_hints
+from .xls_styles import read_hints as xls_hints
 from .xlsx_reader import PARSE_COLUMNS, XlsxReader
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -489,8 +490,8 @@ def _calamine_values(path, kind: str, sheet: int | None):
 
 
 XLS_NOTICE = (
-    "File Excel cũ (.xls): cổng không đọc được định dạng số, dòng ẩn và phông chữ của file "
-    "này. Số CCCD, số điện thoại, số thẻ phải được lưu dạng chữ (định dạng Text, hoặc gõ dấu ' "
+    "File Excel cũ (.xls) này có dạng cổng không đọc được định dạng số, dòng ẩn và phông chữ "
+    "(Excel 5.0/95 hoặc cũ hơn). Số CCCD, số điện thoại, số thẻ phải được lưu dạng chữ (định dạng Text, hoặc gõ dấu ' "
     "ở đầu) để giữ số 0 ở đầu; tên gõ bằng phông chữ hoa .VnTimeH sẽ ra chữ thường. Nếu cần, "
     "hãy lưu lại dưới dạng .xlsx rồi nhập."
 )
@@ -506,10 +507,16 @@ def hidden_notice(count: int) -> str:
 def _calamine_table(path, kind: str, sheet: int) -> Table:
     """An .xls or .ods worksheet through python-calamine. It reads the sheet whole: an .xls
     holds at most 65.536 rows, and an .ods is bounded by check_zip's uncompressed size. For an
-    .ods, what calamine does not expose (padding formats, hidden rows, fonts) is read from its
-    styles (ods_styles.py); for an .xls it is not read: XLS_NOTICE says so."""
+    .ods or an .xls, what calamine does not expose (padding formats, hidden rows, fonts) is read
+    from its styles (ods_styles.py, xls_styles.py); an .xls too old for that (Excel 95) gets
+    XLS_NOTICE instead."""
     names, values = _calamine_values(path, kind, sheet)
-    hints = read_hints(path, min(sheet, len(names) - 1)) if kind == FORMAT_ODS else None
+    sheet_name = names[min(sheet, len(names) - 1)]
+    hints: StyleHints | None
+    if kind == FORMAT_ODS:
+        hints = read_hints(path, min(sheet, len(names) - 1))
+    else:
+        hints = xls_hints(path, sheet_name)
     padded = hints.padded if hints is not None else {}
     capitals = hints.capitals if hints is not None else set()
 
@@ -530,7 +537,6 @@ def _calamine_table(path, kind: str, sheet: int) -> Table:
             yield number, cells
 
     total = len(values) or 1
-    sheet_name = names[min(sheet, len(names) - 1)]
     produced = rows()
     legacy_rows, converter = _legacy(produced, hints.fonts if hints else (), bool(capitals))
     header_row, headers = _first_row_of(legacy_rows, names)
