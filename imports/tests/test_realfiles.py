@@ -238,3 +238,48 @@ def test_capitals_fonts_are_tcvn3_ones_with_a_final_capital_h():
     assert not capitals_font("Arial") and not capitals_font(".VnTimeh")
     assert Converter(TCVN3).value(Capitals("l\xadu ®øc")) == "LƯU ĐỨC"
     assert type(plain(Capitals("abc"))) is str
+
+
+def test_the_xls_style_reader_on_records_libreoffice_did_not_write():
+    # MULRK (several numbers in one record), a font past BIFF's missing number 4, a hidden row
+    # without a value (not counted) and one with a value.
+    import struct
+
+    from unionportal.spreadsheets.xls_styles import _hints
+
+    def record(kind: int, data: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(data)) + data
+
+    def font(name: str) -> bytes:
+        return record(0x0031, bytes(14) + bytes([len(name), 0]) + name.encode("latin-1"))
+
+    fonts = b"".join(font(name) for name in ("Arial", "Arial", "Arial", "Arial", ".VnTimeH"))
+    code = "000000000000"
+    formats = record(0x041E, struct.pack("<HHB", 164, len(code), 0) + code.encode())
+    styles = record(0x00E0, struct.pack("<HH", 0, 0) + bytes(16))  # XF 0: plain
+    styles += record(0x00E0, struct.pack("<HH", 0, 164) + bytes(16))  # XF 1: padded
+    styles += record(0x00E0, struct.pack("<HH", 5, 0) + bytes(16))  # XF 2: .VnTimeH
+    name = "Trang1"
+    bof = record(0x0809, struct.pack("<HH", 0x0600, 0x0005) + bytes(12))
+    head = bof + fonts + formats + styles
+    sheet_entry_size = 4 + 8 + len(name)
+    start = len(head) + sheet_entry_size + 4
+    sheet_entry = record(0x0085, struct.pack("<IBBBB", start, 0, 0, len(name), 0) + name.encode())
+    rk_whole = (37068861168 // 1000 << 2) | 0x02  # a 30-bit integer: 37068861
+    cells = record(0x0208, struct.pack("<HHHHHHI", 2, 0, 3, 0, 0, 0, 0x20))  # row 3 hidden
+    cells += record(0x0208, struct.pack("<HHHHHHI", 5, 0, 0, 0, 0, 0, 0x20))  # row 6, empty
+    cells += record(
+        0x00BD,
+        struct.pack("<HH", 2, 1)
+        + struct.pack("<HI", 0, rk_whole) * 1
+        + struct.pack("<HI", 1, rk_whole)
+        + struct.pack("<H", 2),
+    )
+    cells += record(0x00FD, struct.pack("<HHHI", 3, 0, 2, 0))
+    stream = head + sheet_entry + record(0x000A, b"") + bof + cells + record(0x000A, b"")
+    hints = _hints(stream, name)
+    assert hints is not None
+    assert hints.padded == {(3, 2): 12}
+    assert hints.capitals == {(4, 0)}
+    assert hints.hidden_rows == 1
+    assert ".VnTimeH" in hints.fonts

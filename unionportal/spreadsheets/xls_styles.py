@@ -28,6 +28,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 END_OF_CHAIN = 0xFFFFFFFE
 _PADDING = re.compile(r"0{2,}")  # as the .xlsx reader: "000000000000"
 MAX_MARKS = 2_000_000
+# Records of cells holding a value: NUMBER, RK, MULRK, LABELSST, LABEL, FORMULA, BOOLERR.
+_CELLS = frozenset((0x0203, 0x027E, 0x00BD, 0x00FD, 0x0204, 0x0006, 0x0205))
 
 
 class _NotReadable(Exception):
@@ -192,28 +194,40 @@ def _hints(stream: bytes, sheet_name: str) -> StyleHints | None:
             capital_styles.add(xf)
     hints = StyleHints(fonts=sorted({name for name in fonts if name}))
     hidden: set[int] = set()
-    holding: set[int] = set()  # rows with a value (a hidden empty row is not counted)
-    for kind, data in _records(stream, start):
+    holding: set[int] = set()  # hidden rows with a value (a hidden empty row is not counted)
+    marking = bool(padded_styles or capital_styles)
+    unpack = struct.unpack_from
+    # One pass over the worksheet's records without copying them (this loop runs once per
+    # cell record: 0,65 s for 20.000 rows with a generator of slices, see README).
+    position, end = start, len(stream)
+    while position + 4 <= end:
+        kind, length = unpack("<HH", stream, position)
+        body = position + 4
+        position = body + length
         if kind == 0x0208:
-            if struct.unpack_from("<I", data, 12)[0] & 0x20:  # fDyZero: hidden or filtered
-                hidden.add(struct.unpack_from("<H", data, 0)[0])
+            if unpack("<I", stream, body + 12)[0] & 0x20:  # fDyZero: hidden or filtered
+                hidden.add(unpack("<H", stream, body)[0])
             continue
-        if kind not in (0x0203, 0x027E, 0x00BD, 0x00FD, 0x0204, 0x0006, 0x0205):
+        if kind == 0x000A:  # EOF of the worksheet
+            break
+        if kind not in _CELLS or not (marking or hidden):
             continue
-        row, column = struct.unpack_from("<HH", data, 0)
-        holding.add(row)
+        row, column, xf = unpack("<HHH", stream, body)
+        if hidden and row in hidden:
+            holding.add(row)
+        if not marking:
+            continue
         if kind == 0x00BD:  # MULRK: (style, number) for columns first..last
-            for position in range(4, len(data) - 2, 6):
-                xf, rk = struct.unpack_from("<HI", data, position)
+            for at in range(body + 4, position - 2, 6):
+                xf, rk = unpack("<HI", stream, at)
                 if xf in padded_styles and _rk_whole(rk):
                     hints.padded[(row + 1, column)] = padded_styles[xf]
                 column += 1
-        else:
-            xf = struct.unpack_from("<H", data, 4)[0]
-            if kind in (0x0203, 0x027E) and xf in padded_styles:
+        elif kind in (0x0203, 0x027E):
+            if xf in padded_styles:
                 hints.padded[(row + 1, column)] = padded_styles[xf]
-            elif kind in (0x00FD, 0x0204) and xf in capital_styles:
-                hints.capitals.add((row + 1, column))
+        elif kind in (0x00FD, 0x0204) and xf in capital_styles:
+            hints.capitals.add((row + 1, column))
         if len(hints.padded) + len(hints.capitals) > MAX_MARKS:
             return None
     hints.hidden_rows = len(hidden & holding)
