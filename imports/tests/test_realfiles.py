@@ -283,3 +283,18 @@ def test_the_xls_style_reader_on_records_libreoffice_did_not_write():
     assert hints.capitals == {(4, 0)}
     assert hints.hidden_rows == 1
     assert ".VnTimeH" in hints.fonts
+
+
+@pytest.mark.parametrize("name", ["libreoffice.ods", "padded-hidden.ods", "tcvn3-capitals.ods"])
+def test_the_ods_prescan_only_skips_the_parse_when_nothing_would_be_marked(name, monkeypatch):
+    from unionportal.spreadsheets import ods_styles
+
+    found = ods_styles.read_hints(FILES / name, 0)
+    monkeypatch.setattr(ods_styles, "_prescan", lambda handle, styles: (set(), True))
+    parsed = ods_styles.read_hints(FILES / name, 0)
+    assert (found.padded, found.capitals, found.hidden_rows) == (
+        parsed.padded,
+        parsed.capitals,
+        parsed.hidden_rows,
+    )
+    assert {".VnTime", ".VnTimeH"} <= set(found.fonts) or name != "tcvn3-capitals.ods"

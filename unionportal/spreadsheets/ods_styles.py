@@ -19,6 +19,7 @@ check_zip before this runs. `StyleHints` are keyed by (row, column) as calamine 
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -154,11 +155,40 @@ def read_hints(path, sheet: int = 0) -> StyleHints:
                 styles.read(SafeET.fromstring(archive.read("styles.xml")))
             if "content.xml" in names:
                 with archive.open("content.xml") as handle:
+                    faces, worth = _prescan(handle, styles)
+                if not worth:  # nothing to mark: the usual file costs one scan of bytes
+                    return StyleHints(fonts=sorted(set(styles.faces.values()) | faces))
+                with archive.open("content.xml") as handle:
                     _read_content(handle, sheet, styles, hints)
     except (zipfile.BadZipFile, SafeET.ParseError, SafeET.DefusedXmlException, OSError, ValueError):
         return StyleHints(fonts=sorted(set(styles.faces.values())))
     hints.fonts = sorted(set(styles.faces.values()) | set(styles.font.values()))
     return hints
+
+
+_MARKERS = (b'visibility="collapse"', b'visibility="filter"')
+_PADDING = re.compile(rb'min-integer-digits="(?:[2-9]|\d\d+)"')
+_FACE = re.compile(rb'<style:font-face\b[^>]*?style:name="([^"]*)"')
+
+
+def _prescan(handle, styles: _Styles) -> tuple[set[str], bool]:
+    """(the font faces content.xml declares, could it hold anything to mark?): a hidden or
+    filtered row, a number style padding to 2 digits or more, or a capitals font. Read in
+    pieces of 1 MiB at C speed; the full parse (2,1 s for 20.000 rows) runs only then."""
+    faces: set[str] = set()
+    worth = any(capitals_font(face) for face in styles.faces.values()) or bool(styles.padding)
+    tail = b""
+    while piece := handle.read(1 << 20):
+        joined = tail + piece
+        if b"<style:font-face" in joined:
+            faces.update(
+                name.decode("utf-8", "replace").replace("&apos;", "'").strip("'\"")
+                for name in _FACE.findall(joined)
+            )
+        if worth or any(marker in joined for marker in _MARKERS) or _PADDING.search(joined):
+            return faces, True
+        tail = piece[-256:]
+    return faces, worth or any(capitals_font(face) for face in faces)
 
 
 def _read_content(handle, sheet: int, styles: _Styles, hints: StyleHints) -> None:
