@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum, Value
 
-from grassroots.models import DistrictUnion, GrassrootsUnion
+from grassroots.models import Affiliation, DistrictUnion, GrassrootsUnion
 
 
 class UnitDayStat(models.Model):
@@ -254,3 +254,60 @@ def _grassroots_to_date_totals(
         }
         for index, day in enumerate(days)
     }
+
+
+def current_tree_totals(
+    unit_ids: Iterable[int], today: date, days: list[date]
+) -> dict[date, dict[int, dict]]:
+    """Running totals on each of `days` of each unit as the sum of the CĐCS it holds `today`
+    ("theo cơ cấu hiện nay"): {day: {unit: totals}}, zeros for a unit with no rows.
+
+    One query whatever the number of units, CĐCS and members: for each day, each CĐCS held
+    today picks its last day row on or before that day (an index probe on (CĐCS, day)), and the
+    database sums those rows by today's unit; the days are one UNION ALL. The sums equal
+    `grassroots_to_date_totals` added up per unit (a CĐCS with no row yet adds nothing), read in
+    one statement, so a concurrent refresh cannot split it.
+    """
+    ids = list(unit_ids)
+    zero = dict.fromkeys(UnitDayStat.TO_DATE_FIELDS, 0)
+    result: dict[date, dict[int, dict]] = {day: {u: dict(zero) for u in ids} for day in days}
+    if not ids or not days:
+        return result
+    held = Q(
+        grassroots__affiliations__district_union_id__in=ids,
+        grassroots__affiliations__valid_from__lte=today,
+    ) & (
+        Q(grassroots__affiliations__valid_to__isnull=True)
+        | Q(grassroots__affiliations__valid_to__gt=today)
+    )
+    parts = []
+    for index, day in enumerate(days):
+        picks = (
+            Affiliation.objects.on(today)
+            .filter(district_union_id__in=ids)
+            .annotate(
+                row=Subquery(
+                    GrassrootsDayStat.objects.filter(
+                        grassroots_id=OuterRef("grassroots_id"), day__lte=day
+                    )
+                    .order_by("-day")
+                    .values("pk")[:1]
+                )
+            )
+            .values("row")
+        )
+        parts.append(
+            GrassrootsDayStat.objects.filter(held, pk__in=picks)
+            .values(unit=models.F("grassroots__affiliations__district_union_id"))
+            .annotate(
+                index=Value(index, output_field=IntegerField()),
+                **{name: Sum(name) for name in UnitDayStat.TO_DATE_FIELDS},
+            )
+            .values("index", "unit", *UnitDayStat.TO_DATE_FIELDS)
+            .order_by()
+        )
+    for row in parts[0].union(*parts[1:], all=True):
+        result[days[row["index"]]][row["unit"]] = {
+            name: row[name] or 0 for name in UnitDayStat.TO_DATE_FIELDS
+        }
+    return result

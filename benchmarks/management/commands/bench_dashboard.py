@@ -307,41 +307,60 @@ class Command(BaseCommand):
                 "Không có đơn vị nào để kết thúc: mọi đơn vị có CĐCS thay đổi sau đó."
             )
         started = time.perf_counter()
-        ended = plan_apply(
-            Plan(
-                kind="end",
-                end=[EndUnit(u.code, last_day, to_federation=True) for u in ending],
-                decision_number="BENCH/QĐ",
+        records: list = []  # undone at the end, even when a step is refused
+        try:
+            records.append(
+                plan_apply(
+                    Plan(
+                        kind="end",
+                        end=[EndUnit(u.code, last_day, to_federation=True) for u in ending],
+                        decision_number="BENCH/QĐ",
+                    )
+                )
             )
-        )
-        wards = [f"W{n:03d}" for n in range(max(1, len(ending) // 2))]
-        found = plan_apply(
-            Plan(
-                kind="found",
-                found=[
-                    NewUnit(code, f"Công đoàn phường Thử Nghiệm {code}", "BENCH", wards_from)
-                    for code in wards
-                ],
+            wards = [f"W{n:03d}" for n in range(max(1, len(ending) // 2))]
+            records.append(
+                plan_apply(
+                    Plan(
+                        kind="found",
+                        found=[
+                            NewUnit(
+                                code, f"Công đoàn phường Thử Nghiệm {code}", "BENCH", wards_from
+                            )
+                            for code in wards
+                        ],
+                    )
+                )
             )
-        )
-        direct = DistrictUnion.objects.get(federation=federation, kind=DistrictUnion.Kind.DIRECT)
-        codes = list(
-            GrassrootsUnion.objects.filter(district_union=direct)
-            .order_by("pk")
-            .values_list("code", flat=True)
-        )
-        moved = plan_apply(
-            Plan(
-                kind="plan",
-                moves=[Move(c, wards[i % len(wards)], wards_from) for i, c in enumerate(codes)],
+            direct = DistrictUnion.objects.get(
+                federation=federation, kind=DistrictUnion.Kind.DIRECT
             )
-        )
-        applied = time.perf_counter() - started
-        after = timings()
-        rows = len(federation_dashboard(federation, Period(year, "nam"), timezone.localdate()).rows)
-        for record in (moved, found, ended):
-            if record is not None:
-                restructuring_undo(record)
+            # A CĐCS dissolved by the move date stays where it is (a plan refuses to move it).
+            codes = list(
+                GrassrootsUnion.objects.filter(district_union=direct)
+                .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=wards_from))
+                .order_by("pk")
+                .values_list("code", flat=True)
+            )
+            records.append(
+                plan_apply(
+                    Plan(
+                        kind="plan",
+                        moves=[
+                            Move(c, wards[i % len(wards)], wards_from) for i, c in enumerate(codes)
+                        ],
+                    )
+                )
+            )
+            applied = time.perf_counter() - started
+            after = timings()
+            rows = len(
+                federation_dashboard(federation, Period(year, "nam"), timezone.localdate()).rows
+            )
+        finally:
+            for record in reversed(records):
+                if record is not None:
+                    restructuring_undo(record)
         ratios = {key: round(after[key] / before[key], 3) for key in before}
         w = self.stdout.write
         w("")
