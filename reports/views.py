@@ -272,6 +272,7 @@ class NationalDashboardView(View):
                 "notice": notice,
                 "legend": LEGEND,
                 "share": dashboard.total.share,
+                "tree_links": _tree_links(request),
             },
         )
 

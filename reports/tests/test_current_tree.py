@@ -281,3 +281,63 @@ def test_on_todays_tree_an_officer_reads_only_the_cdcs_held_today(counted, login
             f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&federation={counted.federation.pk}&{query}"
         )
         assert whole.status_code == 404
+
+
+# --- The national dashboard on today's tree ---------------------------------------------------
+
+
+def test_the_national_dashboard_on_todays_tree_after_a_province_merger(counted, login):
+    """Hải Phòng merges into Hà Nội from 01/07/2025: as it was, 2024 is unchanged (two rows);
+    on today's tree Hà Nội's row holds both federations' 2024 and Hải Phòng has no row."""
+    from grassroots.models import Federation
+    from grassroots.restructuring import federations_merge
+    from reports.selectors import national_dashboard
+
+    year = Period(2024, "nam")
+
+    def rows(period):
+        return {r.code: r for r in national_dashboard(Federation.objects.all(), period, TODAY).rows}
+
+    before = {code: row.figures for code, row in rows(year).items()}
+    hn, hp = counted.federation.code, counted.other_federation.code
+    assert before[hp].new_members and before[hn].new_members
+    federations_merge(counted.other_federation, counted.federation, date(2025, 7, 1))
+    assert {code: row.figures for code, row in rows(year).items()} == before
+    now = rows(NOW)
+    assert set(now) == {hn}
+    assert now[hn].figures == before[hn] + before[hp]
+    # 2025 against "cùng kỳ năm trước" on the same tree.
+    assert rows(Period(2025, "nam", current_tree=True))[hn].last_year == now[hn].figures
+
+    client = login(make_user("toanquoc_t", UserRole.Role.NATIONAL_STAFF))
+    plain = client.get("/tien-do/toan-quoc/?year=2024").content.decode()
+    assert 'id="tree-as-it-was"' in plain and "co-cau=hien-nay" in plain
+    html = client.get("/tien-do/toan-quoc/?year=2024&co-cau=hien-nay").content.decode()
+    assert 'id="tree-current"' in html and "So sánh với cùng kỳ năm trước" in html
+    assert counted.other_federation.name not in html
+    # The federation's link and the lists keep the view.
+    assert f"co-cau=hien-nay&amp;federation={counted.federation.pk}" in html
+    drill = client.get(
+        f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&federation={counted.federation.pk}"
+        "&co-cau=hien-nay"
+    )
+    assert drill.context["count"] == now[hn].figures.new_members
+
+
+@pytest.mark.parametrize("federations", [1, 25])
+def test_national_current_tree_queries(federations, django_assert_num_queries):
+    from grassroots.models import Federation
+    from reports.selectors import national_dashboard
+
+    for _ in range(federations):
+        _federation(1)
+    chosen = list(Federation.objects.all())
+    # 1. today's memberships, 2. every target of the year, 3. the CĐCS day rows summed by unit.
+    with django_assert_num_queries(3):
+        dashboard = national_dashboard(
+            chosen, Period(2024, "nam", current_tree=True), date(2026, 1, 1)
+        )
+    assert len(dashboard.rows) == federations
+    assert dashboard.total.figures.new_members == federations
+    assert dashboard.total.last_year.new_members == federations
+    assert all(row.figures.members_total == 2 for row in dashboard.rows)
