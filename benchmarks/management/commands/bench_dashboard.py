@@ -40,6 +40,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from benchmarks import dashboard_data as bench
+from benchmarks.arguments import database_arguments, database_scale
 from grassroots.models import Affiliation, DistrictUnion, Federation, UserRole
 from members.models import Member, Placement
 from reports.models import UnitDayStat
@@ -56,22 +57,18 @@ class Command(BaseCommand):
     help = "Đo thời gian bảng tiến độ trên dữ liệu giả lập lớn (PostgreSQL)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--members", type=int, default=1_000_000)
-        parser.add_argument("--units", type=int, default=100)
-        parser.add_argument("--grassroots", type=int, default=20_000)
-        parser.add_argument("--years", type=int, default=6)
-        parser.add_argument("--repeat", type=int, default=15)
-        parser.add_argument("--seed", type=int, default=20241)
-        parser.add_argument("--db-name", default="unionportal_bench")
-        parser.add_argument(
-            "--rebuild", action="store_true", help="Build again even if the data has this scale."
+        database_arguments(
+            parser,
+            members=1_000_000,
+            grassroots=20_000,
+            units=100,
+            years=6,
+            db_name="unionportal_bench",
+            repeat=15,
         )
         parser.add_argument("--save", default="", help="Write the results to this JSON file.")
         parser.add_argument(
             "--compare", default="", help="A JSON file of another run: print the time ratios."
-        )
-        parser.add_argument(
-            "--drop-after", action="store_true", help="Drop the benchmark database at the end."
         )
         parser.add_argument(
             "--versus",
@@ -98,28 +95,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError(
-                "bench_dashboard chỉ chạy trên PostgreSQL: đặt DATABASE_URL=postgres://... "
-                "(SQLite không đo được điều cần đo)."
-            )
+        scale = database_scale(options, "bench_dashboard")
         name = options["db_name"]
-        if "bench" not in name:
-            raise CommandError(
-                f"Cơ sở dữ liệu «{name}» không có chữ 'bench' trong tên: lệnh này xoá và ghi đè"
-                " dữ liệu, chỉ chạy trên cơ sở dữ liệu dành riêng cho benchmark."
-            )
-        if options["members"] < 1 or options["units"] < 1 or options["grassroots"] < 1:
-            raise CommandError("--members, --units và --grassroots phải lớn hơn 0.")
-        if options["members"] > 10_000_000:
-            raise CommandError("--members tối đa 10.000.000 (số CCCD giả lập là duy nhất đến đó).")
-        scale = bench.Scale(
-            members=options["members"],
-            units=options["units"],
-            grassroots=options["grassroots"],
-            years=options["years"],
-            seed=options["seed"],
-        )
         admin = self._admin_connection()
         try:
             built = self._prepare(admin, name, scale, options["rebuild"])
