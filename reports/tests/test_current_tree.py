@@ -341,3 +341,20 @@ def test_national_current_tree_queries(federations, django_assert_num_queries):
     assert dashboard.total.figures.new_members == federations
     assert dashboard.total.last_year.new_members == federations
     assert all(row.figures.members_total == 2 for row in dashboard.rows)
+
+
+def test_the_national_dashboard_names_the_provinces_with_no_federation(counted, login):
+    """The national list is the official one (`vietnam-provinces`, 34 from 01/07/2025): the
+    page says which provinces have no federation on the portal yet."""
+    from grassroots.models import Federation
+
+    Federation.objects.filter(pk=counted.federation.pk).update(name="LĐLĐ thành phố Hà Nội")
+    Federation.objects.filter(pk=counted.other_federation.pk).update(
+        name="LĐLĐ thành phố Hải Phòng"
+    )
+    client = login(make_user("toanquoc_p", UserRole.Role.NATIONAL_STAFF))
+    html = client.get("/tien-do/toan-quoc/?year=2024").content.decode()
+    assert "Danh mục hành chính từ 01/07/2025: 34 tỉnh/thành phố." in html
+    assert "Chưa có LĐLĐ trên cổng (32): Cao Bằng, Tuyên Quang," in html
+    assert "Thành phố Hà Nội" not in html.split('id="provinces-coverage"')[1]
+    assert "Thành phố Hải Phòng" not in html.split('id="provinces-coverage"')[1]
