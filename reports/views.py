@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from grassroots.access import ScopeKind, scope_for
+from grassroots.addresses import province_names, provinces_without_federation
 from grassroots.models import DistrictUnion, Federation, GrassrootsUnion
 from members.models import AccessLog, access_log_record
 from unionportal.text import parse_id
@@ -272,6 +273,9 @@ class NationalDashboardView(View):
                 "notice": notice,
                 "legend": LEGEND,
                 "share": dashboard.total.share,
+                "tree_links": _tree_links(request),
+                "provinces_total": len(province_names()),
+                "provinces_missing": provinces_without_federation(federations, _today()),
             },
         )
 

@@ -171,6 +171,31 @@ def test_units_dated_columns_found_move_and_end_through_the_restructuring(tmp_pa
     assert DistrictUnion.objects.get(code="LC").memberships.count() == 2
 
 
+def test_units_a_dated_move_or_end_counts_as_an_update_with_what_it_does(tmp_path, org, users):
+    """A row whose only change is a dated move or end is not "unchanged": the preview and the
+    result count it as updated and say what happens on which day."""
+    DistrictUnionFactory(code="OLD", name="LĐLĐ huyện Cũ", federation=org.federation)
+    rows = [
+        ["LC", "LĐLĐ quận Lê Chân", "HN", "", "", "", "01/07/2025"],
+        ["OLD", "LĐLĐ huyện Cũ", "HN", "", "", "30/06/2025", ""],
+        ["CG", "LĐLĐ quận Cầu Giấy", "HN", "", "", "", ""],
+    ]
+    preview = dated_units(tmp_path, rows, user=users.admin, commit=False)
+    assert preview.ok, messages(preview)
+    assert (preview.counts.updated, preview.counts.unchanged) == (2, 1)
+    changes = {row[1]: row[-1] for row in preview.samples["updated"]}
+    assert changes == {
+        "LC": "Mã đơn vị cấp trên: HP → HN từ 01/07/2025",
+        "OLD": "Kết thúc hoạt động ngày 30/06/2025",
+    }
+    assert [row[1] for row in preview.samples["unchanged"]] == ["CG"]
+    done = dated_units(tmp_path, rows, user=users.admin)
+    assert (done.counts.updated, done.counts.unchanged) == (2, 1), messages(done)
+    # The same file again: both are done, nothing changes.
+    again = dated_units(tmp_path, rows, user=users.admin)
+    assert (again.counts.updated, again.counts.unchanged) == (0, 3), messages(again)
+
+
 def test_units_dated_columns_errors_by_row_and_column(tmp_path, org):
     outcome = dated_units(
         tmp_path,
