@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .access import SYSTEM
+from .locks import locks_hit
 from .models import (
     Affiliation,
     DistrictUnion,
@@ -560,6 +561,13 @@ def plan_check(plan: Plan, user=SYSTEM) -> Checked:
                     "Mã LĐLĐ",
                     f"{old.name} đã kết thúc hoạt động ngày {_d(old.ended_on)}.",
                 )
+    # Closed books: a move or an end dated in an approved period of a unit it touches.
+    transfers = [
+        (tree.units[t.code.upper()], t.on, t.row)
+        for t in plan.transfers
+        if t.code.upper() in tree.units
+    ]
+    _lock_problems(moves, end_plans, transfers, problem)
     # Officers of units that end keep read-only access: say who they are.
     ended_ids = [unit.pk for _, unit in end_plans]
     if ended_ids:
@@ -574,6 +582,25 @@ def plan_check(plan: Plan, user=SYSTEM) -> Checked:
     if not (plan.found or plan.end or plan.moves or plan.transfers or plan.federation_merges):
         problem(None, "", "Phương án không có dòng nào.")
     return result
+
+
+def _lock_problems(moves, end_plans, transfers, problem) -> None:
+    """One lock query for the whole plan (grassroots.locks); each hit is a row problem."""
+    g_events: dict[tuple[int, date], int | None] = {}
+    u_events: dict[tuple[int, date], int | None] = {}
+    for grassroots, target, on, row in moves:
+        g_events.setdefault((grassroots.pk, on), row)
+        if isinstance(target, DistrictUnion):
+            u_events.setdefault((target.pk, on), row)
+    for end, unit in end_plans:
+        u_events.setdefault((unit.pk, end.last_day), end.row)
+    for unit, on, row in transfers:
+        u_events.setdefault((unit.pk, on), row)
+    hits = locks_hit(g_events, u_events)
+    for (tag, key, day), hit in sorted(hits.items(), key=lambda item: item[0][2]):
+        if not hit.excepted:
+            row = (g_events if tag == "g" else u_events)[key, day]
+            problem(row, "Ngày hiệu lực", hit.message(day))
 
 
 # --- applying ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .locks import period_lock_check
 from .models import Affiliation, DistrictUnion, GrassrootsUnion
 from .rules import founding_change_problem, founding_day_problem
 from .signals import figures_changed
@@ -37,6 +38,11 @@ def grassroots_found(*, district_union: DistrictUnion, **fields) -> GrassrootsUn
     problem = founding_day_problem(grassroots.founded_on, _today())
     if problem:
         raise ValidationError({"founded_on": problem})
+    period_lock_check(
+        units=[(district_union.pk, grassroots.founded_on)],
+        what="Thành lập CĐCS",
+        field="founded_on",
+    )
     grassroots.save()
     Affiliation.objects.create(
         grassroots=grassroots, district_union=district_union, valid_from=grassroots.founded_on
@@ -69,6 +75,12 @@ def grassroots_update(*, grassroots: GrassrootsUnion, **fields) -> GrassrootsUni
         )
         if problem:
             raise ValidationError({"founded_on": problem})
+        period_lock_check(
+            grassroots=[(grassroots.pk, old_founded)],
+            units=[(first.district_union_id, grassroots.founded_on)],
+            what="Sửa ngày thành lập CĐCS",
+            field="founded_on",
+        )
         first.valid_from = grassroots.founded_on
         first.save(update_fields=["valid_from"])
     grassroots.save()
@@ -96,6 +108,12 @@ def grassroots_move(
         raise ValidationError({"on": "CĐCS đã giải thể trước ngày chuyển."})
     if district_union.federation_id != current.district_union.federation_id:
         raise ValidationError({"district_union": "Chỉ chuyển được trong cùng một LĐLĐ."})
+    period_lock_check(
+        grassroots=[(grassroots.pk, on)],
+        units=[(district_union.pk, on)],
+        what="Chuyển CĐCS",
+        field="on",
+    )
     current.valid_to = on
     current.save(update_fields=["valid_to"])
     new = Affiliation.objects.create(
@@ -139,6 +157,7 @@ def grassroots_dissolve_check(*, grassroots: GrassrootsUnion, on: date, reason: 
                 "sau ngày giải thể."
             }
         )
+    period_lock_check(grassroots=[(grassroots.pk, on)], what="Giải thể CĐCS", field="on")
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 PERIODS: dict[str, tuple[str, int, int]] = {
     "nam": ("Cả năm", 1, 12),
     "6-thang": ("6 tháng đầu năm", 1, 6),
+    "9-thang": ("9 tháng đầu năm", 1, 9),
     **{f"quy-{q}": (f"Quý {ROMAN[q]}", 3 * q - 2, 3 * q) for q in range(1, 5)},
     "thang-cong-nhan": ("Tháng Công nhân (tháng 5)", 5, 5),
     "thang-cao-diem": ("Tháng cao điểm (tháng 7)", 7, 7),
