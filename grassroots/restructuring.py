@@ -891,6 +891,15 @@ def restructuring_undo(record: Restructuring, user=SYSTEM) -> Restructuring:
         restructuring_undo(Restructuring.objects.get(pk=nested_pk), user)
     gids = changes.get("grassroots_ids", [])
     touched_units = set(a.district_union_id for a in created_affs)
+    closed = dict(changes.get("affiliations_closed", []))
+    reopen = list(Affiliation.objects.filter(pk__in=list(closed)))
+    # Closed books: undoing changes every unit it touched from the day each change began.
+    undo_events = {(a.district_union_id, a.valid_from) for a in created_affs}
+    undo_events |= {(a.district_union_id, a.valid_to) for a in reopen if a.valid_to}
+    undo_events |= {(unit_id, record.effective_on) for unit_id, _ in changes.get("units_ended", [])}
+    for (_, _, day), hit in sorted(locks_hit((), undo_events).items(), key=lambda i: i[0][2]):
+        if not hit.excepted:
+            raise UndoRefused(f"Không hoàn tác được: {hit.message(day)}")
     # Reverse, in the opposite order of plan_apply.
     for unit_id, federation_id in reversed(changes.get("unit_federation", [])):
         DistrictUnion.objects.filter(pk=unit_id).update(federation_id=federation_id)
@@ -917,8 +926,6 @@ def restructuring_undo(record: Restructuring, user=SYSTEM) -> Restructuring:
             ended_on=date.fromisoformat(ended) if ended else None
         )
     Affiliation.objects.filter(pk__in=created_ids).delete()
-    closed = dict(changes.get("affiliations_closed", []))
-    reopen = list(Affiliation.objects.filter(pk__in=list(closed)))
     for aff in reopen:
         touched_units.add(aff.district_union_id)
         aff.valid_to = date.fromisoformat(closed[aff.pk]) if closed[aff.pk] else None

@@ -296,3 +296,47 @@ def test_a_lock_exception_lets_the_late_write_in_and_then_closes(org, users, loc
 
 def test_member_factory_still_works_outside_the_period(org, locked):
     MemberFactory(grassroots=org.grassroots_a, joined_on=date(2025, 5, 5))
+
+
+def test_undoing_a_restructuring_into_an_approved_period_is_refused(org, users):
+    from grassroots.restructuring import UndoRefused, restructuring_undo
+
+    record = grassroots_move_bulk([(org.grassroots_a.code, org.unit_b.code)], date(2024, 7, 1))
+    report = report_submit(user=users.officer_b, unit=org.unit_b, year=2024, kind="quy-3")
+    report_approve(user=users.staff, report=report)
+    with pytest.raises(UndoRefused, match="Không hoàn tác được: Ngày 01/07/2024 thuộc kỳ báo cáo"):
+        restructuring_undo(record)
+    assert Affiliation.objects.filter(grassroots=org.grassroots_a).count() == 2
+
+
+def test_targets_import_for_an_approved_year_writes_nothing(tmp_path, org, users, locked):
+    from grassroots.models import AnnualTarget
+    from imports.tests.importfiles import TARGET_HEADERS
+
+    path = write_xlsx(
+        tmp_path / "ct.xlsx",
+        TARGET_HEADERS,
+        [[org.unit_a.code, 2024, 6500, 20, 15], [org.unit_a.code, 2025, 7000, 20, 15]],
+    )
+    outcome = run_import("targets", path, user=SYSTEM, commit=True, source_name="ct")
+    assert [(e.row, e.column, e.message) for e in outcome.errors] == [
+        (2, "Năm", message("31/12/2024"))
+    ]
+    assert not AnnualTarget.objects.exists()
+
+
+def test_the_targets_page_keeps_an_approved_years_targets(org, users, locked):
+    from grassroots.models import AnnualTarget
+    from grassroots.targets import targets_save
+
+    with pytest.raises(ValidationError, match="31/12/2024 thuộc kỳ báo cáo Năm 2024"):
+        targets_save(
+            user=users.staff,
+            federation=org.federation,
+            year=2024,
+            values={org.unit_a: (6500, 20, 15)},
+        )
+    assert not AnnualTarget.objects.exists()
+    targets_save(
+        user=users.staff, federation=org.federation, year=2024, values={org.unit_b: (100, 2, 1)}
+    )
