@@ -7,15 +7,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 
-from reports.periods import PERIODS, Period
+from reports.periods import PERIODS, REPORT_KINDS, Period
 
-REPORT_KINDS: list[str] = [
-    *(f"thang-{m}" for m in range(1, 13)),
-    *(f"quy-{q}" for q in range(1, 5)),
-    "6-thang",
-    "9-thang",
-    "nam",
-]
 TYPE_LABELS = {
     "thang": "Báo cáo tháng",
     "quy": "Báo cáo quý",

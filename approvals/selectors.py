@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -103,7 +104,7 @@ def approval_queue(user) -> QuerySet[PeriodReport]:
     if scope.is_admin:
         pass
     elif scope.is_federation:
-        reports = reports.filter(unit__federation_id=scope.federation_id)
+        reports = reports.filter(unit__federation_id=cast(int, scope.federation_id))
     else:
         return reports.none()
     return reports.select_related("unit").order_by("submitted_at", "pk")
@@ -197,16 +198,22 @@ def _exists_in(unit: DistrictUnion, period: Period) -> bool:
     return not (unit.ended_on and unit.ended_on < period.natural_end)
 
 
-def completeness(federation: Federation, year: int, today: date, years: int = 5) -> Completeness:
-    """The reporting of `federation`'s units: per ended period of the `years` years up to
-    `year`, how many were submitted, approved, returned, late or not yet due, with the rates;
-    and the unit × period table of `year`. Two queries whatever the number of units/periods."""
-    units = list(
+def _units(federation: Federation) -> list[DistrictUnion]:
+    """The units that report: every unit of the federation (the federation's own CĐCS unit
+    once it holds any)."""
+    return list(
         DistrictUnion.objects.filter(federation=federation)
         .exclude(kind=DistrictUnion.Kind.DIRECT, affiliations__isnull=True)
         .distinct()
         .order_by("name")
     )
+
+
+def completeness(federation: Federation, year: int, today: date, years: int = 5) -> Completeness:
+    """The reporting of `federation`'s units: per ended period of the `years` years up to
+    `year`, how many were submitted, approved, returned, late or not yet due, with the rates;
+    and the unit × period table of `year`. Two queries whatever the number of units/periods."""
+    units = _units(federation)
     first = year - years + 1
     found: dict[tuple[int, int, str], tuple[str, date]] = {}
     for unit_id, y, kind, status, first_at in PeriodReport.objects.filter(
@@ -252,12 +259,24 @@ def completeness(federation: Federation, year: int, today: date, years: int = 5)
 
 def late_units(federation: Federation, today: date) -> list[tuple[DistrictUnion, list[Period]]]:
     """Units of `federation` with reports past their deadline and not sent, in this year and
-    the last (for the federation's home page). Four queries."""
-    late: dict[int, tuple[DistrictUnion, list[Period]]] = {}
-    for year in (today.year - 1, today.year):
-        table = completeness(federation, year, today, years=1)
-        for row in table.rows:
-            for period, cell in zip(table.periods, row.cells, strict=True):
-                if cell is not None and cell.state == LATE_MISSING:
-                    late.setdefault(row.unit.pk, (row.unit, []))[1].append(period)
-    return sorted(late.values(), key=lambda item: item[0].name)
+    the last (for the federation's home page). Two queries: the units, their reports."""
+    units = _units(federation)
+    years = (today.year - 1, today.year)
+    sent = set(
+        PeriodReport.objects.filter(unit__federation=federation, year__in=years).values_list(
+            "unit_id", "year", "kind"
+        )
+    )
+    late = []
+    for unit in units:
+        periods = [
+            Period(y, kind)
+            for y in years
+            for kind in REPORT_KINDS
+            if due_date(y, kind) < today
+            and _exists_in(unit, Period(y, kind))
+            and (unit.pk, y, kind) not in sent
+        ]
+        if periods:
+            late.append((unit, periods))
+    return late

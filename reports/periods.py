@@ -33,6 +33,15 @@ PERIODS: dict[str, tuple[str, int, int]] = {
     **{f"thang-{m}": (f"Tháng {m}", m, m) for m in range(1, 13)},
 }
 PERIOD_CHOICES = [(key, label) for key, (label, _, _) in PERIODS.items()]
+# The periods units report on and the level above approves (báo cáo tháng, quý, 6 tháng,
+# 9 tháng, năm; approvals/): the campaign months are not report periods.
+REPORT_KINDS: list[str] = [
+    *(f"thang-{m}" for m in range(1, 13)),
+    *(f"quy-{q}" for q in range(1, 5)),
+    "6-thang",
+    "9-thang",
+    "nam",
+]
 DEFAULT_PERIOD = "nam"
 
 # The two views of the same counts. "As it was" (the default) counts each event for the unit

@@ -133,7 +133,7 @@ def test_completeness_queries_do_not_grow_with_units(org, users, count, django_a
 
 @pytest.mark.parametrize("count", [1, 25])
 def test_report_page_queries_do_not_grow(org, users, login, count, django_assert_num_queries):
-    for i in range(count):
+    for _i in range(count):
         MemberFactory(grassroots=org.grassroots_a, joined_on=date(2024, 3, 1))
     report = report_submit(user=users.officer_a, unit=org.unit_a, year=2024, kind="nam")
     report_approve(user=users.staff, report=report)
@@ -144,3 +144,45 @@ def test_report_page_queries_do_not_grow(org, users, login, count, django_assert
     # savepoint).
     with django_assert_num_queries(13):
         client.get(detail(org.unit_a))
+
+
+def test_dashboards_and_the_report_form_say_which_figures_they_show(org, users, login):
+    import io
+    import zipfile
+
+    from approvals.services import lock_exception_open
+
+    client = login(users.staff)
+    unit_page = reverse("progress-unit", args=[org.unit_a.pk]) + "?year=2024"
+    assert "Số liệu hiện tại (chưa duyệt)." in client.get(unit_page).content.decode()
+    report = report_submit(user=users.officer_a, unit=org.unit_a, year=2024, kind="nam")
+    report_approve(user=users.staff, report=report)
+    today = f"{timezone.localdate():%d/%m/%Y}"
+    page = client.get(unit_page).content.decode()
+    assert f"Số liệu đã duyệt</span> Số liệu đã duyệt: staff duyệt ngày {today}." in page
+    docx = client.get(unit_page + "&export=docx")
+    body = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode()
+    assert f"Số liệu đã duyệt: staff duyệt ngày {today}; tính đến ngày 31/12/2024" in body
+    home = client.get("/?year=2024").content.decode()
+    assert "1/2 đơn vị đã được duyệt báo cáo kỳ này" in home
+    assert "Đơn vị chậm gửi báo cáo kỳ" in home and "LĐLĐ quận Cầu Giấy" in home
+    lock_exception_open(
+        user=users.staff,
+        report=report,
+        reason="Sót",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    member_admit(
+        user=users.officer_a,
+        grassroots=org.grassroots_a,
+        joined_on=date(2024, 9, 10),
+        cccd="001090000889",
+        full_name="Đỗ Văn Muộn",
+        gender="male",
+        birth_date=date(1990, 1, 1),
+    )
+    page = client.get(unit_page).content.decode()
+    assert (
+        "Số liệu hiện tại: 1/1 đơn vị đã được duyệt báo cáo kỳ này, 1 đơn vị có điều chỉnh sau duyệt"
+        in page
+    )
