@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
@@ -39,6 +39,7 @@ class LockHit:
     approved_at: datetime
     contact: str
     excepted: bool  # the period is open (a lock exception not yet expired)
+    lock_ids: tuple[int, ...] = ()  # every approved period of the unit the day lies in
 
     def message(self, day: date) -> str:
         """The refusal users see: the period, who approved it and when, whom to ask."""
@@ -135,21 +136,32 @@ def locks_hit(
     found: dict[tuple[str, int, date], LockHit] = {}
     for tag, events in (("g", g_events), ("u", u_events)):
         for key, day in events:
-            for valid_from, valid_to, start, end, hit in spans.get((tag, key), ()):
-                inside = start <= day <= end and valid_from <= day
-                held = valid_to is None or day < valid_to
-                # Closed first: a closed period refuses even if another one is open.
-                if inside and held and ((tag, key, day) not in found or not hit.excepted):
-                    found[tag, key, day] = hit
+            covering = [
+                (end - start, hit)
+                for valid_from, valid_to, start, end, hit in spans.get((tag, key), ())
+                if start <= day <= end
+                and valid_from <= day
+                and (valid_to is None or day < valid_to)
+            ]
+            if not covering:
+                continue
+            # A day lies in several approved periods (its month, quarter, 6/9 months, year).
+            # One of them opened lets the write in, as a correction to each of them; closed,
+            # the refusal names the longest.
+            lock_ids = tuple(sorted({hit.lock_id for _, hit in covering}))
+            opened = [hit for _, hit in covering if hit.excepted]
+            chosen = opened[0] if opened else max(covering, key=lambda item: item[0])[1]
+            found[tag, key, day] = replace(chosen, lock_ids=lock_ids)
     return found
 
 
 def late_corrections_record(hits: Iterable[tuple[LockHit, int | None, date]], what: str) -> None:
     """Record the accepted writes dated in open (excepted) periods: one insert."""
     rows = [
-        LateCorrection(lock_id=hit.lock_id, grassroots_id=gid, day=day, what=what[:200])
+        LateCorrection(lock_id=lock_id, grassroots_id=gid, day=day, what=what[:200])
         for hit, gid, day in hits
         if hit.excepted
+        for lock_id in hit.lock_ids or (hit.lock_id,)
     ]
     if rows:
         LateCorrection.objects.bulk_create(rows)

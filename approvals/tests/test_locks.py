@@ -340,3 +340,25 @@ def test_the_targets_page_keeps_an_approved_years_targets(org, users, locked):
     targets_save(
         user=users.staff, federation=org.federation, year=2024, values={org.unit_b: (100, 2, 1)}
     )
+
+
+def test_a_day_in_several_approved_periods_names_the_longest_and_opens_with_any(org, users, locked):
+    month = report_approve(
+        user=users.staff,
+        report=report_submit(user=users.officer_a, unit=org.unit_a, year=2024, kind="thang-9"),
+    )
+    with pytest.raises(ValidationError) as refused:
+        admit(users.officer_a, org.grassroots_a, date(2024, 9, 10))
+    assert refused.value.message_dict == {"joined_on": [message("10/09/2024")]}  # Năm 2024
+    lock_exception_open(
+        user=users.staff,
+        report=locked,
+        reason="Sót",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    admit(users.officer_a, org.grassroots_a, date(2024, 9, 10))
+    # A correction against the year and against September.
+    assert set(LateCorrection.objects.values_list("lock_id", flat=True)) == {
+        locked.lock_id,
+        month.lock_id,
+    }
