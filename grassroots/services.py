@@ -55,10 +55,17 @@ def grassroots_found(*, district_union: DistrictUnion, **fields) -> GrassrootsUn
 def grassroots_update(*, grassroots: GrassrootsUnion, **fields) -> GrassrootsUnion:
     """Change a CĐCS's own data. A new founding date moves its first affiliation with it."""
     grassroots = GrassrootsUnion.objects.select_for_update().get(pk=grassroots.pk)
-    old_founded = grassroots.founded_on
+    old_founded, old_25plus = grassroots.founded_on, grassroots.has_25_plus
     for name, value in fields.items():
         setattr(grassroots, name, value)
     grassroots.full_clean()
+    if grassroots.founded_on == old_founded and grassroots.has_25_plus != old_25plus:
+        # Crossing 25 workers moves the "CĐCS từ 25 lao động" figure of the founding period.
+        period_lock_check(
+            grassroots=[(grassroots.pk, old_founded)],
+            what="Sửa số lao động của CĐCS",
+            field="workers",
+        )
     problem = founding_day_problem(grassroots.founded_on, _today())
     if problem:
         raise ValidationError({"founded_on": problem})

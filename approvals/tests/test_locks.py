@@ -362,3 +362,15 @@ def test_a_day_in_several_approved_periods_names_the_longest_and_opens_with_any(
         locked.lock_id,
         month.lock_id,
     }
+
+
+def test_workers_crossing_25_in_a_locked_founding_period(org, users, locked):
+    founded = GrassrootsFactory(district_union=org.unit_a, founded_on=date(2023, 5, 1), workers=30)
+    report_approve(
+        user=users.staff,
+        report=report_submit(user=users.officer_a, unit=org.unit_a, year=2023, kind="nam"),
+    )
+    with pytest.raises(ValidationError) as refused:
+        grassroots_update(grassroots=founded, workers=20)
+    assert "thuộc kỳ báo cáo Năm 2023" in refused.value.message_dict["workers"][0]
+    grassroots_update(grassroots=founded, workers=40)  # still 25 or more: no figure moves
