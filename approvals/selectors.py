@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from grassroots.access.scope import scope_for
@@ -212,45 +213,70 @@ def _units(federation: Federation) -> list[DistrictUnion]:
 def completeness(federation: Federation, year: int, today: date, years: int = 5) -> Completeness:
     """The reporting of `federation`'s units: per ended period of the `years` years up to
     `year`, how many were submitted, approved, returned, late or not yet due, with the rates;
-    and the unit × period table of `year`. Two queries whatever the number of units/periods."""
+    and the unit × period table of `year`. Two queries whatever the number of units/periods;
+    the loop is kept lean (100 units × 5 years are 9.000 unit-periods)."""
     units = _units(federation)
     first = year - years + 1
-    found: dict[tuple[int, int, str], tuple[str, date]] = {}
-    for unit_id, y, kind, status, first_at in PeriodReport.objects.filter(
-        unit__federation=federation, year__gte=first, year__lte=year
-    ).values_list("unit_id", "year", "kind", "status", "first_submitted_at"):
-        found[unit_id, y, kind] = (status, timezone.localdate(first_at))
+    found: dict[tuple[int, int, str], tuple[str, date]] = {
+        (unit_id, y, kind): (status, sent)
+        for unit_id, y, kind, status, sent in PeriodReport.objects.filter(
+            unit__federation=federation, year__gte=first, year__lte=year
+        )
+        .annotate(sent_on=TruncDate("first_submitted_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("unit_id", "year", "kind", "status", "sent_on")
+    }
+    spans = [(u.pk, u.founded_on, u.ended_on) for u in units]
     rates: list[PeriodRates] = []
     rows_cells: dict[int, list[Cell | None]] = defaultdict(list)
     shown: list[Period] = []
+    cells: dict[tuple[str, bool], Cell] = {}  # the few distinct cells, shared
+
+    def cell_of(state: str, late: bool) -> Cell:
+        key = (state, late)
+        if key not in cells:
+            cells[key] = Cell(state, late)
+        return cells[key]
+
     for y in range(year, first - 1, -1):
         for kind in REPORT_KINDS:
             period = Period(y, kind)
-            if period.natural_end >= today:
+            end = period.natural_end
+            if end >= today:
                 continue
             due = due_date(y, kind)
+            past_due = today > due
             rate = PeriodRates(period, due)
-            for unit in units:
-                cell = None
-                if _exists_in(unit, period):
-                    rate.expected += 1
-                    got = found.get((unit.pk, y, kind))
-                    if got is None:
-                        late = today > due
-                        cell = Cell(LATE_MISSING if late else NOT_DUE, late)
-                        if late:
-                            rate.late_missing += 1
-                        else:
-                            rate.not_due += 1
-                    else:
-                        status, sent = got
-                        cell = Cell(status, sent > due)
-                        setattr(rate, status, getattr(rate, status) + 1)
-                        if sent <= due:
-                            rate.on_time += 1
-                if y == year:
-                    rows_cells[unit.pk].append(cell)
-            if y == year:
+            counts = {"submitted": 0, "approved": 0, "returned": 0}
+            expected = on_time = missing = 0
+            keep = y == year
+            for pk, founded, ended in spans:
+                if (founded and founded > end) or (ended and ended < end):
+                    if keep:
+                        rows_cells[pk].append(None)
+                    continue
+                expected += 1
+                got = found.get((pk, y, kind))
+                if got is None:
+                    missing += 1
+                    if keep:
+                        rows_cells[pk].append(
+                            cell_of(LATE_MISSING if past_due else NOT_DUE, past_due)
+                        )
+                else:
+                    status, sent = got
+                    counts[status] += 1
+                    if sent <= due:
+                        on_time += 1
+                    if keep:
+                        rows_cells[pk].append(cell_of(status, sent > due))
+            rate.expected, rate.on_time = expected, on_time
+            rate.submitted, rate.approved = counts["submitted"], counts["approved"]
+            rate.returned = counts["returned"]
+            if past_due:
+                rate.late_missing = missing
+            else:
+                rate.not_due = missing
+            if keep:
                 shown.append(period)
             rates.append(rate)
     rows = [UnitRow(unit, rows_cells[unit.pk]) for unit in units]
