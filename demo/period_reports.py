@@ -22,8 +22,6 @@ from grassroots.access import SYSTEM
 from grassroots.models import DistrictUnion, Federation, UserRole
 from reports.periods import Period
 
-from .demo import FIRST_YEAR
-
 APPROVERS = {"HN": "thanhpho", "QN": "quangninh"}
 RETURN_REASON = (
     "Số CĐCS thành lập mới chưa khớp với các quyết định công nhận gửi kèm: đề nghị rà soát lại"
@@ -41,7 +39,7 @@ def _reports_in(unit: DistrictUnion, period: Period) -> bool:
     return not (unit.ended_on and unit.ended_on < period.natural_end)
 
 
-def period_reports_build(today: date) -> dict[str, int]:
+def period_reports_build(today: date, first_year: int) -> dict[str, int]:
     User = get_user_model()
     ward_of_officer = (
         UserRole.objects.filter(user__username="phuongthanhxuan")
@@ -70,7 +68,7 @@ def period_reports_build(today: date) -> dict[str, int]:
             ),
             key=lambda p: p.natural_end,
         )
-        for year in range(FIRST_YEAR, today.year + 1):
+        for year in range(first_year, today.year + 1):
             for kind in REPORT_KINDS:
                 period = Period(year, kind)
                 if period.natural_end >= today:

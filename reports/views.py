@@ -368,6 +368,9 @@ def _federation_context(request, dashboard: FederationDashboard, choices, sort, 
         totals.append(dashboard.federation_total)
     return {
         "figures_status": figures_status(dashboard.rows, period, _today()),
+        # The late reports (approvals' box) on this year's page: a past year's page names
+        # only the units of that year.
+        "show_late_reports": period.year == _today().year,
         "dashboard": dashboard,
         "federation": federation,
         "federation_choices": choices,
