@@ -731,4 +731,8 @@ def demo_build(today: date) -> dict[str, int]:
     from .enterprises import enterprises_build
 
     counts.update(enterprises_build(today))
+    # The period reports last: approving closes the books of the past periods.
+    from .period_reports import period_reports_build
+
+    counts.update(period_reports_build(today, FIRST_YEAR))
     return counts

@@ -503,3 +503,101 @@ class Restructuring(models.Model):
     def __str__(self) -> str:
         number = f" số {self.decision_number}" if self.decision_number else ""
         return f"{self.get_kind_display()}{number} từ {self.effective_on:%d/%m/%Y}"
+
+
+class PeriodLock(models.Model):
+    """An approved reporting period of a unit: writes dated in [start, end] are refused
+    (`grassroots.locks`). Written by the approvals app when the level above approves the
+    unit's report; the texts of the refusal are kept here so that the check is one query."""
+
+    unit = models.ForeignKey(
+        DistrictUnion, on_delete=models.CASCADE, related_name="period_locks", verbose_name="đơn vị"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    kind = models.CharField("loại kỳ", max_length=20)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày")
+    label = models.CharField("kỳ báo cáo", max_length=100)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người duyệt",
+    )
+    approver_name = models.CharField("người duyệt", max_length=200)
+    approved_at = models.DateTimeField("lúc duyệt")
+    contact = models.CharField("liên hệ để mở khóa", max_length=300)
+    # The approved snapshot (số liệu đã duyệt): the figures of reports.selectors.UnitFigures
+    # as approved; dashboards may show them instead of today's.
+    figures = models.JSONField("số liệu đã duyệt", default=dict)
+
+    class Meta:
+        verbose_name = "kỳ đã khóa sổ"
+        verbose_name_plural = "kỳ đã khóa sổ"
+        ordering = ["unit", "start", "end"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "kind"], name="period_lock_unique"),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="period_lock_range"),
+        ]
+        indexes = [models.Index(fields=["unit", "end", "start"], name="period_lock_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.label} – {self.unit_id}"
+
+
+class LockException(models.Model):
+    """The level above opens one unit's approved period until `expires_at` (ngoại lệ khóa sổ):
+    writes are then accepted and recorded as late corrections; the approved snapshot stays."""
+
+    lock = models.ForeignKey(
+        PeriodLock, on_delete=models.CASCADE, related_name="exceptions", verbose_name="kỳ"
+    )
+    reason = models.TextField("lý do")
+    expires_at = models.DateTimeField("mở đến")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người mở",
+    )
+    opened_at = models.DateTimeField("lúc mở", default=timezone.now)
+
+    class Meta:
+        verbose_name = "ngoại lệ khóa sổ"
+        verbose_name_plural = "ngoại lệ khóa sổ"
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.lock} mở đến {timezone.localtime(self.expires_at):%d/%m/%Y %H:%M}"
+
+
+class LateCorrection(models.Model):
+    """A write dated in an approved period, accepted under a lock exception (điều chỉnh sau
+    duyệt): the report page lists them beside the snapshot and today's figures."""
+
+    lock = models.ForeignKey(
+        PeriodLock, on_delete=models.CASCADE, related_name="corrections", verbose_name="kỳ"
+    )
+    grassroots = models.ForeignKey(
+        GrassrootsUnion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="CĐCS",
+    )
+    day = models.DateField("ngày phát sinh")
+    what = models.CharField("nội dung", max_length=200)
+    created_at = models.DateTimeField("lúc ghi", default=timezone.now)
+
+    class Meta:
+        verbose_name = "điều chỉnh sau duyệt"
+        verbose_name_plural = "điều chỉnh sau duyệt"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.what} ngày {self.day:%d/%m/%Y}"

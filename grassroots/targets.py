@@ -8,6 +8,7 @@ targets (on their dashboard): this page answers 404 for them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.views.generic import TemplateView
 from unionportal.text import parse_id
 
 from .collation import vi_order
+from .locks import period_lock_check
 from .models import AnnualTarget, DistrictUnion, Federation
 from .rules import (
     MAX_YEAR,
@@ -162,6 +164,7 @@ def targets_save(
     if not Federation.objects.where_targets_set_by(user).filter(pk=federation.pk).exists():
         raise Http404
     changed = 0
+    locked_days: list[tuple[int, date]] = []
     existing = targets_for(federation, year)
     for unit, numbers in values.items():
         if isinstance(unit, DistrictUnion) and unit.federation_id != federation.pk:
@@ -175,6 +178,8 @@ def targets_save(
             if current:
                 current.delete()
                 changed += 1
+                if isinstance(unit, DistrictUnion):
+                    locked_days.append((unit.pk, date(year, 12, 31)))
             continue
         target = current or AnnualTarget(
             year=year,
@@ -193,6 +198,11 @@ def targets_save(
             target._change_reason = reason
         target.save()
         changed += 1
+        if isinstance(unit, DistrictUnion):
+            locked_days.append((unit.pk, date(year, 12, 31)))
+    # Closed books (one query; the transaction rolls back): a year whose reports are approved
+    # keeps the targets they were measured against.
+    period_lock_check(units=locked_days, what=f"Chỉ tiêu năm {year}")
     return changed
 
 

@@ -27,12 +27,14 @@ from members.models import AccessLog, access_log_record
 from unionportal.text import parse_id
 
 from . import charts, exports, report_form
+from .approved import figures_status
 from .drill_exports import drill_export
 from .drilldown import DRILLS, DrillKind, drill_queryset
 from .paging import pager_for
 from .periods import (
     CURRENT_TREE_VALUE,
     PERIOD_CHOICES,
+    REPORT_KINDS,
     TREE_PARAM,
     Period,
     PeriodError,
@@ -309,7 +311,9 @@ class FederationDashboardView:
         if export in ("pdf", "docx"):
             return _report_download(
                 request,
-                report_form.federation_report(dashboard, _today()),
+                report_form.federation_report(
+                    dashboard, _today(), figures_status(dashboard.rows, period, _today())
+                ),
                 export,
                 f"Báo cáo {federation.name} – {period.label}",
             )
@@ -367,6 +371,10 @@ def _federation_context(request, dashboard: FederationDashboard, choices, sort, 
     if dashboard.federation_total:
         totals.append(dashboard.federation_total)
     return {
+        "figures_status": figures_status(dashboard.rows, period, _today()),
+        # The late reports (approvals' box) on this year's page: a past year's page names
+        # only the units of that year.
+        "show_late_reports": period.year == _today().year,
         "dashboard": dashboard,
         "federation": federation,
         "federation_choices": choices,
@@ -437,7 +445,12 @@ class DistrictDashboardView(View):
             return _report_download(
                 request,
                 report_form.district_report(
-                    dashboard.row, unit, period, dashboard.data_date, _today()
+                    dashboard.row,
+                    unit,
+                    period,
+                    dashboard.data_date,
+                    _today(),
+                    figures_status([dashboard.row], period, _today()),
                 ),
                 export,
                 f"Báo cáo {unit.name} – {period.label}",
@@ -511,6 +524,10 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
             params["federation"] = str(unit.federation_id)
         federation_url = f"{reverse('home')}?{urlencode(params)}"
     return {
+        "figures_status": figures_status([dashboard.row], period, _today()),
+        "report_url": reverse("approvals:report-detail", args=[unit.pk, period.year, period.kind])
+        if period.kind in REPORT_KINDS and not period.is_cut
+        else "",
         "dashboard": dashboard,
         "unit": unit,
         "period": period,

@@ -194,7 +194,12 @@ def test_bench_pages_times_every_page_and_save_on_the_demo(demo, settings, tmp_p
 @pytest.mark.django_db
 def test_a_cdcs_can_be_founded_after_the_demo(demo):
     """The demo's CĐCS carry explicit ids: PostgreSQL's sequence must have moved past them."""
+    from django.utils import timezone
+
+    # Today, in a unit of today (the past periods of the demo are approved, so closed).
+    from grassroots.models import UserRole
     from tests.factories import GrassrootsFactory
 
-    created = GrassrootsFactory(district_union=unit("TX"))
+    ward = UserRole.objects.get(user__username="phuongthanhxuan").district_union
+    created = GrassrootsFactory(district_union=ward, founded_on=timezone.localdate())
     assert created.pk > GrassrootsUnion.objects.exclude(pk=created.pk).order_by("-pk")[0].pk

@@ -12,6 +12,7 @@ service, `grassroots.targets.targets_save`, one call per federation and year.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from django.core.exceptions import ValidationError
 
@@ -128,9 +129,16 @@ class TargetImport(Processor):
                 else ("federation_id", target.federation_id)
             )
             existing[(owner, target.year)] = target
+        # Closed books: a unit's target is read by its reports of the year (the percentages);
+        # once the year's last period (December, Q4, the year) is approved it stays.
+        locked: list[tuple[int, str, int, date]] = []
         for number, unit_code, unit, year, figures in parsed:
             sample = [unit_code, year, *(figures[k] for k in VALUE_KEYS)]
             old = existing.get((_unit_key(unit), year))
+            if isinstance(unit, DistrictUnion) and (
+                old is None or any(getattr(old, k) != v for k, v in figures.items())
+            ):
+                locked.append((number, "year", unit.pk, date(year, 12, 31)))
             if old is None:
                 plan.append((unit, year, figures))
                 self.counts.new += 1
@@ -147,6 +155,7 @@ class TargetImport(Processor):
             plan.append((unit, year, figures))
             self.counts.updated += 1
             self.samples.add("updated", number, sample, changes)
+        self.lock_errors(unit_events=locked)
         return plan
 
     def write_chunk(self, plan) -> None:

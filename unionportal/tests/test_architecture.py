@@ -19,7 +19,8 @@ ALLOWED = {
     "organising": {"unionportal", "grassroots", "members"},
     "imports": {"unionportal", "grassroots", "members", "organising"},
     "reports": {"unionportal", "grassroots", "members", "organising"},
-    "demo": {"unionportal", "grassroots", "members", "organising", "reports"},
+    "approvals": {"unionportal", "grassroots", "members", "organising", "reports"},
+    "demo": {"unionportal", "grassroots", "members", "organising", "reports", "approvals"},
     "benchmarks": {
         "unionportal",
         "grassroots",
@@ -27,6 +28,7 @@ ALLOWED = {
         "organising",
         "reports",
         "imports",
+        "approvals",
         "demo",
     },
 }
