@@ -13,6 +13,8 @@ How an indicator is counted:
   one).
 
 This module imports nothing of the portal: the registry is data, read from every room.
+`settings.UNIONPORTAL_INDICATORS` names the further indicators in use (default: all of
+`CATALOGUE`; the test settings use the first three only, and tests declare what they test).
 """
 
 from __future__ import annotations
@@ -42,47 +44,67 @@ class Indicator:
 
 
 # The order is the order of columns everywhere. The first three are the historical ones.
-_DECLARED: list[Indicator] = [
+CATALOGUE: tuple[Indicator, ...] = (
     Indicator("new_members", "Kết nạp đoàn viên", "đoàn viên"),
     Indicator("new_grassroots", "Thành lập CĐCS", "CĐCS"),
     Indicator("new_grassroots_25plus", "CĐCS từ 25 lao động trở lên", "CĐCS"),
-]
+    # Counted from the records of `activities` (reports.indicators reads them).
+    Indicator("officers_trained", "Cán bộ CĐCS được tập huấn", "cán bộ"),
+    Indicator("new_chairs_trained", "Chủ tịch CĐCS mới được tập huấn lần đầu", "chủ tịch"),
+    Indicator("party_introduced", "Đoàn viên ưu tú giới thiệu cho Đảng", "đoàn viên"),
+    Indicator("party_admitted", "Đoàn viên được kết nạp Đảng", "đoàn viên"),
+    Indicator("agreements_a", "Thỏa ước lao động tập thể loại A", "thỏa ước"),
+    Indicator("agreements_b", "Thỏa ước lao động tập thể loại B", "thỏa ước"),
+)
 
 # The codes of the first three, whose columns keep their place in the CSV and the forms.
 CORE_CODES = ("new_members", "new_grassroots", "new_grassroots_25plus")
 
+# Declared for the time of a block (`declared`), after the catalogue's.
+_EXTRA: list[Indicator] = []
+
+
+def _enabled() -> tuple[str, ...] | None:
+    """settings.UNIONPORTAL_INDICATORS: the further indicators in use (None: every one of the
+    catalogue). The first three are always in use."""
+    from django.conf import settings
+
+    codes = getattr(settings, "UNIONPORTAL_INDICATORS", None)
+    return None if codes is None else tuple(codes)
+
 
 def indicators() -> tuple[Indicator, ...]:
-    """Every declared indicator, in column order."""
-    return tuple(_DECLARED)
+    """Every declared indicator in use, in column order."""
+    enabled = _enabled()
+    return tuple(
+        i for i in CATALOGUE if i.code in CORE_CODES or enabled is None or i.code in enabled
+    ) + tuple(_EXTRA)
 
 
 def indicator_codes() -> tuple[str, ...]:
-    return tuple(i.code for i in _DECLARED)
+    return tuple(i.code for i in indicators())
 
 
 def indicator(code: str) -> Indicator:
     """The declared indicator `code` (KeyError if there is none)."""
-    for declared in _DECLARED:
-        if declared.code == code:
-            return declared
+    for declared_one in (*CATALOGUE, *_EXTRA):
+        if declared_one.code == code:
+            return declared_one
     raise KeyError(code)
-
-
-def declare(new: Indicator) -> None:
-    """Add an indicator at the end of the registry (at start-up, from the app that counts it)."""
-    if any(i.code == new.code for i in _DECLARED):
-        raise ValueError(f"indicator {new.code} is already declared")
-    _DECLARED.append(new)
 
 
 @contextmanager
 def declared(*extra: Indicator) -> Iterator[None]:
-    """Indicators declared for the time of a block (tests and benchmarks: 10 indicators)."""
-    before = list(_DECLARED)
+    """Indicators declared for the time of a block, after those in use (tests and benchmarks:
+    10 indicators). A catalogue code is taken as it is declared there, and put in use."""
+    before = list(_EXTRA)
+    codes = {i.code for i in indicators()}
     for new in extra:
-        declare(new)
+        if new.code in codes:
+            raise ValueError(f"indicator {new.code} is already declared")
+        codes.add(new.code)
+        _EXTRA.append(new)
     try:
         yield
     finally:
-        _DECLARED[:] = before
+        _EXTRA[:] = before

@@ -250,23 +250,25 @@ def test_a_declared_indicator_gets_a_column_and_its_own_target(org, users, login
     from grassroots.indicators import Counting, Indicator, declared
 
     trained = Indicator(
-        "officers_trained", "Cán bộ CĐCS được tập huấn", "cán bộ", Counting.REPORTED
+        "trainees_reported", "Cán bộ CĐCS được tập huấn", "cán bộ", Counting.REPORTED
     )
     client = login(users.staff)
     a = f"u{org.unit_a.pk}"
     with declared(trained):
         page = client.get(URL + "?year=2026")
         assert "Cán bộ CĐCS được tập huấn" in page.text
-        assert f'name="{a}-officers_trained"' in page.text
+        assert f'name="{a}-trainees_reported"' in page.text
         # Only the new indicator: the first three stay without a target.
-        response = client.post(URL, post_data(org, year=2026, **{f"{a}-officers_trained": "1.160"}))
+        response = client.post(
+            URL, post_data(org, year=2026, **{f"{a}-trainees_reported": "1.160"})
+        )
         assert response.status_code == 302
         target = AnnualTarget.objects.get(district_union=org.unit_a, year=2026)
-        assert target.figures() == {"officers_trained": 1160}
+        assert target.figures() == {"trainees_reported": 1160}
         assert 'value="1.160"' in client.get(URL + "?year=2026").text
-        bad = client.post(URL, post_data(org, year=2026, **{f"{a}-officers_trained": "-3"}))
+        bad = client.post(URL, post_data(org, year=2026, **{f"{a}-trainees_reported": "-3"}))
         assert "Chỉ tiêu cán bộ CĐCS được tập huấn" in bad.text
-        assert target.figures() == {"officers_trained": 1160}
+        assert target.figures() == {"trainees_reported": 1160}
         # Blank again: no target left for the unit.
-        client.post(URL, post_data(org, year=2026, **{f"{a}-officers_trained": ""}))
+        client.post(URL, post_data(org, year=2026, **{f"{a}-trainees_reported": ""}))
         assert not AnnualTarget.objects.filter(district_union=org.unit_a, year=2026).exists()

@@ -517,9 +517,9 @@ def test_targets_import_takes_a_declared_indicator_and_keeps_what_it_leaves_out(
     from grassroots.indicators import Counting, Indicator, declared
 
     trained = Indicator(
-        "officers_trained", "Cán bộ CĐCS được tập huấn", "cán bộ", Counting.REPORTED
+        "trainees_reported", "Cán bộ CĐCS được tập huấn", "cán bộ", Counting.REPORTED
     )
-    TargetFactory(district_union=org.unit_a, year=2026, figures={"officers_trained": 900})
+    TargetFactory(district_union=org.unit_a, year=2026, figures={"trainees_reported": 900})
     headers = [*TARGET_HEADERS, "Chỉ tiêu cán bộ CĐCS được tập huấn"]
     with declared(trained):
         path = write_xlsx(
@@ -553,7 +553,7 @@ def test_targets_import_takes_a_declared_indicator_and_keeps_what_it_leaves_out(
         "new_members": 120,
         "new_grassroots": 10,
         "new_grassroots_25plus": 5,
-        "officers_trained": 1160,
+        "trainees_reported": 1160,
     }
     cg = AnnualTarget.objects.get(district_union=org.unit_b, year=2026).figures()
-    assert "officers_trained" not in cg
+    assert "trainees_reported" not in cg

@@ -23,7 +23,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TRAINED = Indicator("officers_trained", "Cán bộ CĐCS được tập huấn", "cán bộ", Counting.REPORTED)
+TRAINED = Indicator("trainees_reported", "Cán bộ CĐCS được tập huấn", "cán bộ", Counting.REPORTED)
 # Seven reported indicators: with the first three, ten.
 SEVEN = [
     TRAINED,
@@ -46,15 +46,15 @@ def test_the_first_three_are_declared_in_their_historical_order():
     assert indicator_codes() == ("new_members", "new_grassroots", "new_grassroots_25plus")
     with declared(*SEVEN):
         assert len(indicator_codes()) == 10
-        assert indicator_codes()[3] == "officers_trained"
+        assert indicator_codes()[3] == "trainees_reported"
     assert len(indicator_codes()) == 3  # declared only for the block
 
 
 def test_a_reported_indicator_counts_the_months_of_the_period(counted, trained):
-    TargetFactory(district_union=counted.b, year=2024, **ONLY, figures={"officers_trained": 100})
+    TargetFactory(district_union=counted.b, year=2024, **ONLY, figures={"trainees_reported": 100})
     for month, value in ((date(2023, 12, 1), 50), (date(2024, 3, 1), 40), (date(2024, 9, 1), 51)):
         ReportedFigure.objects.create(
-            district_union=counted.b, indicator="officers_trained", month=month, value=value
+            district_union=counted.b, indicator="trainees_reported", month=month, value=value
         )
     rows = {
         r.code: r
@@ -62,7 +62,7 @@ def test_a_reported_indicator_counts_the_months_of_the_period(counted, trained):
             counted.federation, Period(2024, "nam"), date(2026, 1, 1)
         ).rows
     }
-    progress = rows["B"].progress("officers_trained")
+    progress = rows["B"].progress("trainees_reported")
     assert (progress.achieved, progress.target, progress.percent_text) == (91, 100, "91%")
     # The first three are what they were.
     assert rows["B"].new_members.fraction_text("đoàn viên") == "2 đoàn viên"
@@ -73,27 +73,27 @@ def test_a_reported_indicator_counts_the_months_of_the_period(counted, trained):
             counted.federation, Period(2024, "6-thang"), date(2026, 1, 1)
         ).rows
     }
-    assert half["B"].progress("officers_trained").achieved == 40
+    assert half["B"].progress("trainees_reported").achieved == 40
 
 
 def test_federation_page_shows_a_further_indicator_after_the_historical_columns(
     counted, trained, login
 ):
-    TargetFactory(district_union=counted.b, year=2024, **ONLY, figures={"officers_trained": 1058})
+    TargetFactory(district_union=counted.b, year=2024, **ONLY, figures={"trainees_reported": 1058})
     ReportedFigure.objects.create(
-        district_union=counted.b, indicator="officers_trained", month=date(2024, 5, 1), value=963
+        district_union=counted.b, indicator="trainees_reported", month=date(2024, 5, 1), value=963
     )
     html = login(counted.staff).get("/?year=2024").content.decode()
     assert "Cán bộ CĐCS được tập huấn" in html
     assert ">963<" in html and "1.058" in html and "91,02%" in html
-    sorted_page = login(counted.staff).get("/?year=2024&sort=-pct_officers_trained")
+    sorted_page = login(counted.staff).get("/?year=2024&sort=-pct_trainees_reported")
     assert "Không có cột" not in sorted_page.content.decode()
 
 
 def test_progress_report_csv_keeps_its_columns_and_adds_the_further_ones_after(counted, trained):
-    TargetFactory(district_union=counted.b, year=2024, **ONLY, figures={"officers_trained": 10})
+    TargetFactory(district_union=counted.b, year=2024, **ONLY, figures={"trainees_reported": 10})
     ReportedFigure.objects.create(
-        district_union=counted.b, indicator="officers_trained", month=date(2024, 5, 1), value=9
+        district_union=counted.b, indicator="trainees_reported", month=date(2024, 5, 1), value=9
     )
     out = StringIO()
     call_command("progress_report", "--year", "2024", "--unit", "B", "--format", "csv", stdout=out)
@@ -102,7 +102,7 @@ def test_progress_report_csv_keeps_its_columns_and_adds_the_further_ones_after(c
         "unit_code,unit_name,new_members,target_new_members,pct_new_members,new_grassroots,"
         "target_new_grassroots,pct_new_grassroots,new_grassroots_25plus,"
         "target_new_grassroots_25plus,pct_new_grassroots_25plus,members_total,grassroots_total,"
-        "officers_trained,target_officers_trained,pct_officers_trained"
+        "trainees_reported,target_trainees_reported,pct_trainees_reported"
     )
     assert line == "B,LĐLĐ quận Bình Minh,2,,,0,,,0,,,2,1,9,10,90.00"
 
@@ -110,14 +110,14 @@ def test_progress_report_csv_keeps_its_columns_and_adds_the_further_ones_after(c
 def test_national_dashboard_sums_a_further_indicator_per_federation(counted, trained):
     for unit, value in ((counted.a, 3), (counted.b, 4), (counted.c, 5)):
         ReportedFigure.objects.create(
-            district_union=unit, indicator="officers_trained", month=date(2024, 2, 1), value=value
+            district_union=unit, indicator="trainees_reported", month=date(2024, 2, 1), value=value
         )
     dashboard = national_dashboard(
         [counted.federation, counted.other_federation], Period(2024, "nam"), date(2026, 1, 1)
     )
-    by_code = {r.code: r.figures.of("officers_trained") for r in dashboard.rows}
+    by_code = {r.code: r.figures.of("trainees_reported") for r in dashboard.rows}
     assert by_code == {"HN": 7, "HP": 5}
-    assert dashboard.total.figures.of("officers_trained") == 12
+    assert dashboard.total.figures.of("trainees_reported") == 12
 
 
 # --- query counts: constant in units and in indicators ------------------------------------

@@ -16,10 +16,11 @@ ALLOWED = {
     "unionportal": set(),
     "grassroots": {"unionportal"},
     "members": {"unionportal", "grassroots"},
+    "activities": {"unionportal", "grassroots", "members"},
     "organising": {"unionportal", "grassroots", "members"},
-    "imports": {"unionportal", "grassroots", "members", "organising"},
-    "reports": {"unionportal", "grassroots", "members", "organising"},
-    "demo": {"unionportal", "grassroots", "members", "organising", "reports"},
+    "imports": {"unionportal", "grassroots", "members", "organising", "activities"},
+    "reports": {"unionportal", "grassroots", "members", "organising", "activities"},
+    "demo": {"unionportal", "grassroots", "members", "organising", "reports", "activities"},
     "benchmarks": {
         "unionportal",
         "grassroots",
@@ -28,6 +29,7 @@ ALLOWED = {
         "reports",
         "imports",
         "demo",
+        "activities",
     },
 }
 ROOMS = set(ALLOWED)
