@@ -66,7 +66,8 @@ def course_record(
     *, user, held_on: date, topic: str, organiser: str, attendees: list[Member], district_union=None
 ) -> TrainingCourse:
     """A course and its attendees, all or nothing: every attendee an officer of their CĐCS on
-    the course's day, within the user's scope."""
+    the course's day, within the user's scope. A course of the same day, topic and organiser
+    gets the attendees."""
     _check_writable(user, {m.grassroots_id for m in attendees})
     officers = officers_on(attendees, held_on)
     problems = [
@@ -80,11 +81,16 @@ def course_record(
     ]
     if problems:
         raise ValidationError(problems)
-    course = TrainingCourse(
-        held_on=held_on, topic=topic, organiser=organiser, district_union=district_union
-    )
-    course.full_clean()
-    course.save()
+    # The same day, topic and organiser: the same course (an attendance list in several files).
+    course = TrainingCourse.objects.filter(
+        held_on=held_on, topic=topic, organiser=organiser
+    ).first()
+    if course is None:
+        course = TrainingCourse(
+            held_on=held_on, topic=topic, organiser=organiser, district_union=district_union
+        )
+        course.full_clean()
+        course.save()
     TrainingAttendance.objects.bulk_create(
         [
             TrainingAttendance(

@@ -69,7 +69,7 @@ def _enabled() -> tuple[str, ...] | None:
     catalogue). The first three are always in use."""
     from django.conf import settings
 
-    codes = getattr(settings, "UNIONPORTAL_INDICATORS", None)
+    codes = settings.UNIONPORTAL_INDICATORS
     return None if codes is None else tuple(codes)
 
 
