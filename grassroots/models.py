@@ -331,11 +331,7 @@ class AnnualTarget(models.Model):
         verbose_name="công đoàn cấp trên",
     )
     year = models.PositiveSmallIntegerField("năm")
-    new_members = models.PositiveIntegerField("chỉ tiêu kết nạp đoàn viên", default=0)
-    new_grassroots = models.PositiveIntegerField("chỉ tiêu thành lập CĐCS", default=0)
-    new_grassroots_25plus = models.PositiveIntegerField(
-        "chỉ tiêu CĐCS từ 25 lao động trở lên", default=0
-    )
+    # The figures: one TargetValue per declared indicator with a target (grassroots.indicators).
 
     objects = AnnualTargetQuerySet.as_manager()
     history = HistoricalRecords()
@@ -364,12 +360,6 @@ class AnnualTarget(models.Model):
                 name="target_unique_federation_year",
             ),
             models.CheckConstraint(
-                condition=Q(new_members__gte=0)
-                & Q(new_grassroots__gte=0)
-                & Q(new_grassroots_25plus__gte=0),
-                name="target_values_not_negative",
-            ),
-            models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="target_year_range"
             ),
         ]
@@ -382,6 +372,43 @@ class AnnualTarget(models.Model):
         unit = self.district_union or self.federation
         assert unit is not None  # a target is a unit's or a federation's (one_owner)
         return unit
+
+    def figures(self) -> dict[str, int]:
+        """{indicator code: target} (prefetch `values` when reading many)."""
+        return {v.indicator: v.value for v in self.values.all()}
+
+    def value(self, code: str) -> int | None:
+        """The target of indicator `code`, None when none is set."""
+        return self.figures().get(code)
+
+
+class TargetValue(models.Model):
+    """One unit's target for one indicator and year: (unit, year) from its `AnnualTarget`,
+    the indicator a code of `grassroots.indicators` (not a choice: indicators are declared in
+    code, and a code no longer declared keeps its rows)."""
+
+    target = models.ForeignKey(
+        AnnualTarget, on_delete=models.CASCADE, related_name="values", verbose_name="chỉ tiêu năm"
+    )
+    indicator = models.CharField("chỉ số", max_length=40)
+    value = models.PositiveIntegerField("chỉ tiêu")
+
+    history = HistoricalRecords()
+    _history_user: Any
+    _change_reason: str
+
+    class Meta:
+        verbose_name = "chỉ tiêu theo chỉ số"
+        verbose_name_plural = "chỉ tiêu theo chỉ số"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "indicator"], name="targetvalue_unique_indicator"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="targetvalue_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.indicator} = {self.value}"
 
 
 class UserRole(models.Model):

@@ -15,6 +15,7 @@ TEMPLATE_NAMES = {
     "members": "mau-nhap-doan-vien.xlsx",
     "targets": "mau-nhap-chi-tieu.xlsx",
     "enterprises": "mau-nhap-doanh-nghiep.xlsx",
+    "training": "mau-nhap-hoc-vien-tap-huan.xlsx",
 }
 
 GENERAL_RULES = [

@@ -320,3 +320,35 @@ def current_tree_totals(
                 name: int(value or 0) for name, value in zip(fields, totals, strict=True)
             }
     return result
+
+
+class ReportedFigure(models.Model):
+    """The value a unit reports for a declared indicator counted "reported as a number"
+    (grassroots.indicators.Counting.REPORTED) and one month, DHIS2 style: for what the portal
+    does not keep one by one. A month's value counts in a period holding its first day."""
+
+    district_union = models.ForeignKey(
+        DistrictUnion,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name="công đoàn cấp trên",
+    )
+    indicator = models.CharField("chỉ số", max_length=40)
+    month = models.DateField("tháng")  # the first day of the month
+    value = models.PositiveIntegerField("số liệu")
+
+    class Meta:
+        verbose_name = "số liệu báo cáo"
+        verbose_name_plural = "số liệu báo cáo"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district_union", "month", "indicator"], name="reportedfigure_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="reportedfigure_first_of_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_union_id} {self.indicator} {self.month:%m/%Y}: {self.value}"

@@ -43,13 +43,14 @@ from .periods import (
 from .progress import Band
 from .selectors import (
     DEFAULT_SORT,
-    SORT_COLUMNS,
     DistrictDashboard,
     FederationDashboard,
     ProgressRow,
     district_dashboard,
     federation_dashboard,
     national_dashboard,
+    sort_column,
+    sort_keys,
 )
 from .summary import progress_summary
 
@@ -121,7 +122,7 @@ class LinkMaker:
 def _sort_links(request, current: str) -> dict:
     """Header links: a click sorts by the column, a second click reverses the order."""
     links = {}
-    for key in SORT_COLUMNS:
+    for key in sort_keys():
         if current == key:
             target, state = f"-{key}", "ascending"
         elif current == f"-{key}":
@@ -241,7 +242,7 @@ class NationalDashboardView(View):
     def respond(request, federations: list[Federation]):
         sort = request.GET.get("sort", "").strip() or DEFAULT_SORT
         notice = ""
-        if sort.removeprefix("-") not in SORT_COLUMNS:
+        if sort_column(sort.removeprefix("-")) is None:
             notice = f"Không có cột «{sort}» để sắp xếp; bảng được xếp theo tên đơn vị."
             sort = DEFAULT_SORT
         try:
@@ -289,7 +290,7 @@ class FederationDashboardView:
     def respond(request, federation: Federation, choices: list[Federation]):
         sort = request.GET.get("sort", "").strip() or DEFAULT_SORT
         notice = ""
-        if sort.removeprefix("-") not in SORT_COLUMNS:
+        if sort_column(sort.removeprefix("-")) is None:
             notice = f"Không có cột «{sort}» để sắp xếp; bảng được xếp theo tên đơn vị."
             sort = DEFAULT_SORT
         try:

@@ -332,8 +332,8 @@ def test_uploaded_file_name_is_not_trusted(login, users, org, tmp_path, media):
 @pytest.mark.parametrize(
     ("who", "kinds"),
     [
-        ("admin", {"units", "grassroots", "members", "targets", "enterprises"}),
-        ("officer_a", {"grassroots", "members", "enterprises"}),
+        ("admin", {"units", "grassroots", "members", "targets", "enterprises", "training"}),
+        ("officer_a", {"grassroots", "members", "enterprises", "training"}),
         ("staff", {"targets"}),
     ],
 )
@@ -343,7 +343,7 @@ def test_who_may_import_what(login, users, who, kinds):
     assert response.status_code == 200
     offered = {value for value, _ in response.context["form"].fields["kind"].choices}
     assert offered == kinds
-    for kind in ("units", "grassroots", "members", "targets"):
+    for kind in ("units", "grassroots", "members", "targets", "training"):
         status = client.get(reverse("imports:import-template", args=[kind])).status_code
         assert status == (200 if kind in kinds else 404)
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "unionportal.third_party_apps.AxesConfig",
     "grassroots.apps.GrassrootsConfig",
     "members.apps.MembersConfig",
+    "activities.apps.ActivitiesConfig",
     "reports.apps.ReportsConfig",
     "organising.apps.OrganisingConfig",
     "imports.apps.ImportsConfig",
@@ -116,6 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The further indicators in use (codes of grassroots.indicators.CATALOGUE); None: all of them.
+# The first three (members, CĐCS, CĐCS with 25+ workers) are always in use.
+UNIONPORTAL_INDICATORS: tuple[str, ...] | None = None
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -16,11 +16,20 @@ ALLOWED = {
     "unionportal": set(),
     "grassroots": {"unionportal"},
     "members": {"unionportal", "grassroots"},
+    "activities": {"unionportal", "grassroots", "members"},
     "organising": {"unionportal", "grassroots", "members"},
-    "imports": {"unionportal", "grassroots", "members", "organising"},
-    "reports": {"unionportal", "grassroots", "members", "organising"},
-    "approvals": {"unionportal", "grassroots", "members", "organising", "reports"},
-    "demo": {"unionportal", "grassroots", "members", "organising", "reports", "approvals"},
+    "imports": {"unionportal", "grassroots", "members", "organising", "activities"},
+    "reports": {"unionportal", "grassroots", "members", "organising", "activities"},
+    "approvals": {"unionportal", "grassroots", "members", "organising", "reports", "activities"},
+    "demo": {
+        "unionportal",
+        "grassroots",
+        "members",
+        "organising",
+        "reports",
+        "approvals",
+        "activities",
+    },
     "benchmarks": {
         "unionportal",
         "grassroots",
@@ -30,6 +39,7 @@ ALLOWED = {
         "imports",
         "approvals",
         "demo",
+        "activities",
     },
 }
 ROOMS = set(ALLOWED)
