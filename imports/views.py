@@ -71,6 +71,13 @@ class ImportStartView(ImportAccessMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "kinds": self.kinds}
 
+    def get_initial(self):
+        # "Tải lên file đã sửa" from a job's page comes back with its kind (?loai=members).
+        initial = super().get_initial()
+        if self.request.GET.get("loai") in self.kinds:
+            initial["kind"] = self.request.GET["loai"]
+        return initial
+
     def post(self, request, *args, **kwargs):
         # Refuse an oversized upload before Django reads (and stores) the body.
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
