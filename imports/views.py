@@ -250,11 +250,11 @@ class ImportErrorsView(ImportAccessMixin, View):
                     AccessLog.Action.EXPORT,
                     what=f"File nhập kèm cột lỗi: {job.original_name}",
                 )
-                response = FileResponse(spool, content_type=XLSX_CONTENT_TYPE)
-                response["Content-Disposition"] = content_disposition_header(
+                marked = FileResponse(spool, content_type=XLSX_CONTENT_TYPE)
+                marked["Content-Disposition"] = content_disposition_header(
                     True, marked_file_name(job.original_name)
                 )
-                return response
+                return marked
             spool.close()
         response = HttpResponse(
             errors_bytes(job.row_errors, total=job.error_count), content_type=XLSX_CONTENT_TYPE
