@@ -38,7 +38,7 @@ from .downloads import (
 from .forms import ImportUploadForm, safe_name
 from .kinds import KINDS
 from .models import ImportJob
-from .tasks import CHECK, COMMIT, job_rerun, job_start
+from .tasks import CHECK, COMMIT, job_from_upload, job_rerun, job_start
 
 SHOWN_ERRORS = 200
 
@@ -100,21 +100,13 @@ class ImportStartView(ImportAccessMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        scope = scope_for(self.request.user)
-        job = ImportJob(
-            kind=form.cleaned_data["kind"],
-            user=cast(User, self.request.user),  # signed in: LoginRequiredMiddleware
-            federation_id=scope.federation_id,
-            district_union_id=scope.district_union_id,
+        job = job_from_upload(
+            cast(User, self.request.user),  # signed in: LoginRequiredMiddleware
+            form.cleaned_data["kind"],
+            upload,
+            stored_name=f"upload.{form.detected_format}",
             original_name=safe_name(upload.name),
-            size=upload.size,
-            source=ImportJob.Source.WEB,
-            status=ImportJob.Status.CHECKING,
         )
-        # Stored under MEDIA_ROOT/imports/ with a random name and the detected extension.
-        job.file.save(f"upload.{form.detected_format}", upload, save=False)
-        job.save()
-        job_start(job, CHECK)
         return redirect("imports:import-detail", pk=job.pk)
 
 
