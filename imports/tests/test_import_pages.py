@@ -117,7 +117,8 @@ def test_invalid_file_shows_every_error_and_writes_nothing(login, users, org, tm
     assert report["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
-    ws = load_workbook(io.BytesIO(report.content)).active
+    # The uploader's own file back (test_import_screens); its second sheet lists the errors.
+    ws = load_workbook(io.BytesIO(b"".join(report.streaming_content)))["Danh sách lỗi"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     assert rows[0] == ["Dòng", "Cột", "Lỗi"]
     assert [r[:2] for r in rows[1:]] == [[3, "Số CCCD"], [4, "Ngày sinh"], [5, "Mã CĐCS"]]

@@ -175,6 +175,10 @@ MATRIX: dict[str, Row] = {
     # asking for HN get their own federation's page), admins any; officers only read them.
     "grassroots:targets": Row(query=lambda org: "?lien_doan=HN&year=2024",
                               get="302 404 404 200 200 200  404 404 404", post="302 404 404 302 302 302  404 404 404"),
+    # Type-to-search of the CĐCS pickers (htmx): every role with a scope gets 200, but only the
+    # CĐCS it may pick ("Alpha" is unit A's: officer B and the other federation get no option).
+    "grassroots:grassroots-search": Row(query=lambda org: "?pham_vi=xem&ten=to_grassroots&cdcs_q=Alpha",
+                                        get="302 200 200 200 200 200  200 200 200"),
     # Officer B founds CĐCS in unit B (the form offers only B): 200 for both officers.
     "grassroots:grassroots-create": Row(get="302 200 200 404 404 200  404 404 200",
                                         post="302 200 200 404 404 200  404 404 200"),
