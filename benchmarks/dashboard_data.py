@@ -35,6 +35,7 @@ from grassroots.models import (
     GrassrootsUnion,
     UnitMembership,
 )
+from grassroots.targets import targets_bulk_create
 from members.copy_columns import MEMBER_COLUMNS, PLACEMENT_COLUMNS
 from members.models import Member, Placement
 from reports.stats import stats_refresh
@@ -402,30 +403,34 @@ class Builder:
         years = range(self.first_year, self.today.year + 1)
         per_unit_members = self.scale.members / max(len(units), 1) / 12
         per_unit_grassroots = self.scale.grassroots / max(len(units), 1) / 12
-        targets = []
+        targets: list[tuple[AnnualTarget, dict[str, int]]] = []
         for year in years:
             for unit in units:
                 targets.append(
-                    AnnualTarget(
-                        district_union=unit,
-                        year=year,
-                        new_members=int(per_unit_members * rng.uniform(0.6, 2.2)),
-                        new_grassroots=max(1, int(per_unit_grassroots * rng.uniform(0.6, 2.2))),
-                        new_grassroots_25plus=max(
-                            1, int(per_unit_grassroots * rng.uniform(0.3, 1.1))
-                        ),
+                    (
+                        AnnualTarget(district_union=unit, year=year),
+                        {
+                            "new_members": int(per_unit_members * rng.uniform(0.6, 2.2)),
+                            "new_grassroots": max(
+                                1, int(per_unit_grassroots * rng.uniform(0.6, 2.2))
+                            ),
+                            "new_grassroots_25plus": max(
+                                1, int(per_unit_grassroots * rng.uniform(0.3, 1.1))
+                            ),
+                        },
                     )
                 )
             targets.append(
-                AnnualTarget(
-                    federation=federation,
-                    year=year,
-                    new_members=int(self.scale.members / 12 * 1.1),
-                    new_grassroots=int(self.scale.grassroots / 12 * 1.1),
-                    new_grassroots_25plus=int(self.scale.grassroots / 24),
+                (
+                    AnnualTarget(federation=federation, year=year),
+                    {
+                        "new_members": int(self.scale.members / 12 * 1.1),
+                        "new_grassroots": int(self.scale.grassroots / 12 * 1.1),
+                        "new_grassroots_25plus": int(self.scale.grassroots / 24),
+                    },
                 )
             )
-        AnnualTarget.objects.bulk_create(targets)
+        targets_bulk_create(targets)
 
 
 def _vn(number: int) -> str:

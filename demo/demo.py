@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from grassroots.indicators import CORE_CODES
 from grassroots.models import (
     WORKERS_THRESHOLD,
     Affiliation,
@@ -33,6 +34,7 @@ from grassroots.models import (
     grassroots_search_text,
 )
 from grassroots.services import figures_touch
+from grassroots.targets import targets_bulk_create
 from members.models import LeaveReason, Member, Placement
 from unionportal.bulk import bulk_insert
 from unionportal.text import fold
@@ -521,20 +523,17 @@ class DemoBuilder:
         return dissolved is None or day < dissolved
 
     # -- targets and users --------------------------------------------------------------------
-    def build_targets(self) -> list[AnnualTarget]:
+    def build_targets(self) -> list[tuple[AnnualTarget, dict[str, int]]]:
         """Each unit's targets for the years it exists; in the reform year an ended unit keeps
         its target for its half-year and the ward unions share the rest of the year's (the
         direct rows have none). The federations' own targets follow the units' plans."""
-        targets = []
+        targets: list[tuple[AnnualTarget, dict[str, int]]] = []
 
         def target(unit, year, values):
             targets.append(
-                AnnualTarget(
-                    district_union=unit,
-                    year=year,
-                    new_members=values[0],
-                    new_grassroots=values[1],
-                    new_grassroots_25plus=values[2],
+                (
+                    AnnualTarget(district_union=unit, year=year),
+                    dict(zip(CORE_CODES, values, strict=True)),
                 )
             )
 
@@ -572,12 +571,9 @@ class DemoBuilder:
                     int(round(v * 1.05, -1 if i == 0 else 0)) for i, v in enumerate(sums[fcode])
                 )
                 targets.append(
-                    AnnualTarget(
-                        federation=federation,
-                        year=year,
-                        new_members=values[0],
-                        new_grassroots=values[1],
-                        new_grassroots_25plus=values[2],
+                    (
+                        AnnualTarget(federation=federation, year=year),
+                        dict(zip(CORE_CODES, values, strict=True)),
                     )
                 )
         return targets
@@ -679,7 +675,7 @@ class DemoBuilder:
             stay.member_id = self.members[index].pk
             stays.append(stay)
         bulk_insert(Placement, stays)
-        AnnualTarget.objects.bulk_create(self.build_targets(), batch_size=2000)
+        targets_bulk_create(self.build_targets())
         self.build_users()
         figures_touch(self.grassroots.keys(), date(1900, 1, 1))
         return {
@@ -731,4 +727,8 @@ def demo_build(today: date) -> dict[str, int]:
     from .enterprises import enterprises_build
 
     counts.update(enterprises_build(today))
+    # The period reports last: approving closes the books of the past periods.
+    from .period_reports import period_reports_build
+
+    counts.update(period_reports_build(today, FIRST_YEAR))
     return counts

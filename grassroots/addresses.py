@@ -65,6 +65,24 @@ def federation_province(federation: Federation) -> int | None:
     return _provinces().get(name)
 
 
+@cache
+def province_names() -> dict[int, str]:
+    """The 2025 provinces of `vietnam-provinces`: {official code: name}."""
+    from vietnam_provinces import Province
+
+    return {int(p.code): p.name for p in Province.iter_all()}
+
+
+def provinces_without_federation(federations: list[Federation], today: date) -> list[str]:
+    """The 2025 provinces (the official list of `vietnam-provinces`, 34 from 01/07/2025) that no
+    federation active `today` stands for, in the list's order: for the national dashboard's
+    coverage line. A federation is matched to its province by name (`federation_province`)."""
+    covered = {
+        federation_province(f) for f in federations if f.ended_on is None or f.ended_on >= today
+    }
+    return [name for code, name in province_names().items() if code not in covered]
+
+
 def address_ward(address: str) -> tuple[str, bool]:
     """(the ward part of `address`, folded, with its type: "phuong thanh xuan"; is it an old
     district-based address). ("", ...) when no part names a ward."""

@@ -94,9 +94,6 @@ class AnnualTargetAdmin(ScopedAdmin, SimpleHistoryAdmin):
         "year",
         "federation",
         "district_union",
-        "new_members",
-        "new_grassroots",
-        "new_grassroots_25plus",
     ]
     list_filter = ["year", "federation"]
     search_fields = ["district_union__name", "federation__name"]

@@ -16,7 +16,11 @@ DATE_PLACEHOLDER = "dd/mm/yyyy"
 
 
 class VNDateInput(forms.DateInput):
-    """A text box for dd/mm/yyyy dates (not type=date: its format follows the browser's locale)."""
+    """A text box for dd/mm/yyyy dates (not type=date: its format follows the browser's locale).
+
+    `data-vn-date` lets static/js/app.js add a calendar next to it (a native type=date input
+    without a name, so a phone shows its date picker); the picked day is written back here as
+    dd/mm/yyyy, and the server only ever reads this text box."""
 
     def __init__(self, attrs=None):
         defaults = {
@@ -24,6 +28,7 @@ class VNDateInput(forms.DateInput):
             "inputmode": "numeric",
             "autocomplete": "off",
             "maxlength": "10",
+            "data-vn-date": "",
         }
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
 

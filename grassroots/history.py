@@ -21,6 +21,47 @@ from django.utils import timezone
 HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "search_text"}
 KIND_LABELS = {"+": "Tạo mới", "~": "Sửa", "-": "Xoá"}
 
+# A change ("~") is named by what it did when its fields say so: a transfer, a leaving, a
+# dissolution is not shown as a plain "Sửa". Keyed by the model's label (no import of the
+# models of other apps); each rule reads {field attname: (old, new)} of the changed fields.
+Changed = dict[str, tuple[Any, Any]]
+
+
+def _member_change(changed: Changed) -> str | None:
+    if "left_on" in changed:
+        old, new = changed["left_on"]
+        if old is None and new is not None:
+            return "Ra khỏi công đoàn"
+        if old is not None and new is None:
+            return "Kết nạp lại"
+    if "grassroots_id" in changed:
+        return "Chuyển sinh hoạt"
+    return None
+
+
+def _grassroots_change(changed: Changed) -> str | None:
+    if "dissolved_on" in changed:
+        old, new = changed["dissolved_on"]
+        if old is None and new is not None:
+            return "Giải thể"
+    if "district_union_id" in changed:
+        return "Chuyển đơn vị cấp trên"
+    return None
+
+
+CHANGE_NAMERS = {"members.member": _member_change, "grassroots.grassrootsunion": _grassroots_change}
+
+
+def change_kind(history_type: str, model_label: str, changed: Changed) -> str:
+    """ "Chuyển sinh hoạt", "Ra khỏi công đoàn", ... for a change whose fields say so; else
+    "Tạo mới" / "Sửa" / "Xoá"."""
+    if history_type == "~":
+        namer = CHANGE_NAMERS.get(model_label)
+        named = namer(changed) if namer else None
+        if named:
+            return named
+    return KIND_LABELS.get(history_type, history_type)
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -134,15 +175,18 @@ def history_entries(records, *, masked: dict | None = None) -> list[HistoryEntry
         for obj in model._base_manager.filter(pk__in=ids):
             names[(model, obj.pk)] = str(obj)
 
+    model_label = history_model.instance_type._meta.label_lower
     entries = []
     for record, prev in pairs:
         changes = []
+        changed: Changed = {}
         for f in fields:
             new = getattr(record, f.attname)
             old = prev[f.attname] if prev else None
             if prev is None and new in (None, ""):
                 continue
             if prev is None or old != new:
+                changed[f.attname] = (old, new)
                 shown_old = _display(f, old, names) if prev else ""
                 shown_new = _display(f, new, names)
                 if f.name in masked:
@@ -159,7 +203,7 @@ def history_entries(records, *, masked: dict | None = None) -> list[HistoryEntry
                 record=record,
                 when=record.history_date,
                 user=record.history_user,
-                kind=KIND_LABELS.get(record.history_type, record.history_type),
+                kind=change_kind(record.history_type, model_label, changed),
                 reason=record.history_change_reason or "",
                 changes=changes,
             )

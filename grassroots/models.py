@@ -331,11 +331,7 @@ class AnnualTarget(models.Model):
         verbose_name="công đoàn cấp trên",
     )
     year = models.PositiveSmallIntegerField("năm")
-    new_members = models.PositiveIntegerField("chỉ tiêu kết nạp đoàn viên", default=0)
-    new_grassroots = models.PositiveIntegerField("chỉ tiêu thành lập CĐCS", default=0)
-    new_grassroots_25plus = models.PositiveIntegerField(
-        "chỉ tiêu CĐCS từ 25 lao động trở lên", default=0
-    )
+    # The figures: one TargetValue per declared indicator with a target (grassroots.indicators).
 
     objects = AnnualTargetQuerySet.as_manager()
     history = HistoricalRecords()
@@ -364,12 +360,6 @@ class AnnualTarget(models.Model):
                 name="target_unique_federation_year",
             ),
             models.CheckConstraint(
-                condition=Q(new_members__gte=0)
-                & Q(new_grassroots__gte=0)
-                & Q(new_grassroots_25plus__gte=0),
-                name="target_values_not_negative",
-            ),
-            models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="target_year_range"
             ),
         ]
@@ -382,6 +372,43 @@ class AnnualTarget(models.Model):
         unit = self.district_union or self.federation
         assert unit is not None  # a target is a unit's or a federation's (one_owner)
         return unit
+
+    def figures(self) -> dict[str, int]:
+        """{indicator code: target} (prefetch `values` when reading many)."""
+        return {v.indicator: v.value for v in self.values.all()}
+
+    def value(self, code: str) -> int | None:
+        """The target of indicator `code`, None when none is set."""
+        return self.figures().get(code)
+
+
+class TargetValue(models.Model):
+    """One unit's target for one indicator and year: (unit, year) from its `AnnualTarget`,
+    the indicator a code of `grassroots.indicators` (not a choice: indicators are declared in
+    code, and a code no longer declared keeps its rows)."""
+
+    target = models.ForeignKey(
+        AnnualTarget, on_delete=models.CASCADE, related_name="values", verbose_name="chỉ tiêu năm"
+    )
+    indicator = models.CharField("chỉ số", max_length=40)
+    value = models.PositiveIntegerField("chỉ tiêu")
+
+    history = HistoricalRecords()
+    _history_user: Any
+    _change_reason: str
+
+    class Meta:
+        verbose_name = "chỉ tiêu theo chỉ số"
+        verbose_name_plural = "chỉ tiêu theo chỉ số"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "indicator"], name="targetvalue_unique_indicator"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="targetvalue_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.indicator} = {self.value}"
 
 
 class UserRole(models.Model):
@@ -503,3 +530,101 @@ class Restructuring(models.Model):
     def __str__(self) -> str:
         number = f" số {self.decision_number}" if self.decision_number else ""
         return f"{self.get_kind_display()}{number} từ {self.effective_on:%d/%m/%Y}"
+
+
+class PeriodLock(models.Model):
+    """An approved reporting period of a unit: writes dated in [start, end] are refused
+    (`grassroots.locks`). Written by the approvals app when the level above approves the
+    unit's report; the texts of the refusal are kept here so that the check is one query."""
+
+    unit = models.ForeignKey(
+        DistrictUnion, on_delete=models.CASCADE, related_name="period_locks", verbose_name="đơn vị"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    kind = models.CharField("loại kỳ", max_length=20)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày")
+    label = models.CharField("kỳ báo cáo", max_length=100)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người duyệt",
+    )
+    approver_name = models.CharField("người duyệt", max_length=200)
+    approved_at = models.DateTimeField("lúc duyệt")
+    contact = models.CharField("liên hệ để mở khóa", max_length=300)
+    # The approved snapshot (số liệu đã duyệt): the figures of reports.selectors.UnitFigures
+    # as approved; dashboards may show them instead of today's.
+    figures = models.JSONField("số liệu đã duyệt", default=dict)
+
+    class Meta:
+        verbose_name = "kỳ đã khóa sổ"
+        verbose_name_plural = "kỳ đã khóa sổ"
+        ordering = ["unit", "start", "end"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "kind"], name="period_lock_unique"),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="period_lock_range"),
+        ]
+        indexes = [models.Index(fields=["unit", "end", "start"], name="period_lock_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.label} – {self.unit_id}"
+
+
+class LockException(models.Model):
+    """The level above opens one unit's approved period until `expires_at` (ngoại lệ khóa sổ):
+    writes are then accepted and recorded as late corrections; the approved snapshot stays."""
+
+    lock = models.ForeignKey(
+        PeriodLock, on_delete=models.CASCADE, related_name="exceptions", verbose_name="kỳ"
+    )
+    reason = models.TextField("lý do")
+    expires_at = models.DateTimeField("mở đến")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người mở",
+    )
+    opened_at = models.DateTimeField("lúc mở", default=timezone.now)
+
+    class Meta:
+        verbose_name = "ngoại lệ khóa sổ"
+        verbose_name_plural = "ngoại lệ khóa sổ"
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.lock} mở đến {timezone.localtime(self.expires_at):%d/%m/%Y %H:%M}"
+
+
+class LateCorrection(models.Model):
+    """A write dated in an approved period, accepted under a lock exception (điều chỉnh sau
+    duyệt): the report page lists them beside the snapshot and today's figures."""
+
+    lock = models.ForeignKey(
+        PeriodLock, on_delete=models.CASCADE, related_name="corrections", verbose_name="kỳ"
+    )
+    grassroots = models.ForeignKey(
+        GrassrootsUnion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="CĐCS",
+    )
+    day = models.DateField("ngày phát sinh")
+    what = models.CharField("nội dung", max_length=200)
+    created_at = models.DateTimeField("lúc ghi", default=timezone.now)
+
+    class Meta:
+        verbose_name = "điều chỉnh sau duyệt"
+        verbose_name_plural = "điều chỉnh sau duyệt"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.what} ngày {self.day:%d/%m/%Y}"

@@ -1,7 +1,7 @@
 """The organisation registers' spreadsheet columns, declared once (README: How it is built).
 
 GRASSROOTS_COLUMNS (CĐCS), UNIT_COLUMNS (federations and upper-level unions) and
-TARGET_COLUMNS (annual targets) are the one declaration of each kind: the import kinds read
+target_columns() (annual targets, one column per declared indicator) are the one declaration of each kind: the import kinds read
 their imported columns (imports/kinds: headers, messages, change lists), the blank templates
 and their guide sheets are written from them (imports/downloads.py), and the CĐCS list export
 writes GRASSROOTS_COLUMNS' exported columns in the same order with the same headers, plus the
@@ -19,11 +19,11 @@ from import_export import resources, widgets
 from unionportal.spreadsheets.cells import code, label_key, text
 from unionportal.spreadsheets.columns import Column, Columns, resource_class
 
+from .indicators import CORE_CODES, indicators
 from .models import DistrictUnion, Federation, GrassrootsUnion
 from .rules import (
     MAX_YEAR,
     MIN_YEAR,
-    TARGET_LABELS,
     unit_kind_problem,
     unit_parent_problem,
     unit_restructure_problem,
@@ -175,7 +175,7 @@ ADMIN_UNIT_COLUMNS = Columns(
     *(UNIT_COLUMNS.get(k) for k in ("code", "name", "parent_code", "kind"))
 )
 
-TARGET_COLUMNS = Columns(
+_TARGET_KEY_COLUMNS = (
     Column(
         "unit_code",
         "Mã đơn vị",
@@ -185,28 +185,31 @@ TARGET_COLUMNS = Columns(
         width=12,
     ),
     Column("year", "Năm", help=f"Từ {MIN_YEAR} đến {MAX_YEAR}.", example=2025, width=8),
-    Column(
-        "new_members",
-        TARGET_LABELS["new_members"],
-        help="Số nguyên, không âm.",
-        example=6500,
-        width=16,
-    ),
-    Column(
-        "new_grassroots",
-        TARGET_LABELS["new_grassroots"],
-        help="Số nguyên, không âm.",
-        example=20,
-        width=16,
-    ),
-    Column(
-        "new_grassroots_25plus",
-        TARGET_LABELS["new_grassroots_25plus"],
-        help="Số nguyên, không âm.",
-        example=15,
-        width=18,
-    ),
 )
+# The examples of the template's row for the first three (others: 0).
+_TARGET_EXAMPLES = {"new_members": 6500, "new_grassroots": 20, "new_grassroots_25plus": 15}
+
+
+def target_columns() -> Columns:
+    """The targets import's columns: the unit, the year, and one column per declared indicator
+    (grassroots.indicators). The first three are required, as they always were; the others may
+    be left out or blank (the import then keeps that indicator's target as it is)."""
+    return Columns(
+        *_TARGET_KEY_COLUMNS,
+        *(
+            Column(
+                i.code,
+                i.target_label,
+                help="Số nguyên, không âm."
+                + ("" if i.code in CORE_CODES else " Để trống: giữ chỉ tiêu đã có."),
+                example=_TARGET_EXAMPLES.get(i.code, 0),
+                width=16 if i.code != "new_grassroots_25plus" else 18,
+                required=i.code in CORE_CODES,
+            )
+            for i in indicators()
+        ),
+    )
+
 
 GrassrootsResource = resource_class(
     GrassrootsUnion, GRASSROOTS_COLUMNS, name="GrassrootsResource", import_id_fields=["code"]

@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .access import SYSTEM
+from .locks import locks_hit
 from .models import (
     Affiliation,
     DistrictUnion,
@@ -560,6 +561,13 @@ def plan_check(plan: Plan, user=SYSTEM) -> Checked:
                     "Mã LĐLĐ",
                     f"{old.name} đã kết thúc hoạt động ngày {_d(old.ended_on)}.",
                 )
+    # Closed books: a move or an end dated in an approved period of a unit it touches.
+    transfers = [
+        (tree.units[t.code.upper()], t.on, t.row)
+        for t in plan.transfers
+        if t.code.upper() in tree.units
+    ]
+    _lock_problems(moves, end_plans, transfers, problem)
     # Officers of units that end keep read-only access: say who they are.
     ended_ids = [unit.pk for _, unit in end_plans]
     if ended_ids:
@@ -574,6 +582,25 @@ def plan_check(plan: Plan, user=SYSTEM) -> Checked:
     if not (plan.found or plan.end or plan.moves or plan.transfers or plan.federation_merges):
         problem(None, "", "Phương án không có dòng nào.")
     return result
+
+
+def _lock_problems(moves, end_plans, transfers, problem) -> None:
+    """One lock query for the whole plan (grassroots.locks); each hit is a row problem."""
+    g_events: dict[tuple[int, date], int | None] = {}
+    u_events: dict[tuple[int, date], int | None] = {}
+    for grassroots, target, on, row in moves:
+        g_events.setdefault((grassroots.pk, on), row)
+        if isinstance(target, DistrictUnion):
+            u_events.setdefault((target.pk, on), row)
+    for end, unit in end_plans:
+        u_events.setdefault((unit.pk, end.last_day), end.row)
+    for unit, on, row in transfers:
+        u_events.setdefault((unit.pk, on), row)
+    hits = locks_hit(g_events, u_events)
+    for (tag, key, day), hit in sorted(hits.items(), key=lambda item: item[0][2]):
+        if not hit.excepted:
+            row = (g_events if tag == "g" else u_events)[key, day]
+            problem(row, "Ngày hiệu lực", hit.message(day))
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -864,6 +891,15 @@ def restructuring_undo(record: Restructuring, user=SYSTEM) -> Restructuring:
         restructuring_undo(Restructuring.objects.get(pk=nested_pk), user)
     gids = changes.get("grassroots_ids", [])
     touched_units = set(a.district_union_id for a in created_affs)
+    closed = dict(changes.get("affiliations_closed", []))
+    reopen = list(Affiliation.objects.filter(pk__in=list(closed)))
+    # Closed books: undoing changes every unit it touched from the day each change began.
+    undo_events = {(a.district_union_id, a.valid_from) for a in created_affs}
+    undo_events |= {(a.district_union_id, a.valid_to) for a in reopen if a.valid_to}
+    undo_events |= {(unit_id, record.effective_on) for unit_id, _ in changes.get("units_ended", [])}
+    for (_, _, day), hit in sorted(locks_hit((), undo_events).items(), key=lambda i: i[0][2]):
+        if not hit.excepted:
+            raise UndoRefused(f"Không hoàn tác được: {hit.message(day)}")
     # Reverse, in the opposite order of plan_apply.
     for unit_id, federation_id in reversed(changes.get("unit_federation", [])):
         DistrictUnion.objects.filter(pk=unit_id).update(federation_id=federation_id)
@@ -890,8 +926,6 @@ def restructuring_undo(record: Restructuring, user=SYSTEM) -> Restructuring:
             ended_on=date.fromisoformat(ended) if ended else None
         )
     Affiliation.objects.filter(pk__in=created_ids).delete()
-    closed = dict(changes.get("affiliations_closed", []))
-    reopen = list(Affiliation.objects.filter(pk__in=list(closed)))
     for aff in reopen:
         touched_units.add(aff.district_union_id)
         aff.valid_to = date.fromisoformat(closed[aff.pk]) if closed[aff.pk] else None

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from unionportal.spreadsheets.cells import CellError, whole_number
 from unionportal.text import clean_text
 
+from .indicators import indicator, indicators
+
 # ----- CĐCS ----------------------------------------------------------------------------------
 
 TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -77,14 +79,17 @@ def founding_change_problem(
 # and the reports' year parameter).
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_TARGET = 10_000_000
-# The three indicators: (field, the short label of the targets page's table).
-TARGET_FIELDS = (
-    ("new_members", "Kết nạp đoàn viên"),
-    ("new_grassroots", "Thành lập CĐCS"),
-    ("new_grassroots_25plus", "CĐCS từ 25 lao động trở lên"),
-)
-# "Chỉ tiêu kết nạp đoàn viên": the name of a figure in messages and in the import's columns.
-TARGET_LABELS = {name: f"Chỉ tiêu {label[0].lower()}{label[1:]}" for name, label in TARGET_FIELDS}
+
+
+def target_fields() -> tuple[tuple[str, str], ...]:
+    """The declared indicators as (code, short label of the targets page's table), in column
+    order (grassroots.indicators)."""
+    return tuple((i.code, i.name) for i in indicators())
+
+
+def target_label(code: str) -> str:
+    """ "Chỉ tiêu kết nạp đoàn viên": the name of a target in messages and the import's columns."""
+    return indicator(code).target_label
 
 
 def year_problem(year: int) -> str | None:
@@ -125,7 +130,7 @@ def clean_target_value(name: str, value: object) -> int | None:
     """A target figure typed on the targets page or found in a file cell: a whole number, not
     negative, not absurdly large ('1.450' as Vietnamese write it is 1450); None when empty.
     Raises ValidationError with the message users see."""
-    label = TARGET_LABELS[name]
+    label = target_label(name)
     try:
         number = whole_number(value, label)
     except CellError as problem:

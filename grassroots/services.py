@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .locks import period_lock_check
 from .models import Affiliation, DistrictUnion, GrassrootsUnion
 from .rules import founding_change_problem, founding_day_problem
 from .signals import figures_changed
@@ -37,6 +38,11 @@ def grassroots_found(*, district_union: DistrictUnion, **fields) -> GrassrootsUn
     problem = founding_day_problem(grassroots.founded_on, _today())
     if problem:
         raise ValidationError({"founded_on": problem})
+    period_lock_check(
+        units=[(district_union.pk, grassroots.founded_on)],
+        what="Thành lập CĐCS",
+        field="founded_on",
+    )
     grassroots.save()
     Affiliation.objects.create(
         grassroots=grassroots, district_union=district_union, valid_from=grassroots.founded_on
@@ -49,10 +55,17 @@ def grassroots_found(*, district_union: DistrictUnion, **fields) -> GrassrootsUn
 def grassroots_update(*, grassroots: GrassrootsUnion, **fields) -> GrassrootsUnion:
     """Change a CĐCS's own data. A new founding date moves its first affiliation with it."""
     grassroots = GrassrootsUnion.objects.select_for_update().get(pk=grassroots.pk)
-    old_founded = grassroots.founded_on
+    old_founded, old_25plus = grassroots.founded_on, grassroots.has_25_plus
     for name, value in fields.items():
         setattr(grassroots, name, value)
     grassroots.full_clean()
+    if grassroots.founded_on == old_founded and grassroots.has_25_plus != old_25plus:
+        # Crossing 25 workers moves the "CĐCS từ 25 lao động" figure of the founding period.
+        period_lock_check(
+            grassroots=[(grassroots.pk, old_founded)],
+            what="Sửa số lao động của CĐCS",
+            field="workers",
+        )
     problem = founding_day_problem(grassroots.founded_on, _today())
     if problem:
         raise ValidationError({"founded_on": problem})
@@ -69,6 +82,12 @@ def grassroots_update(*, grassroots: GrassrootsUnion, **fields) -> GrassrootsUni
         )
         if problem:
             raise ValidationError({"founded_on": problem})
+        period_lock_check(
+            grassroots=[(grassroots.pk, old_founded)],
+            units=[(first.district_union_id, grassroots.founded_on)],
+            what="Sửa ngày thành lập CĐCS",
+            field="founded_on",
+        )
         first.valid_from = grassroots.founded_on
         first.save(update_fields=["valid_from"])
     grassroots.save()
@@ -96,6 +115,12 @@ def grassroots_move(
         raise ValidationError({"on": "CĐCS đã giải thể trước ngày chuyển."})
     if district_union.federation_id != current.district_union.federation_id:
         raise ValidationError({"district_union": "Chỉ chuyển được trong cùng một LĐLĐ."})
+    period_lock_check(
+        grassroots=[(grassroots.pk, on)],
+        units=[(district_union.pk, on)],
+        what="Chuyển CĐCS",
+        field="on",
+    )
     current.valid_to = on
     current.save(update_fields=["valid_to"])
     new = Affiliation.objects.create(
@@ -139,6 +164,7 @@ def grassroots_dissolve_check(*, grassroots: GrassrootsUnion, on: date, reason: 
                 "sau ngày giải thể."
             }
         )
+    period_lock_check(grassroots=[(grassroots.pk, on)], what="Giải thể CĐCS", field="on")
 
 
 @transaction.atomic

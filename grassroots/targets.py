@@ -8,6 +8,7 @@ targets (on their dashboard): this page answers 404 for them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -21,19 +22,20 @@ from django.views.generic import TemplateView
 from unionportal.text import parse_id
 
 from .collation import vi_order
-from .models import AnnualTarget, DistrictUnion, Federation
+from .indicators import CORE_CODES
+from .locks import period_lock_check
+from .models import AnnualTarget, DistrictUnion, Federation, TargetValue
 from .rules import (
     MAX_YEAR,
     MIN_YEAR,
-    TARGET_FIELDS,
     clean_target_value,
+    target_fields,
     unit_year_note,
     unit_year_problem,
     year_problem,
 )
 
-FIELDS = list(TARGET_FIELDS)
-__all__ = ["FIELDS", "MAX_YEAR", "MIN_YEAR", "TargetsForm", "TargetsView", "targets_save"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "TargetsForm", "TargetsView", "target_fields", "targets_save"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class TargetRow:
     key: str  # "f<id>" for the federation, "u<id>" for a unit
     label: str
     is_federation: bool
-    fields: tuple  # bound fields, in FIELDS order
+    fields: tuple  # bound fields, in the declared indicators' order
 
 
 def _row_key(unit: Federation | DistrictUnion) -> str:
@@ -79,9 +81,11 @@ class TargetsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.units = [federation, *units]
         self.year = year
+        self.indicator_fields = target_fields()
         for unit in self.units:
             current = targets.get(_row_key(unit))
-            for name, label in FIELDS:
+            figures = current.figures() if current else {}
+            for name, label in self.indicator_fields:
                 # Shown "21.710" (localised) and read back with or without the dots by the rule
                 # the import uses. Each input is named for screen readers (aria-label).
                 self.fields[f"{_row_key(unit)}-{name}"] = TargetField(
@@ -90,7 +94,7 @@ class TargetsForm(forms.Form):
                     label=f"{unit.name}: {label}",
                     required=False,
                     localize=True,
-                    initial=getattr(current, name) if current else None,
+                    initial=figures.get(name),
                     widget=forms.TextInput(
                         attrs={
                             "class": "form-control form-control-sm table-num",
@@ -113,24 +117,27 @@ class TargetsForm(forms.Form):
                 key=_row_key(unit),
                 label=self._label(unit),
                 is_federation=isinstance(unit, Federation),
-                fields=tuple(self[f"{_row_key(unit)}-{name}"] for name, _ in FIELDS),
+                fields=tuple(self[f"{_row_key(unit)}-{name}"] for name, _ in self.indicator_fields),
             )
             for unit in self.units
         ]
 
     def values(self) -> dict:
-        """{unit: (new_members, new_grassroots, new_grassroots_25plus) or None if all blank}."""
-        result: dict[Federation | DistrictUnion, tuple | None] = {}
+        """{unit: {indicator code: target} or None if all blank}: a blank indicator has no
+        target. The first three go together (all three or none), as they always did."""
+        result: dict[Federation | DistrictUnion, dict | None] = {}
         for unit in self.units:
-            values = tuple(self.cleaned_data.get(f"{_row_key(unit)}-{name}") for name, _ in FIELDS)
-            if all(v is None for v in values):
-                result[unit] = None
-            elif any(v is None for v in values):
+            values = {
+                name: self.cleaned_data.get(f"{_row_key(unit)}-{name}")
+                for name, _ in self.indicator_fields
+            }
+            core = [values[name] for name in CORE_CODES]
+            if any(v is None for v in core) and any(v is not None for v in core):
                 raise ValidationError(
                     f"{unit.name}: nhập đủ ba chỉ tiêu, hoặc để trống cả ba nếu chưa giao chỉ tiêu."
                 )
-            else:
-                result[unit] = values
+            given = {name: v for name, v in values.items() if v is not None}
+            result[unit] = given or None
         return result
 
 
@@ -138,7 +145,10 @@ def targets_for(federation: Federation, year: int) -> dict[str, AnnualTarget]:
     rows = AnnualTarget.objects.filter(year=year).filter(
         federation=federation
     ) | AnnualTarget.objects.filter(year=year, district_union__federation=federation)
-    return {_row_key(t.unit): t for t in rows.select_related("federation", "district_union")}
+    return {
+        _row_key(t.unit): t
+        for t in rows.select_related("federation", "district_union").prefetch_related("values")
+    }
 
 
 @transaction.atomic
@@ -149,12 +159,17 @@ def targets_save(
     year: int,
     values: dict,
     reason: str = "",
+    keep_missing: bool = False,
 ) -> int:
     """Create, update or remove the targets of `federation` and its units for `year`.
 
-    Refuses (404) a federation or unit the user may not set targets for. Returns the number of targets changed. Each change
-    is kept in the targets' history (who, when and, from an import, `reason`). The targets page
-    and the targets import both write through here.
+    `values`: {unit: {indicator code: target} or None}. An indicator missing from a unit's
+    figures loses its target (the targets page: a blank cell), or with `keep_missing` keeps it
+    (the import: a column left out or blank); None removes all of the unit's targets (never
+    with `keep_missing`). Refuses (404) a federation or unit the user may not set targets
+    for. Returns the number of units whose targets changed. Each change is kept in the
+    targets' history (who, when and, from an import, `reason`). The targets page and the
+    targets import both write through here.
     """
     problem = year_problem(year)
     if problem:
@@ -162,6 +177,7 @@ def targets_save(
     if not Federation.objects.where_targets_set_by(user).filter(pk=federation.pk).exists():
         raise Http404
     changed = 0
+    locked_days: list[tuple[int, date]] = []
     existing = targets_for(federation, year)
     for unit, numbers in values.items():
         if isinstance(unit, DistrictUnion) and unit.federation_id != federation.pk:
@@ -172,28 +188,51 @@ def targets_save(
                 raise ValidationError(problem)
         current = existing.get(_row_key(unit))
         if numbers is None:
-            if current:
+            if current and not keep_missing:
                 current.delete()
                 changed += 1
+                if isinstance(unit, DistrictUnion):
+                    locked_days.append((unit.pk, date(year, 12, 31)))
+            continue
+        old = current.figures() if current else {}
+        new = {**old, **numbers} if keep_missing else dict(numbers)
+        if current and new == old:
             continue
         target = current or AnnualTarget(
             year=year,
             federation=unit if isinstance(unit, Federation) else None,
             district_union=unit if isinstance(unit, DistrictUnion) else None,
         )
-        new = dict(zip((name for name, _ in FIELDS), numbers, strict=True))
-        if current and all(getattr(current, k) == v for k, v in new.items()):
-            continue
-        for name, value in new.items():
-            setattr(target, name, value)
         target.full_clean(validate_unique=False)
-        if getattr(user, "pk", None):
-            target._history_user = user
-        if reason:
-            target._change_reason = reason
-        target.save()
+        _attribute(target, user, reason)
+        target.save()  # a history row of the unit's targets on every change
+        stored = {v.indicator: v for v in current.values.all()} if current else {}
+        for code, value in new.items():
+            row = stored.get(code) or TargetValue(target=target, indicator=code, value=value)
+            if row.pk and row.value == value:
+                continue
+            row.value = value
+            row.full_clean(validate_unique=False)
+            _attribute(row, user, reason)
+            row.save()
+        for code in stored.keys() - new.keys():
+            _attribute(stored[code], user, reason)
+            stored[code].delete()
         changed += 1
+        if isinstance(unit, DistrictUnion):
+            locked_days.append((unit.pk, date(year, 12, 31)))
+    # Closed books (one query; the transaction rolls back): a year whose reports are approved
+    # keeps the targets they were measured against.
+    period_lock_check(units=locked_days, what=f"Chỉ tiêu năm {year}")
     return changed
+
+
+def _attribute(row: AnnualTarget | TargetValue, user, reason: str) -> None:
+    """Who changed it and why, for simple_history's row."""
+    if getattr(user, "pk", None):
+        row._history_user = user
+    if reason:
+        row._change_reason = reason
 
 
 class TargetsView(TemplateView):
@@ -243,7 +282,7 @@ class TargetsView(TemplateView):
         form = kwargs.pop("form", None) or self.get_form()
         return super().get_context_data(
             form=form,
-            headers=[label for _, label in FIELDS],
+            headers=[label for _, label in form.indicator_fields],
             federation=self.federation,
             federations=self.federations,
             year=self.year,
@@ -267,3 +306,19 @@ class TargetsView(TemplateView):
                 messages.success(request, f"Đã lưu chỉ tiêu năm {self.year}: {changed} thay đổi.")
                 return redirect(f"{request.path}?year={self.year}&lien_doan={self.federation.code}")
         return self.render_to_response(self.get_context_data(form=form))
+
+
+def targets_bulk_create(
+    targets: list[tuple[AnnualTarget, dict[str, int]]], batch_size: int = 2000
+) -> None:
+    """Create new targets with their figures ({indicator code: target}) in two bulk inserts
+    (seed data and benchmarks: no history rows, no checks beyond the database's)."""
+    AnnualTarget.objects.bulk_create([t for t, _ in targets], batch_size=batch_size)
+    TargetValue.objects.bulk_create(
+        [
+            TargetValue(target=t, indicator=code, value=value)
+            for t, figures in targets
+            for code, value in figures.items()
+        ],
+        batch_size=batch_size,
+    )

@@ -3,12 +3,13 @@
 
 from django.urls import path
 
-from . import exports, targets, views
+from . import exports, search, targets, views
 
 urlpatterns = [
     path("xuat.<str:fmt>", exports.GrassrootsExportView.as_view(), name="grassroots-export"),
     path("them/", views.GrassrootsCreateView.as_view(), name="grassroots-create"),
     path("<int:pk>/sua/", views.GrassrootsUpdateView.as_view(), name="grassroots-update"),
+    path("tim/", search.GrassrootsSearchView.as_view(), name="grassroots-search"),
     path("chi-tieu/", targets.TargetsView.as_view(), name="targets"),
     path("<int:pk>/chuyen/", views.GrassrootsMoveView.as_view(), name="grassroots-move"),
 ]

@@ -26,6 +26,7 @@ from itertools import chain, islice
 from django.utils import timezone
 
 from grassroots.access import Scope
+from grassroots.locks import late_corrections_record, locks_hit
 from unionportal.spreadsheets.cells import CellError, code, day, header_key, text
 from unionportal.spreadsheets.columns import Column
 from unionportal.spreadsheets.errors import RowError
@@ -457,6 +458,32 @@ class Processor:
             self.error_sink(problem)
         if row is not None:
             self._bad_rows.add(row)
+
+    def lock_errors(
+        self,
+        grassroots_events: Iterable[tuple[int, str, int, date]] = (),
+        unit_events: Iterable[tuple[int, str, int, date]] = (),
+    ) -> None:
+        """Closed books (grassroots.locks): rows dated in an approved period of their unit are
+        row errors like any other, so the import writes nothing. `(row, column key, CĐCS or
+        unit id, day)`; one query for the whole chunk. Rows in an open period (lock exception)
+        are accepted and recorded as late corrections when writing."""
+        g_rows, u_rows = list(grassroots_events), list(unit_events)
+        hits = locks_hit([(i, d) for _, _, i, d in g_rows], [(i, d) for _, _, i, d in u_rows])
+        if not hits:
+            return
+        late = []
+        for tag, rows in (("g", g_rows), ("u", u_rows)):
+            for number, key, ident, on in rows:
+                hit = hits.get((tag, ident, on))
+                if hit is None:
+                    continue
+                if hit.excepted:
+                    late.append((hit, ident if tag == "g" else None, on))
+                else:
+                    self.error(number, key, hit.message(on))
+        if late and self.writing and not self.error_count:
+            late_corrections_record(late, f"Nhập file {self.source_name}".strip())
 
     def first_row(self, number: int, key, column: str, what: str) -> bool:
         """True the first time the file has `key`; again, an error "<what> trùng với dòng N"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from itertools import chain
 
 from unionportal.spreadsheets.errors import RowError
-from unionportal.spreadsheets.export import Sheet, xlsx_bytes
+from unionportal.spreadsheets.export import _ILLEGAL_XML, Sheet, xlsx_bytes
 
 from .kinds import KINDS
 
@@ -15,6 +17,7 @@ TEMPLATE_NAMES = {
     "members": "mau-nhap-doan-vien.xlsx",
     "targets": "mau-nhap-chi-tieu.xlsx",
     "enterprises": "mau-nhap-doanh-nghiep.xlsx",
+    "training": "mau-nhap-hoc-vien-tap-huan.xlsx",
 }
 
 GENERAL_RULES = [
@@ -77,3 +80,114 @@ def errors_bytes(errors: list[RowError], *, total: int | None = None) -> bytes:
             )
         ]
     )
+
+
+# --- The error report as the user's own file (issue 13) ---------------------------------------
+ERROR_COLUMN = "Lỗi (cổng thông tin)"
+BAD_CELL_FILL = "FFC7CE"  # Excel's "bad" red
+
+
+def _trimmed(values: list) -> list:
+    end = len(values)
+    while end and (values[end - 1] is None or values[end - 1] == ""):
+        end -= 1
+    return values[:end]
+
+
+def marked_file_write(stream, path, *, kind: str, errors: list[RowError], total: int) -> bool:
+    """Write the user's file back as .xlsx, so that they fix it in place: every row at its own
+    row number and every headed column of theirs, one more column after the last saying what is
+    wrong with the row, the bad cells filled red; a second sheet lists every error (as
+    `errors_bytes`). The file is read twice (the header, then every row), streamed both times.
+    False when it cannot be read again (the caller then sends the list alone)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    from unionportal.spreadsheets.errors import FileProblem
+    from unionportal.spreadsheets.export import safe_cell
+    from unionportal.spreadsheets.sniff import open_table
+
+    from .base import find_header
+
+    processor = KINDS[kind]
+    by_row: dict[int, list[RowError]] = {}
+    for error in errors:
+        if error.row is not None:
+            by_row.setdefault(error.row, []).append(error)
+    try:
+        with open_table(path) as table:
+            found = find_header((table.header_row, table.headers), table.rows, processor.columns)
+            header_row = found.row
+            index = dict(found.match.index)
+        position = {c.header: index[c.key] for c in processor.columns if c.key in index}
+        text_columns = {index[c.key] for c in processor.columns if c.text_format and c.key in index}
+        workbook = Workbook(write_only=True)
+        with open_table(path) as table:
+            sheet = workbook.create_sheet(title=(table.sheet_name or "Dữ liệu")[:31])
+            fill = PatternFill("solid", start_color=BAD_CELL_FILL, end_color=BAD_CELL_FILL)
+            width = max(position.values(), default=-1) + 1
+            written = 0
+
+            def cell(value, *, bad=False, text=False):
+                value = safe_cell(value)
+                if isinstance(value, str):
+                    value = _ILLEGAL_XML.sub("", value)
+                made = WriteOnlyCell(sheet, value=value)
+                if bad:
+                    made.fill = fill
+                if text:
+                    made.number_format = "@"
+                elif isinstance(value, date):
+                    made.number_format = "dd/mm/yyyy"
+                return made
+
+            for number, values in chain([(table.header_row, table.headers)], table.rows):
+                values = _trimmed(list(values))
+                if number == header_row:
+                    width = max(width, len(values))
+                    extra = WriteOnlyCell(sheet, value=ERROR_COLUMN)
+                    extra.font = Font(bold=True)
+                    extra.fill = fill
+                    bad: set = set()
+                else:
+                    problems = by_row.get(number, [])
+                    bad = {position.get(e.column) for e in problems}
+                    message = "; ".join(
+                        f"{e.column}: {e.message}" if e.column else e.message for e in problems
+                    )
+                    extra = cell(message or None, bad=bool(problems))
+                while written < number - 1:  # the user's row numbers, empty rows included
+                    sheet.append([])
+                    written += 1
+                row_width = width if number >= header_row else len(values)
+                sheet.append(
+                    [
+                        cell(
+                            values[i] if i < len(values) else None,
+                            bad=i in bad,
+                            text=i in text_columns and number > header_row,
+                        )
+                        for i in range(row_width)
+                    ]
+                    + ([extra] if number >= header_row else [])
+                )
+                written += 1
+        listing = workbook.create_sheet(title="Danh sách lỗi")
+        listing.append(["Dòng", "Cột", "Lỗi"])
+        for error in errors:
+            listing.append(
+                [error.row if error.row is not None else "", error.column, safe_cell(error.message)]
+            )
+        if total > len(errors):
+            listing.append(["", "", f"... và {total - len(errors)} lỗi khác (không liệt kê)."])
+        workbook.save(stream)
+    except (FileProblem, OSError, ValueError, KeyError):
+        return False
+    return True
+
+
+def marked_file_name(original: str) -> str:
+    """ "dv-thang-3.xls" -> "dv-thang-3-kem-loi.xlsx"."""
+    stem = os.path.splitext(os.path.basename(original))[0] or "file"
+    return f"{stem}-kem-loi.xlsx"

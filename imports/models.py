@@ -114,6 +114,7 @@ class ImportJob(models.Model):
         MEMBERS = "members", "Đoàn viên"
         TARGETS = "targets", "Chỉ tiêu năm"
         ENTERPRISES = "enterprises", "Doanh nghiệp chưa có CĐCS"
+        TRAINING = "training", "Danh sách học viên tập huấn"
         # A restructuring plan (phương án sắp xếp): not an import kind of KINDS; checked and
         # applied by imports.plan_jobs through the same jobs, tasks and progress.
         PLAN = "plan", "Phương án sắp xếp"

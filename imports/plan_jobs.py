@@ -146,7 +146,9 @@ def plan_preview(checked: Checked, year: int, upto: date) -> dict:
     )
     targets = {
         t.district_union_id: t
-        for t in AnnualTarget.objects.filter(district_union_id__in=unit_ids, year=year)
+        for t in AnnualTarget.objects.filter(
+            district_union_id__in=unit_ids, year=year
+        ).prefetch_related("values")
     }
     rows = []
     totals: dict[str, int] = defaultdict(int)
@@ -177,8 +179,8 @@ def plan_preview(checked: Checked, year: int, upto: date) -> dict:
             "adm_out": total(unit.moving_out, 1),
             "founded_in": sum(1 for g in unit.moving_in if g in founded),
             "founded_out": sum(1 for g in unit.moving_out if g in founded),
-            "target_members": target.new_members if target else None,
-            "target_grassroots": target.new_grassroots if target else None,
+            "target_members": target.value("new_members") if target else None,
+            "target_grassroots": target.value("new_grassroots") if target else None,
         }
         for name in ("g_in", "m_in", "adm_in", "founded_in"):
             totals[name] += row[name]

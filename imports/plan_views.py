@@ -41,7 +41,7 @@ from .forms import safe_name
 from .models import ImportJob
 from .plan_forms import AddressProposalForm, PlanBuildForm, PlanUploadForm
 from .plan_jobs import TEMPLATE_NAME, plan_rows_bytes, template_bytes
-from .tasks import CHECK, COMMIT, job_rerun, job_start
+from .tasks import COMMIT, job_from_upload, job_rerun, job_start
 from .views import _progress
 
 SHOWN_ERRORS = 500
@@ -79,20 +79,14 @@ class PlanAccessMixin(_ViewBase):
 
 def _job_from_bytes(request, content: bytes, name: str) -> ImportJob:
     """A plan job for a file the portal wrote (built on the page, proposed from addresses)."""
-    scope = scope_for(request.user)
-    job = ImportJob(
-        kind=ImportJob.Kind.PLAN,
-        user=request.user,
-        federation_id=scope.federation_id,
+    return job_from_upload(
+        request.user,
+        ImportJob.Kind.PLAN,
+        ContentFile(content),
+        stored_name="plan.csv",
         original_name=name,
-        size=len(content),
-        source=ImportJob.Source.WEB,
-        status=ImportJob.Status.CHECKING,
+        district=False,
     )
-    job.file.save("plan.csv", ContentFile(content), save=False)
-    job.save()
-    job_start(job, CHECK)
-    return job
 
 
 class PlanStartView(PlanAccessMixin, FormView):
@@ -111,19 +105,14 @@ class PlanStartView(PlanAccessMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        scope = scope_for(self.request.user)
-        job = ImportJob(
-            kind=ImportJob.Kind.PLAN,
-            user=cast("User", self.request.user),  # signed in: LoginRequiredMiddleware
-            federation_id=scope.federation_id,
+        job = job_from_upload(
+            cast("User", self.request.user),  # signed in: LoginRequiredMiddleware
+            ImportJob.Kind.PLAN,
+            upload,
+            stored_name=f"plan.{form.detected_format}",
             original_name=safe_name(upload.name),
-            size=upload.size,
-            source=ImportJob.Source.WEB,
-            status=ImportJob.Status.CHECKING,
+            district=False,
         )
-        job.file.save(f"plan.{form.detected_format}", upload, save=False)
-        job.save()
-        job_start(job, CHECK)
         return redirect("plans:plan-detail", pk=job.pk)
 
 

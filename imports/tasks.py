@@ -216,6 +216,31 @@ def job_start(job: ImportJob, phase: str) -> bool:
     return True
 
 
+def job_from_upload(
+    user, kind: str, upload, *, stored_name: str, original_name: str, district: bool = True
+) -> ImportJob:
+    """A web job of `kind` for `upload` (an uploaded file, or a ContentFile of bytes the portal
+    wrote), in `user`'s federation (and district unit when `district`), stored under
+    MEDIA_ROOT/imports/ with a random name ending like `stored_name`; its check is started."""
+    from grassroots.access import scope_for
+
+    scope = scope_for(user)
+    job = ImportJob(
+        kind=kind,
+        user=user,
+        federation_id=scope.federation_id,
+        district_union_id=scope.district_union_id if district else None,
+        original_name=original_name,
+        size=upload.size,
+        source=ImportJob.Source.WEB,
+        status=ImportJob.Status.CHECKING,
+    )
+    job.file.save(stored_name, upload, save=False)
+    job.save()
+    job_start(job, CHECK)
+    return job
+
+
 def job_rerun(job: ImportJob) -> bool:
     """ "Chạy lại": run a failed or interrupted job again from the phase it was in. A
     compare-and-set on what the request saw (status and number of runs): of two clicks, one

@@ -8,13 +8,14 @@ staff targets of their federation (see each kind's `allowed` and row checks). An
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -23,14 +24,21 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from grassroots.access import scope_for
+from members.models import AccessLog, access_log_record
 from unionportal.spreadsheets.export import XLSX_CONTENT_TYPE
 from unionportal.views import HtmxHttpRequest
 
-from .downloads import TEMPLATE_NAMES, errors_bytes, template_bytes
+from .downloads import (
+    TEMPLATE_NAMES,
+    errors_bytes,
+    marked_file_name,
+    marked_file_write,
+    template_bytes,
+)
 from .forms import ImportUploadForm, safe_name
 from .kinds import KINDS
 from .models import ImportJob
-from .tasks import CHECK, COMMIT, job_rerun, job_start
+from .tasks import CHECK, COMMIT, job_from_upload, job_rerun, job_start
 
 SHOWN_ERRORS = 200
 
@@ -71,6 +79,13 @@ class ImportStartView(ImportAccessMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "kinds": self.kinds}
 
+    def get_initial(self):
+        # "Tải lên file đã sửa" from a job's page comes back with its kind (?loai=members).
+        initial = super().get_initial()
+        if self.request.GET.get("loai") in self.kinds:
+            initial["kind"] = self.request.GET["loai"]
+        return initial
+
     def post(self, request, *args, **kwargs):
         # Refuse an oversized upload before Django reads (and stores) the body.
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -85,21 +100,13 @@ class ImportStartView(ImportAccessMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        scope = scope_for(self.request.user)
-        job = ImportJob(
-            kind=form.cleaned_data["kind"],
-            user=cast(User, self.request.user),  # signed in: LoginRequiredMiddleware
-            federation_id=scope.federation_id,
-            district_union_id=scope.district_union_id,
+        job = job_from_upload(
+            cast(User, self.request.user),  # signed in: LoginRequiredMiddleware
+            form.cleaned_data["kind"],
+            upload,
+            stored_name=f"upload.{form.detected_format}",
             original_name=safe_name(upload.name),
-            size=upload.size,
-            source=ImportJob.Source.WEB,
-            status=ImportJob.Status.CHECKING,
         )
-        # Stored under MEDIA_ROOT/imports/ with a random name and the detected extension.
-        job.file.save(f"upload.{form.detected_format}", upload, save=False)
-        job.save()
-        job_start(job, CHECK)
         return redirect("imports:import-detail", pk=job.pk)
 
 
@@ -161,6 +168,7 @@ class ImportJobDetailView(ImportAccessMixin, DetailView):
             more_errors=max(0, job.error_count - SHOWN_ERRORS),
             can_confirm=editable and job.can_confirm,
             can_rerun=editable and job.can_rerun,
+            own_file=editable and bool(job.file),
             polling=job.is_active and not job.is_interrupted,
             sample_groups=[
                 ("new", "Dòng mới", job.samples.get("new", [])),
@@ -216,10 +224,30 @@ class ImportRerunView(_JobActionView):
 
 
 class ImportErrorsView(ImportAccessMixin, View):
-    """The error report of a job as .xlsx."""
+    """The error report of a job as .xlsx: for the user who uploaded it (and admins), while the
+    file is kept, their own file back with an error column and the bad cells marked (issue 13);
+    otherwise (others who may read the job, or the file deleted) the list of errors."""
 
     def get(self, request, pk: int):
         job = get_object_or_404(ImportJob.objects.for_user(request.user), pk=pk)
+        own = ImportJob.objects.editable_by(request.user).filter(pk=job.pk).exists()
+        if own and job.file:
+            spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+            if marked_file_write(
+                spool, job.file.path, kind=job.kind, errors=job.row_errors, total=job.error_count
+            ):
+                spool.seek(0)
+                access_log_record(
+                    request,
+                    AccessLog.Action.EXPORT,
+                    what=f"File nhập kèm cột lỗi: {job.original_name}",
+                )
+                marked = FileResponse(spool, content_type=XLSX_CONTENT_TYPE)
+                marked["Content-Disposition"] = content_disposition_header(
+                    True, marked_file_name(job.original_name)
+                )
+                return marked
+            spool.close()
         response = HttpResponse(
             errors_bytes(job.row_errors, total=job.error_count), content_type=XLSX_CONTENT_TYPE
         )

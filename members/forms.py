@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from grassroots.forms import VNDateField, set_required_messages
 from grassroots.models import GrassrootsUnion
+from grassroots.search import READ, WRITE, setup_search_field
 from unionportal.text import clean_text
 
 from .models import Gender, LeaveReason, Member
@@ -114,11 +115,7 @@ class MemberForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             del self.fields["version"]
-            cast(forms.ModelChoiceField, self.fields["grassroots"]).queryset = (
-                GrassrootsUnion.objects.editable_by(user)
-                .filter(dissolved_on__isnull=True)
-                .vi_ordered()
-            )
+            setup_search_field(self, "grassroots", user=user, scope=WRITE)
             if not self.is_bound:
                 self.fields["form_token"].initial = new_form_token()
         set_required_messages(self)
@@ -175,10 +172,6 @@ class MemberForm(forms.ModelForm):
         return data
 
 
-def _active_grassroots(queryset):
-    return queryset.filter(dissolved_on__isnull=True).select_related("district_union").vi_ordered()
-
-
 class MemberTransferForm(VersionedForm):
     to_grassroots = forms.ModelChoiceField(
         label="Chuyển đến CĐCS",
@@ -189,22 +182,34 @@ class MemberTransferForm(VersionedForm):
             "invalid_choice": "CĐCS đã chọn không có trong danh sách.",
         },
     )
-    on = VNDateField(label="Ngày chuyển", what="Ngày chuyển", not_future=True)
+    # Most transfers and leavings are recorded on the day: today is filled in (issue 13).
+    on = VNDateField(
+        label="Ngày chuyển", what="Ngày chuyển", not_future=True, initial=timezone.localdate
+    )
 
     field_order = ["to_grassroots", "on", "version"]
 
     def __init__(self, *args, user, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
         # Transfers go to CĐCS the user sees (an officer: those of their own unit).
-        cast(forms.ModelChoiceField, self.fields["to_grassroots"]).queryset = _active_grassroots(
-            GrassrootsUnion.objects.for_user(user).exclude(pk=member.grassroots_id)
+        setup_search_field(
+            self,
+            "to_grassroots",
+            user=user,
+            scope=READ,
+            exclude=member.grassroots_id,
+            autofocus=True,
         )
-        self.fields["to_grassroots"].widget.attrs["autofocus"] = True
         self.fields["version"].initial = member.version
 
 
 class MemberLeaveForm(VersionedForm):
-    on = VNDateField(label="Ngày ra khỏi công đoàn", what="Ngày ra khỏi công đoàn", not_future=True)
+    on = VNDateField(
+        label="Ngày ra khỏi công đoàn",
+        what="Ngày ra khỏi công đoàn",
+        not_future=True,
+        initial=timezone.localdate,
+    )
     reason = forms.ChoiceField(
         label="Lý do",
         choices=[("", "– Chọn lý do –"), *LeaveReason.choices],
@@ -240,10 +245,7 @@ class MemberRejoinForm(VersionedForm):
 
     def __init__(self, *args, user, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["grassroots"]).queryset = _active_grassroots(
-            GrassrootsUnion.objects.editable_by(user)
-        )
+        setup_search_field(self, "grassroots", user=user, scope=WRITE, autofocus=True)
         if member.grassroots.dissolved_on is None:
             self.fields["grassroots"].initial = member.grassroots_id
-        self.fields["grassroots"].widget.attrs["autofocus"] = True
         self.fields["version"].initial = member.version

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 
+from grassroots.locks import period_lock_check
 from grassroots.models import GrassrootsUnion
 from grassroots.services import figures_touch
 from unionportal.text import clean_text
@@ -181,6 +182,7 @@ def _member_admit(
         raise ValidationError({"cccd": taken})
     member = Member(grassroots=grassroots, joined_on=joined_on, cccd=cccd, **fields)
     member.full_clean(validate_unique=False)
+    period_lock_check(grassroots=[(grassroots.pk, joined_on)], what="Kết nạp", field="joined_on")
     if form_token:
         member._change_reason = FORM_TOKEN_REASON + form_token[:64]
     try:
@@ -254,6 +256,11 @@ def _member_update(
                 {"joined_on": "Không sửa được ngày kết nạp sau khi đoàn viên đã chuyển sinh hoạt."}
             )
         _check_day_in_grassroots(member.grassroots, new_joined, "joined_on", "kết nạp")
+        period_lock_check(
+            grassroots=[(member.grassroots_id, old_joined), (member.grassroots_id, new_joined)],
+            what="Sửa ngày kết nạp",
+            field="joined_on",
+        )
         if current.end_on and new_joined > current.end_on:
             raise ValidationError({"joined_on": "Ngày kết nạp sau ngày ra khỏi công đoàn."})
         current.start_on = new_joined
@@ -293,6 +300,11 @@ def member_transfer(
             }
         )
     _check_day_in_grassroots(to_grassroots, on, "on", "chuyển đến")
+    period_lock_check(
+        grassroots=[(member.grassroots_id, on), (to_grassroots.pk, on)],
+        what="Chuyển sinh hoạt",
+        field="on",
+    )
     current.end_on = on
     current.end_kind = Placement.EndKind.TRANSFER
     current.save(update_fields=["end_on", "end_kind"])
@@ -327,6 +339,7 @@ def member_leave(
     problem = leaving_day_problem(on, start_on=current.start_on, today=timezone.localdate())
     if problem:
         raise ValidationError({"on": problem})
+    period_lock_check(grassroots=[(member.grassroots_id, on)], what="Ra khỏi công đoàn", field="on")
     current.end_on = on
     current.end_kind = Placement.EndKind.LEFT
     current.save(update_fields=["end_on", "end_kind"])
@@ -354,6 +367,7 @@ def member_rejoin(
             {"on": f"Ngày kết nạp lại phải sau ngày ra khỏi công đoàn ({member.left_on:%d/%m/%Y})."}
         )
     _check_day_in_grassroots(grassroots, on, "on", "kết nạp lại")
+    period_lock_check(grassroots=[(grassroots.pk, on)], what="Kết nạp lại", field="on")
     Placement.objects.create(
         member=member,
         grassroots=grassroots,

@@ -20,6 +20,7 @@ from grassroots.forms import GrassrootsDissolveForm
 from grassroots.history import history_entries
 from grassroots.listing import CappedPaginator, ScopeRequiredMixin
 from grassroots.models import GrassrootsUnion
+from grassroots.search import GrassrootsSearchMixin
 from grassroots.views import GrassrootsActionView
 from unionportal.text import parse_id
 from unionportal.views import ServiceFormMixin, add_service_errors
@@ -82,7 +83,7 @@ class MemberDetailView(ScopeRequiredMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class MemberCreateView(RegisterWriterRequiredMixin, CreateView):
+class MemberCreateView(RegisterWriterRequiredMixin, GrassrootsSearchMixin, CreateView):
     """Admit a member. "Lưu và kết nạp tiếp" returns to an empty form keeping CĐCS and date.
 
     The form's one-time token makes a resubmission (double click, back + submit) land on the
@@ -227,7 +228,7 @@ class _MemberActionView(FormView):
         return redirect("members:member-detail", pk=self.member.pk)
 
 
-class MemberTransferView(_MemberActionView):
+class MemberTransferView(GrassrootsSearchMixin, _MemberActionView):
     form_class = MemberTransferForm
     template_name = "members/member_transfer.html"
 
@@ -268,7 +269,7 @@ class MemberLeaveView(_MemberActionView):
         )
 
 
-class MemberRejoinView(_MemberActionView):
+class MemberRejoinView(GrassrootsSearchMixin, _MemberActionView):
     form_class = MemberRejoinForm
     template_name = "members/member_rejoin.html"
 

@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
 from grassroots.access import scope_for, scoped
-from grassroots.models import Affiliation, AnnualTarget, DistrictUnion, Federation
+from grassroots.models import Affiliation, DistrictUnion, Federation, TargetValue
 
 from .headroom import Headroom
 from .models import EnterpriseTally, Stage
@@ -94,9 +94,9 @@ def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
                 if g["stage"] == Stage.COMMITTEE:
                     f["committee_25"] += n
     targets = dict(
-        AnnualTarget.objects.filter(year=year, district_union_id__in=unit_ids).values_list(
-            "district_union_id", "new_grassroots"
-        )
+        TargetValue.objects.filter(
+            target__year=year, target__district_union_id__in=unit_ids, indicator="new_grassroots"
+        ).values_list("target__district_union_id", "value")
     )
     founded = dict(
         Affiliation.objects.filter(
@@ -140,9 +140,13 @@ def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
     federation_targets: list[tuple[str, int]] = []
     if not scope.is_district:
         federation_targets = list(
-            AnnualTarget.objects.filter(year=year, federation__in=Federation.objects.for_user(user))
-            .order_by("federation__name")
-            .values_list("federation__name", "new_grassroots")
+            TargetValue.objects.filter(
+                target__year=year,
+                target__federation__in=Federation.objects.for_user(user),
+                indicator="new_grassroots",
+            )
+            .order_by("target__federation__name")
+            .values_list("target__federation__name", "value")
         )
     return HeadroomPage(
         year=year, end=end, rows=rows, total=total, federation_targets=federation_targets

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from grassroots.indicators import CORE_CODES, indicators
 from unionportal.spreadsheets.export import safe_cell
 from unionportal.spreadsheets.xlsx_writer import print_setup
 
@@ -42,8 +43,16 @@ def progress_line(row: ProgressRow) -> str:
     """`LĐLĐ quận Thanh Xuân: 4.550/6.500 đoàn viên (70%); 27/20 CĐCS (135%); 15/15 CĐCS từ 25
     lao động trở lên (100%)` - the `progress_report --format text` line."""
     parts = [_short(progress, NOUNS[name]) for name, progress in row.indicators]
+    parts += [
+        f"{_lower(i.name)} {_short(progress, i.unit_of_count)}"
+        for i, progress in row.further_indicators
+    ]
     name = f"{row.name} ({row.note})" if row.note else row.name
     return f"{name}: " + "; ".join(parts)
+
+
+def _lower(text: str) -> str:
+    return text[0].lower() + text[1:]
 
 
 def _sentence_part(progress: Progress, verb: str, noun: str) -> str:
@@ -61,6 +70,10 @@ def progress_sentence(row: ProgressRow, period: Period, data_date) -> str:
         _sentence_part(row.new_members, "kết nạp được", "đoàn viên"),
         _sentence_part(row.new_grassroots, "thành lập được", "CĐCS"),
         _sentence_part(row.new_grassroots_25plus, "trong đó", "CĐCS có từ 25 lao động trở lên"),
+        *(
+            _sentence_part(progress, f"{_lower(i.name)}:", i.unit_of_count)
+            for i, progress in row.further_indicators
+        ),
     ]
     if row.last_day is not None and row.last_day < data_date:
         data_date = row.last_day  # an ended unit: its stock on its last day
@@ -120,6 +133,8 @@ def _row_values(row: ProgressRow) -> list:
     if row.last_year is not None:  # on today's tree: the same period last year
         last = row.last_year
         values += [last.new_members, last.new_grassroots, last.members_total]
+    for _, progress in row.further_indicators:  # after every historical column
+        values += [progress.achieved, progress.target or None, progress.ratio]
     return values
 
 
@@ -137,7 +152,11 @@ CURRENT_TREE_NOTE = (
 
 
 def _headers(period: Period) -> list[tuple[str, int]]:
-    return ROW_HEADERS + LAST_YEAR_HEADERS if period.current_tree else ROW_HEADERS
+    headers = ROW_HEADERS + LAST_YEAR_HEADERS if period.current_tree else list(ROW_HEADERS)
+    for i in indicators():
+        if i.code not in CORE_CODES:
+            headers += [(i.name, 14), (i.target_label, 12), (f"Tỷ lệ {_lower(i.name)}", 11)]
+    return headers
 
 
 def _title_rows(sheet, title: str, unit_name: str, period: Period, data_date) -> None:

@@ -26,12 +26,22 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 PERIODS: dict[str, tuple[str, int, int]] = {
     "nam": ("Cả năm", 1, 12),
     "6-thang": ("6 tháng đầu năm", 1, 6),
+    "9-thang": ("9 tháng đầu năm", 1, 9),
     **{f"quy-{q}": (f"Quý {ROMAN[q]}", 3 * q - 2, 3 * q) for q in range(1, 5)},
     "thang-cong-nhan": ("Tháng Công nhân (tháng 5)", 5, 5),
     "thang-cao-diem": ("Tháng cao điểm (tháng 7)", 7, 7),
     **{f"thang-{m}": (f"Tháng {m}", m, m) for m in range(1, 13)},
 }
 PERIOD_CHOICES = [(key, label) for key, (label, _, _) in PERIODS.items()]
+# The periods units report on and the level above approves (báo cáo tháng, quý, 6 tháng,
+# 9 tháng, năm; approvals/): the campaign months are not report periods.
+REPORT_KINDS: list[str] = [
+    *(f"thang-{m}" for m in range(1, 13)),
+    *(f"quy-{q}" for q in range(1, 5)),
+    "6-thang",
+    "9-thang",
+    "nam",
+]
 DEFAULT_PERIOD = "nam"
 
 # The two views of the same counts. "As it was" (the default) counts each event for the unit

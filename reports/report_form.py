@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 
 from grassroots.models import DistrictUnion, Federation
 
+from .approved import FiguresStatus
 from .periods import Period
 from .progress import DASH, format_int, format_pct, percent
 from .selectors import (
@@ -141,10 +142,11 @@ def _unit_cells(row: ProgressRow) -> list[str]:
     return cells
 
 
-def _figures_note(period: Period, data_date: date) -> str:
+def _figures_note(period: Period, data_date: date, status: FiguresStatus | None = None) -> str:
     end = min(period.end, data_date)
+    which = status.note.rstrip(".") if status is not None else "Số liệu hiện tại (chưa duyệt)"
     return (
-        f"Số liệu hiện tại (chưa duyệt), tính đến ngày {end:%d/%m/%Y}, theo cơ cấu tổ chức tại "
+        f"{which}; tính đến ngày {end:%d/%m/%Y}, theo cơ cấu tổ chức tại "
         "thời điểm phát sinh; cùng kỳ năm trước tính trên cùng khoảng thời gian của năm "
         f"{period.year - 1}."
     )
@@ -158,7 +160,9 @@ def _stock_line(figures: UnitFigures, period: Period, data_date: date) -> str:
     )
 
 
-def federation_report(dashboard: FederationDashboard, today: date) -> ReportDocument:
+def federation_report(
+    dashboard: FederationDashboard, today: date, status: FiguresStatus | None = None
+) -> ReportDocument:
     federation, period = dashboard.federation, dashboard.period
     last = federation_dashboard(federation, last_year_period(period), today)
     head = dashboard.federation_total or dashboard.units_total
@@ -173,7 +177,7 @@ def federation_report(dashboard: FederationDashboard, today: date) -> ReportDocu
         place_date=dated_line(place_of(federation), today),
         title="BÁO CÁO",
         subtitle=f"Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở {_period_phrase(period)}",
-        figures_note=_figures_note(period, dashboard.data_date),
+        figures_note=_figures_note(period, dashboard.data_date, status),
         indicators=_indicator_lines(head, last.units_total.figures),
         stock_line=_stock_line(dashboard.units_total.figures, period, dashboard.data_date),
         units=units,
@@ -188,7 +192,12 @@ def federation_report(dashboard: FederationDashboard, today: date) -> ReportDocu
 
 
 def district_report(
-    row: ProgressRow, unit: DistrictUnion, period: Period, data_date: date, today: date
+    row: ProgressRow,
+    unit: DistrictUnion,
+    period: Period,
+    data_date: date,
+    today: date,
+    status: FiguresStatus | None = None,
 ) -> ReportDocument:
     """The report of one unit (`row`: its dashboard row for the period)."""
     before = last_year_period(period)
@@ -201,7 +210,7 @@ def district_report(
         place_date=dated_line(place_of(federation), today),
         title="BÁO CÁO",
         subtitle=f"Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở {_period_phrase(period)}",
-        figures_note=_figures_note(period, data_date),
+        figures_note=_figures_note(period, data_date, status),
         indicators=_indicator_lines(row, last),
         stock_line=_stock_line(row.figures, period, data_date),
         recipients=[f"{federation.name} (để báo cáo);", "Lưu: VP."],

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
 from itertools import pairwise
 from operator import attrgetter
 from typing import Any
@@ -16,18 +15,21 @@ from typing import Any
 from django.db.models import Count, F, Q
 
 from grassroots.collation import vi_sort_key
+from grassroots.indicators import CORE_CODES, Indicator, indicator_codes, indicators
 from grassroots.models import (
     Affiliation,
     AnnualTarget,
     DistrictUnion,
     Federation,
     GrassrootsUnion,
+    TargetValue,
     UnitMembership,
 )
 from grassroots.restructuring import national_code
 from members.models import Placement
 
-from .models import grassroots_to_date_totals, to_date_totals
+from .indicators import further_by_unit, further_dated, further_in_windows
+from .models import current_tree_totals, grassroots_to_date_totals, to_date_totals
 from .periods import ROMAN, Period, month_end, quarter_ranges
 from .progress import Progress, sum_targets
 
@@ -42,6 +44,15 @@ class UnitFigures:
     new_grassroots_25plus: int = 0
     members_total: int = 0
     grassroots_total: int = 0
+    # The period's figures of the declared indicators beyond the first three ({code: count}),
+    # read by `reports.indicators.further_figures` (flows: summed like the others).
+    further: dict[str, int] = field(default_factory=dict, compare=True, hash=False)
+
+    def of(self, code: str) -> int:
+        """The figure of the declared indicator `code`."""
+        if code in CORE_CODES:
+            return getattr(self, code)
+        return self.further.get(code, 0)
 
     @property
     def net_members(self) -> int:
@@ -49,11 +60,16 @@ class UnitFigures:
         return self.new_members - self.left_members
 
     def __add__(self, other: UnitFigures) -> UnitFigures:
+        further = dict(self.further)
+        for code, value in other.further.items():
+            further[code] = further.get(code, 0) + value
         return UnitFigures(
             **{
                 name: getattr(self, name) + getattr(other, name)
                 for name in self.__dataclass_fields__
-            }
+                if name != "further"
+            },
+            further=further,
         )
 
 
@@ -74,12 +90,17 @@ def figures_by_unit(unit_ids: Iterable[int], start: date, end: date) -> dict[int
 
     Two queries whatever the number of units, days or members: the running totals of each
     unit on the day before `start` and on `end` (`reports.models.to_date_totals`); the
-    period's figures are their difference.
+    period's figures are their difference. The further indicators: one query per way of
+    counting in use (`reports.indicators`).
     """
     ids = list(unit_ids)
     day_before = start - timedelta(days=1)
     totals = to_date_totals(ids, [day_before, end])
-    return {unit: _figures(totals[day_before][unit], totals[end][unit]) for unit in ids}
+    further = further_by_unit(ids, start, end)
+    return {
+        unit: replace(_figures(totals[day_before][unit], totals[end][unit]), further=further[unit])
+        for unit in ids
+    }
 
 
 # --- The view on today's tree ("theo cơ cấu hiện nay") ----------------------------------------
@@ -143,25 +164,48 @@ def _period_days(period: Period) -> list[date]:
 
 @dataclass(frozen=True)
 class Targets:
-    new_members: int | None = None
-    new_grassroots: int | None = None
-    new_grassroots_25plus: int | None = None
+    """A unit's targets of one year: {indicator code: target} (a code without one: None).
+    `targets.new_members` reads the target of a declared indicator by its code."""
+
+    values: dict[str, int] = field(default_factory=dict, hash=False)
+
+    def get(self, code: str) -> int | None:
+        return self.values.get(code)
+
+    def __getattr__(self, code: str) -> int | None:
+        if code.startswith("_") or code not in indicator_codes():
+            raise AttributeError(code)
+        return self.values.get(code)
+
+    def any_set(self) -> bool:
+        """Has a (non-zero) target for some declared indicator."""
+        return any(self.values.get(code) for code in indicator_codes())
 
     @classmethod
     def of(cls, target: AnnualTarget | None) -> Targets:
         if target is None:
             return cls()
-        return cls(target.new_members, target.new_grassroots, target.new_grassroots_25plus)
+        return cls(target.figures())
 
     @classmethod
     def summed(cls, targets: Iterable[Targets]) -> Targets:
         targets = list(targets)
-        return cls(
-            *(
-                sum_targets([getattr(t, name) for t in targets])
-                for name in ("new_members", "new_grassroots", "new_grassroots_25plus")
-            )
-        )
+        sums = {code: sum_targets([t.get(code) for t in targets]) for code in indicator_codes()}
+        return cls({code: value for code, value in sums.items() if value is not None})
+
+
+def target_values(condition: Q, year: int) -> dict[tuple[int | None, int | None], Targets]:
+    """{(district union id, federation id): Targets} of the targets matching `condition`
+    (on AnnualTarget's fields) for `year`: one query (the values joined to their targets),
+    whatever the number of units and indicators."""
+    values: dict[tuple[int | None, int | None], dict[str, int]] = {}
+    for unit, federation, code, value in (
+        TargetValue.objects.filter(target__in=AnnualTarget.objects.filter(condition, year=year))
+        .values_list("target__district_union_id", "target__federation_id", "indicator", "value")
+        .order_by()
+    ):
+        values.setdefault((unit, federation), {})[code] = value
+    return {key: Targets(figures) for key, figures in values.items()}
 
 
 def targets_by_unit(
@@ -173,11 +217,11 @@ def targets_by_unit(
         condition |= Q(federation_id=federation_id)
     by_unit: dict[int, Targets] = {}
     own = Targets()
-    for target in AnnualTarget.objects.filter(condition, year=year):
-        if target.district_union_id is not None:
-            by_unit[target.district_union_id] = Targets.of(target)
+    for (unit, _federation), targets in target_values(condition, year).items():
+        if unit is not None:
+            by_unit[unit] = targets
         else:
-            own = Targets.of(target)
+            own = targets
     return by_unit, own
 
 
@@ -206,38 +250,66 @@ class ProgressRow:
         """The name shown in a table cell: the short name when there is one."""
         return self.short_name or self.name
 
-    @cached_property
+    def progress(self, code: str) -> Progress:
+        """Progress of the indicator `code` against its target (a small object, no query)."""
+        return Progress(self.figures.of(code), self.targets.get(code), self.share)
+
+    @property
     def new_members(self) -> Progress:
-        return Progress(self.figures.new_members, self.targets.new_members, self.share)
+        return self.progress("new_members")
 
-    @cached_property
+    @property
     def new_grassroots(self) -> Progress:
-        return Progress(self.figures.new_grassroots, self.targets.new_grassroots, self.share)
+        return self.progress("new_grassroots")
 
-    @cached_property
+    @property
     def new_grassroots_25plus(self) -> Progress:
-        return Progress(
-            self.figures.new_grassroots_25plus, self.targets.new_grassroots_25plus, self.share
-        )
+        return self.progress("new_grassroots_25plus")
 
     @property
     def indicators(self) -> list[tuple[str, Progress]]:
-        return [
-            ("new_members", self.new_members),
-            ("new_grassroots", self.new_grassroots),
-            ("new_grassroots_25plus", self.new_grassroots_25plus),
-        ]
+        """The first three, in their historical order (the CSV's and the sentences' columns)."""
+        return [(code, self.progress(code)) for code in CORE_CODES]
+
+    @property
+    def further_indicators(self) -> list[tuple[Indicator, Progress]]:
+        """The declared indicators after the first three, in declaration order."""
+        return [(i, self.progress(i.code)) for i in indicators() if i.code not in CORE_CODES]
 
 
 def _indicator_columns() -> None:
     SORT_COLUMNS["unit_code"] = lambda row: row.code
     SORT_COLUMNS["unit_name"] = lambda row: vi_sort_key(row.name)
-    for name in ("new_members", "new_grassroots", "new_grassroots_25plus"):
-        SORT_COLUMNS[name] = attrgetter(f"{name}.achieved")
-        SORT_COLUMNS[f"target_{name}"] = attrgetter(f"{name}.target")
-        SORT_COLUMNS[f"pct_{name}"] = attrgetter(f"{name}.percent")
     for name in ("members_total", "grassroots_total", "left_members", "net_members"):
         SORT_COLUMNS[name] = attrgetter(f"figures.{name}")
+
+
+def sort_column(key: str) -> Callable[[ProgressRow], Any] | None:
+    """How to read the sortable column `key` (a CSV column name) from a row; None if there is
+    no such column. Each declared indicator has three: its code, target_<code>, pct_<code>."""
+    if key in SORT_COLUMNS:
+        return SORT_COLUMNS[key]
+    for prefix, part in (("target_", "target"), ("pct_", "percent"), ("", "achieved")):
+        code = key.removeprefix(prefix)
+        if key.startswith(prefix) and code in indicator_codes():
+            return _progress_reader(code, part)
+    return None
+
+
+def _progress_reader(code: str, part: str) -> Callable[[ProgressRow], Any]:
+    def read(row: ProgressRow) -> Any:
+        return getattr(row.progress(code), part)
+
+    return read
+
+
+def sort_keys() -> list[str]:
+    """Every sortable column: the units' code and name, each declared indicator's three, the
+    stocks and member flows."""
+    keys = ["unit_code", "unit_name"]
+    for code in indicator_codes():
+        keys += [code, f"target_{code}", f"pct_{code}"]
+    return keys + [k for k in SORT_COLUMNS if k not in keys]
 
 
 _indicator_columns()
@@ -250,7 +322,8 @@ def rows_sorted(rows: list[ProgressRow], sort: str) -> list[ProgressRow]:
     Ties keep the name order, so equal figures read alphabetically.
     """
     key = sort.removeprefix("-")
-    read = SORT_COLUMNS[key]
+    read = sort_column(key)
+    assert read is not None, key  # the views check the key (`sort_column`)
     by_name = sorted(rows, key=SORT_COLUMNS["unit_name"])
     present = [row for row in by_name if read(row) is not None]
     missing = [row for row in by_name if read(row) is None]
@@ -310,17 +383,21 @@ def figures_over_windows(
     """Figures of each unit over its windows (flows summed, stock at its last window's end),
     and the units still there at `end` (whose stocks make the total's).
 
-    Two queries (`to_date_totals` over every window boundary), whatever the number of units.
+    Two queries (`to_date_totals` over every window boundary), whatever the number of units,
+    and one per way of counting the further indicators in use (`reports.indicators`).
     """
     days = sorted(
         {w.first - timedelta(days=1) for ws in windows.values() for w in ws}
         | {w.last for ws in windows.values() for w in ws}
     )
     totals = to_date_totals(list(windows), days) if windows else {}
+    dated = further_dated(windows, days[0] + timedelta(days=1), end) if windows else {}
     figures: dict[int, UnitFigures] = {}
     at_end: set[int] = set()
     for unit, ws in windows.items():
-        result = UnitFigures()
+        result = UnitFigures(
+            further=further_in_windows(dated, unit, [(w.first, w.last) for w in ws])
+        )
         for w in ws:
             part = _figures(totals[w.first - timedelta(days=1)][unit], totals[w.last][unit])
             result = replace(
@@ -428,7 +505,7 @@ def federation_dashboard(
         share,
     )
     federation_total = None
-    if any((own.new_members, own.new_grassroots, own.new_grassroots_25plus)):
+    if own.any_set():
         federation_total = ProgressRow(
             federation.code, f"{federation.name} (chỉ tiêu của LĐLĐ)", total, own, share
         )
@@ -450,8 +527,10 @@ def federation_dashboard_current_tree(
     unit they belonged to then. Same counting rules, from the CĐCS day rows; the total is the
     sum of the rows (each CĐCS is in one unit today).
 
-    Five queries whatever the number of units and members: today's memberships with their
-    units, the targets, today's affiliations, and the two of `grassroots_to_date_totals`.
+    Three queries whatever the number of units, CĐCS and members: today's memberships with
+    their units, the targets, and the sums by unit of the CĐCS day rows (`current_tree_totals`,
+    summed in the database: the Python sum over one row per CĐCS made this page 4x the
+    as-it-was one).
     """
     memberships = list(
         UnitMembership.objects.overlapping(today, today)
@@ -470,15 +549,16 @@ def federation_dashboard_current_tree(
     )
     units = {m.district_union_id: m.district_union for m in memberships}
     targets, own = targets_by_unit(period.year, list(units), federation.pk)
-    affiliations = current_affiliations(units, today)
     days = _period_days(period)
-    by_unit, _ = current_totals(affiliations, units, days)
+    by_unit = current_tree_totals(units, today, days)
+    # The further indicators count a record for the unit of its day, as in the default view.
+    further = further_by_unit(units, period.start, period.end)
     share = period.elapsed_share(today)
     rows = [
         ProgressRow(
             unit.code,
             unit.name,
-            _figures(by_unit[days[0]][pk], by_unit[days[1]][pk]),
+            replace(_figures(by_unit[days[0]][pk], by_unit[days[1]][pk]), further=further[pk]),
             targets.get(pk, Targets()),
             share,
             pk,
@@ -498,7 +578,7 @@ def federation_dashboard_current_tree(
         last_year=last_year,
     )
     federation_total = None
-    if any((own.new_members, own.new_grassroots, own.new_grassroots_25plus)):
+    if own.any_set():
         federation_total = ProgressRow(
             federation.code,
             f"{federation.name} (chỉ tiêu của LĐLĐ)",
@@ -536,7 +616,11 @@ def national_dashboard(
 
     Four queries whatever the number of federations and units: the memberships with their
     units, every target of the year, and the two of `to_date_totals`.
+
+    With `period.current_tree`: `national_dashboard_current_tree` instead.
     """
+    if period.current_tree:
+        return national_dashboard_current_tree(federations, period, today, sort)
     by_pk = {f.pk: f for f in federations}
     memberships = list(
         UnitMembership.objects.overlapping(period.start, period.end)
@@ -567,23 +651,26 @@ def national_dashboard(
         | {w.last for ws in all_windows.values() for w in ws}
     )
     totals = to_date_totals(list(all_windows), boundaries) if all_windows else {}
+    dated = further_dated(all_windows, period.start, period.end) if all_windows else {}
     unit_targets: dict[int, dict[int, Targets]] = {}
     own: dict[int, Targets] = {}
     unit_federation = {m.district_union_id: m.federation_id for m in memberships}
-    for annual in AnnualTarget.objects.filter(year=period.year).filter(
-        Q(federation_id__in=list(by_pk)) | Q(district_union_id__in=list(unit_federation))
-    ):
-        if annual.federation_id is not None:
-            own[annual.federation_id] = Targets.of(annual)
+    condition = Q(federation_id__in=list(by_pk)) | Q(district_union_id__in=list(unit_federation))
+    for (unit_id, fed_own), targets in target_values(condition, period.year).items():
+        if fed_own is not None:
+            own[fed_own] = targets
         else:
-            assert annual.district_union_id is not None  # a federation's or a unit's target
-            fed = unit_federation[annual.district_union_id]
-            unit_targets.setdefault(fed, {})[annual.district_union_id] = Targets.of(annual)
+            assert unit_id is not None  # a federation's or a unit's target
+            fed = unit_federation[unit_id]
+            unit_targets.setdefault(fed, {})[unit_id] = targets
     share = period.elapsed_share(today)
     rows = []
     for fed_id, federation in by_pk.items():
         result = UnitFigures()
         for unit, ws in keyed.get(fed_id, {}).items():
+            result = result + UnitFigures(
+                further=further_in_windows(dated, unit, [(w.first, w.last) for w in ws])
+            )
             for w in ws:
                 part = _figures(totals[w.first - timedelta(days=1)][unit], totals[w.last][unit])
                 stock = w.last == period.end
@@ -593,9 +680,7 @@ def national_dashboard(
                     grassroots_total=part.grassroots_total if stock else 0,
                 )
         target = own.get(fed_id)
-        if target is None or not any(
-            (target.new_members, target.new_grassroots, target.new_grassroots_25plus)
-        ):
+        if target is None or not target.any_set():
             target = Targets.summed(unit_targets.get(fed_id, {}).values())
         note = ""
         if federation.ended_on and federation.ended_on < period.end:
@@ -609,6 +694,80 @@ def national_dashboard(
         sum((row.figures for row in rows), UnitFigures()),
         Targets.summed(row.targets for row in rows),
         share,
+    )
+    return NationalDashboard(period, period.data_date(today), rows_sorted(rows, sort), total)
+
+
+def national_dashboard_current_tree(
+    federations: Iterable[Federation], period: Period, today: date, sort: str = DEFAULT_SORT
+) -> NationalDashboard:
+    """The national dashboard "theo cơ cấu hiện nay": one row per federation active today, with
+    the period's figures (and the same period last year's) of the CĐCS its units hold today,
+    wherever they were then: after a province merger the surviving federation's row holds the
+    merged one's past, so that it compares with last year. A federation ended before today holds
+    nothing today and has no row. Each CĐCS is in one unit today: the total is the sum of rows.
+
+    Three queries whatever the number of federations, units and members: today's memberships,
+    the targets of the year, and the CĐCS day rows summed by unit (`current_tree_totals`).
+    """
+    by_pk = {
+        f.pk: f for f in federations if f.ended_on is None or f.ended_on >= today
+    }  # (a federation ended by a merger handed its units on)
+    unit_federation = dict(
+        UnitMembership.objects.overlapping(today, today)
+        .filter(federation_id__in=list(by_pk))
+        .filter(Q(district_union__ended_on__isnull=True) | Q(district_union__ended_on__gte=today))
+        .values_list("district_union_id", "federation_id")
+    )
+    unit_targets: dict[int, list[Targets]] = {}
+    own: dict[int, Targets] = {}
+    for annual in AnnualTarget.objects.filter(year=period.year).filter(
+        Q(federation_id__in=list(by_pk)) | Q(district_union_id__in=list(unit_federation))
+    ):
+        if annual.federation_id is not None:
+            own[annual.federation_id] = Targets.of(annual)
+        else:
+            assert annual.district_union_id is not None  # a federation's or a unit's target
+            fed = unit_federation[annual.district_union_id]
+            unit_targets.setdefault(fed, []).append(Targets.of(annual))
+    days = _period_days(period)
+    by_unit = current_tree_totals(unit_federation, today, days)
+    share = period.elapsed_share(today)
+    units_of: dict[int, list[int]] = {}
+    for unit, fed in unit_federation.items():
+        units_of.setdefault(fed, []).append(unit)
+    rows = []
+    for fed_id, federation in by_pk.items():
+        units = units_of.get(fed_id, [])
+        figures = sum(
+            (_figures(by_unit[days[0]][u], by_unit[days[1]][u]) for u in units), UnitFigures()
+        )
+        last_year = sum(
+            (_figures(by_unit[days[2]][u], by_unit[days[3]][u]) for u in units), UnitFigures()
+        )
+        target = own.get(fed_id)
+        if target is None or not any(
+            (target.new_members, target.new_grassroots, target.new_grassroots_25plus)
+        ):
+            target = Targets.summed(unit_targets.get(fed_id, []))
+        rows.append(
+            ProgressRow(
+                federation.code,
+                federation.name,
+                figures,
+                target,
+                share,
+                fed_id,
+                last_year=last_year,
+            )
+        )
+    total = ProgressRow(
+        national_code(),
+        "Toàn quốc",
+        sum((row.figures for row in rows), UnitFigures()),
+        Targets.summed(row.targets for row in rows),
+        share,
+        last_year=sum((row.last_year or UnitFigures() for row in rows), UnitFigures()),
     )
     return NationalDashboard(period, period.data_date(today), rows_sorted(rows, sort), total)
 
@@ -800,7 +959,10 @@ def district_dashboard(unit: DistrictUnion, period: Period, today: date) -> Dist
         affiliations = current_affiliations([unit.pk], today)
         days = _period_days(period)
         totals, per_grassroots = current_totals(affiliations, [unit.pk], days + ends)
-        figures = _figures(totals[days[0]][unit.pk], totals[days[1]][unit.pk])
+        figures = replace(
+            _figures(totals[days[0]][unit.pk], totals[days[1]][unit.pk]),
+            further=further_by_unit([unit.pk], period.start, period.end)[unit.pk],
+        )
         last_year = _figures(totals[days[2]][unit.pk], totals[days[3]][unit.pk])
         lines = current_grassroots_lines(affiliations, per_grassroots, days[0], days[1])
     else:

@@ -21,17 +21,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from grassroots.access import ScopeKind, scope_for
+from grassroots.addresses import province_names, provinces_without_federation
 from grassroots.models import DistrictUnion, Federation, GrassrootsUnion
 from members.models import AccessLog, access_log_record
 from unionportal.text import parse_id
 
 from . import charts, exports, report_form
+from .approved import figures_status
 from .drill_exports import drill_export
 from .drilldown import DRILLS, DrillKind, drill_queryset
 from .paging import pager_for
 from .periods import (
     CURRENT_TREE_VALUE,
     PERIOD_CHOICES,
+    REPORT_KINDS,
     TREE_PARAM,
     Period,
     PeriodError,
@@ -40,13 +43,14 @@ from .periods import (
 from .progress import Band
 from .selectors import (
     DEFAULT_SORT,
-    SORT_COLUMNS,
     DistrictDashboard,
     FederationDashboard,
     ProgressRow,
     district_dashboard,
     federation_dashboard,
     national_dashboard,
+    sort_column,
+    sort_keys,
 )
 from .summary import progress_summary
 
@@ -118,7 +122,7 @@ class LinkMaker:
 def _sort_links(request, current: str) -> dict:
     """Header links: a click sorts by the column, a second click reverses the order."""
     links = {}
-    for key in SORT_COLUMNS:
+    for key in sort_keys():
         if current == key:
             target, state = f"-{key}", "ascending"
         elif current == f"-{key}":
@@ -238,7 +242,7 @@ class NationalDashboardView(View):
     def respond(request, federations: list[Federation]):
         sort = request.GET.get("sort", "").strip() or DEFAULT_SORT
         notice = ""
-        if sort.removeprefix("-") not in SORT_COLUMNS:
+        if sort_column(sort.removeprefix("-")) is None:
             notice = f"Không có cột «{sort}» để sắp xếp; bảng được xếp theo tên đơn vị."
             sort = DEFAULT_SORT
         try:
@@ -272,6 +276,9 @@ class NationalDashboardView(View):
                 "notice": notice,
                 "legend": LEGEND,
                 "share": dashboard.total.share,
+                "tree_links": _tree_links(request),
+                "provinces_total": len(province_names()),
+                "provinces_missing": provinces_without_federation(federations, _today()),
             },
         )
 
@@ -283,7 +290,7 @@ class FederationDashboardView:
     def respond(request, federation: Federation, choices: list[Federation]):
         sort = request.GET.get("sort", "").strip() or DEFAULT_SORT
         notice = ""
-        if sort.removeprefix("-") not in SORT_COLUMNS:
+        if sort_column(sort.removeprefix("-")) is None:
             notice = f"Không có cột «{sort}» để sắp xếp; bảng được xếp theo tên đơn vị."
             sort = DEFAULT_SORT
         try:
@@ -305,7 +312,9 @@ class FederationDashboardView:
         if export in ("pdf", "docx"):
             return _report_download(
                 request,
-                report_form.federation_report(dashboard, _today()),
+                report_form.federation_report(
+                    dashboard, _today(), figures_status(dashboard.rows, period, _today())
+                ),
                 export,
                 f"Báo cáo {federation.name} – {period.label}",
             )
@@ -363,6 +372,10 @@ def _federation_context(request, dashboard: FederationDashboard, choices, sort, 
     if dashboard.federation_total:
         totals.append(dashboard.federation_total)
     return {
+        "figures_status": figures_status(dashboard.rows, period, _today()),
+        # The late reports (approvals' box) on this year's page: a past year's page names
+        # only the units of that year.
+        "show_late_reports": period.year == _today().year,
         "dashboard": dashboard,
         "federation": federation,
         "federation_choices": choices,
@@ -433,7 +446,12 @@ class DistrictDashboardView(View):
             return _report_download(
                 request,
                 report_form.district_report(
-                    dashboard.row, unit, period, dashboard.data_date, _today()
+                    dashboard.row,
+                    unit,
+                    period,
+                    dashboard.data_date,
+                    _today(),
+                    figures_status([dashboard.row], period, _today()),
                 ),
                 export,
                 f"Báo cáo {unit.name} – {period.label}",
@@ -507,6 +525,10 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
             params["federation"] = str(unit.federation_id)
         federation_url = f"{reverse('home')}?{urlencode(params)}"
     return {
+        "figures_status": figures_status([dashboard.row], period, _today()),
+        "report_url": reverse("approvals:report-detail", args=[unit.pk, period.year, period.kind])
+        if period.kind in REPORT_KINDS and not period.is_cut
+        else "",
         "dashboard": dashboard,
         "unit": unit,
         "period": period,

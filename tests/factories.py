@@ -8,7 +8,15 @@ from django.contrib.auth import get_user_model
 
 from grassroots import services as grassroots_services
 from grassroots.access import SYSTEM
-from grassroots.models import AnnualTarget, DistrictUnion, Federation, GrassrootsUnion, UserRole
+from grassroots.indicators import CORE_CODES
+from grassroots.models import (
+    AnnualTarget,
+    DistrictUnion,
+    Federation,
+    GrassrootsUnion,
+    TargetValue,
+    UserRole,
+)
 from members import services as member_services
 from members.models import Member
 
@@ -76,9 +84,22 @@ class TargetFactory(factory.django.DjangoModelFactory):
         model = AnnualTarget
 
     year = 2024
+    # The figures, one TargetValue each (None: no target for that indicator); further
+    # indicators as figures={code: target}.
     new_members = 100
     new_grassroots = 10
     new_grassroots_25plus = 5
+    figures: dict = {}
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        figures = {code: kwargs.pop(code) for code in CORE_CODES}
+        figures.update(kwargs.pop("figures"))
+        target = super()._create(model_class, *args, **kwargs)
+        for code, value in figures.items():
+            if value is not None:
+                TargetValue.objects.create(target=target, indicator=code, value=value)
+        return target
 
 
 def make_user(username: str, role: str | None = None, unit=None, **extra):

@@ -29,6 +29,11 @@ TOPICS = [
     Topic("chi-tieu", "Giao chỉ tiêu năm", "Cán bộ LĐLĐ tỉnh/thành phố"),
     Topic("phuong-an-sap-xep", "Phương án sắp xếp tổ chức", "Cán bộ LĐLĐ tỉnh/thành phố, quản trị"),
     Topic(
+        "bao-cao-ky",
+        "Báo cáo kỳ, duyệt và khóa sổ",
+        "Cán bộ công đoàn cấp trên cơ sở, cán bộ LĐLĐ",
+    ),
+    Topic(
         "du-dia",
         "Dư địa: vận động doanh nghiệp thành lập CĐCS",
         "Cán bộ công đoàn cấp trên cơ sở, cán bộ LĐLĐ",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("nhap-du-lieu/", include("imports.urls")),
     path("phuong-an-sap-xep/", include("imports.plan_urls")),
     path("doanh-nghiep/", include("organising.urls")),
+    path("bao-cao-ky/", include("approvals.urls")),
     path("", include("reports.urls")),
 ]
 

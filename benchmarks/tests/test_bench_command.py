@@ -19,20 +19,23 @@ class FakeConnection:
         self.vendor = vendor
 
 
-def test_refuses_sqlite(monkeypatch):
-    monkeypatch.setattr(
-        "benchmarks.management.commands.bench_dashboard.connection", FakeConnection("sqlite")
-    )
-    with pytest.raises(CommandError, match="chỉ chạy trên PostgreSQL"):
-        call_command("bench_dashboard", "--members", "10")
+@pytest.mark.parametrize("command", ["bench_dashboard", "bench_restructure"])
+def test_refuses_sqlite(monkeypatch, command):
+    # One check for both (benchmarks/arguments.py).
+    monkeypatch.setattr("benchmarks.arguments.connections", {"default": FakeConnection("sqlite")})
+    with pytest.raises(CommandError, match=f"{command} chỉ chạy trên PostgreSQL"):
+        call_command(command, "--members", "10")
 
 
-def test_refuses_a_database_without_bench_in_its_name(monkeypatch):
+@pytest.mark.parametrize("command", ["bench_dashboard", "bench_restructure"])
+def test_refuses_a_database_without_bench_in_its_name(monkeypatch, command):
     monkeypatch.setattr(
-        "benchmarks.management.commands.bench_dashboard.connection", FakeConnection("postgresql")
+        "benchmarks.arguments.connections", {"default": FakeConnection("postgresql")}
     )
     with pytest.raises(CommandError, match="không có chữ 'bench'"):
-        call_command("bench_dashboard", "--db-name", "unionportal")
+        call_command(command, "--db-name", "unionportal")
+    with pytest.raises(CommandError, match="phải lớn hơn 0"):
+        call_command(command, "--db-name", "x_bench", "--members", "0")
 
 
 def test_synthetic_cccd_are_unique_and_shaped_like_real_ones():

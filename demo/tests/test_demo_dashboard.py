@@ -117,3 +117,41 @@ def test_thanhpho_2024_total_is_the_same_on_todays_tree(demo):
     assert (tx.figures.new_members, tx.figures.new_grassroots) == (4550, 27)
     assert today.units_total.figures == as_it_was.units_total.figures
     assert "TX" not in {row.code for row in today.rows}  # ended: not on today's tree
+
+
+@pytest.mark.django_db
+def test_thanhpho_sees_2025_across_the_reform_with_a_total_that_adds_up(demo):
+    """Done means: the ended units marked "kết thúc 30/06/2025", the directly managed row, the
+    ward unions marked "từ 01/10/2025", and a total equal to the rows with nothing counted
+    twice (flows of every row; stocks of the rows still there at the year's end)."""
+    client = client_for("thanhpho")
+    response = client.get("/?year=2025")
+    html = response.content.decode()
+    dashboard = response.context["dashboard"]
+    rows = {row.code: row for row in dashboard.rows}
+    assert rows["TX"].note == "kết thúc 30/06/2025" and "kết thúc 30/06/2025" in html
+    direct = [row for row in dashboard.rows if row.is_direct]
+    assert len(direct) == 1 and direct[0].figures.new_members > 0
+    assert direct[0].name in html
+    wards = [row for row in dashboard.rows if row.note == "từ 01/10/2025"]
+    assert wards and "từ 01/10/2025" in html
+    total = dashboard.units_total.figures
+    assert total.new_members == sum(row.figures.new_members for row in dashboard.rows)
+    assert total.new_grassroots == sum(row.figures.new_grassroots for row in dashboard.rows)
+    # Stocks at the year's end: only the rows still there then (the ward unions, the units
+    # that did not end); the ended units' last members moved on and are counted once.
+    assert total.members_total == sum(
+        row.figures.members_total for row in dashboard.rows if row.last_day is None
+    )
+    assert total.members_total < sum(row.figures.members_total for row in dashboard.rows)
+
+
+@pytest.mark.django_db
+def test_toanquoc_sees_both_federations_in_both_views(demo):
+    client = client_for("toanquoc")
+    for query in ("year=2024", "year=2025&co-cau=hien-nay"):
+        response = client.get(f"/tien-do/toan-quoc/?{query}")
+        assert response.status_code == 200
+        names = {row.name for row in response.context["dashboard"].rows}
+        assert {"LĐLĐ thành phố Hà Nội", "LĐLĐ tỉnh Quảng Ninh"} <= names, names
+    assert "Chưa có LĐLĐ trên cổng (32)" in response.content.decode()

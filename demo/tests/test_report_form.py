@@ -49,7 +49,8 @@ def test_thanhpho_prints_thanh_xuan_2024_report(demo):
     first = re.search(r"1 Kết nạp đoàn viên mới người ([\d.]+) ([\d.]+) (\S+%)", text)
     assert first and first.groups() == ("4.550", "6.500", "70%"), text
     assert re.search(r"Thành lập công đoàn cơ sở mới CĐCS 27 20 135%", text), text
-    assert "chưa duyệt" in text  # it says which figures it shows
+    # It says which figures it shows: the year 2024 is approved (demo/period_reports.py).
+    assert "Số liệu đã duyệt: Cán bộ LĐLĐ Thành phố duyệt ngày 05/01/2025" in text
     assert "TM. BAN THƯỜNG VỤ" in text and "CHỦ TỊCH" in text and "Nơi nhận" in text
     assert AccessLog.objects.filter(
         action=AccessLog.Action.EXPORT, what__startswith="Báo cáo"

@@ -20,6 +20,7 @@ _SECTIONS = {
     ("members", ""): "members",
     ("imports", ""): "imports",
     ("plans", ""): "plans",
+    ("approvals", ""): "approvals",
     ("guide", ""): "guide",
     ("admin", ""): "admin",
 }

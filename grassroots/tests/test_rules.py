@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from grassroots.forms import GrassrootsForm
 from grassroots.models import AnnualTarget
-from grassroots.rules import MAX_YEAR, MIN_YEAR, TARGET_LABELS, year_problem
+from grassroots.rules import MAX_YEAR, MIN_YEAR, target_fields, year_problem
 from grassroots.services import grassroots_found, grassroots_move, grassroots_update
 from grassroots.targets import targets_save
 from imports.engine import run_import
@@ -183,7 +183,7 @@ def test_target_values(org, users, tmp_path, typed, cell):
     fields = {
         f"{key}-{name}": "1"
         for key in (f"f{org.federation.pk}", a, f"u{org.unit_b.pk}")
-        for name in TARGET_LABELS
+        for name, _ in target_fields()
     }
     fields[f"{a}-new_members"] = typed
     response = client.post(

@@ -46,12 +46,18 @@ def test_staff_set_unit_and_federation_targets(org, users, login):
     )
     assert response.status_code == 302
     target = AnnualTarget.objects.get(district_union=org.unit_a, year=2025)
-    assert (target.new_members, target.new_grassroots, target.new_grassroots_25plus) == (
+    assert (
+        target.value("new_members"),
+        target.value("new_grassroots"),
+        target.value("new_grassroots_25plus"),
+    ) == (
         6500,
         20,
         15,
     )
-    assert AnnualTarget.objects.get(federation=org.federation, year=2025).new_members == 50000
+    assert (
+        AnnualTarget.objects.get(federation=org.federation, year=2025).value("new_members") == 50000
+    )
     assert not AnnualTarget.objects.filter(district_union=org.unit_b).exists()  # left blank
     assert target.history.first().history_user == users.staff
 
@@ -84,7 +90,7 @@ def test_bad_input_saves_nothing_and_names_the_unit(org, users, login):
         in response.text
     )
     assert not AnnualTarget.objects.filter(district_union=org.unit_a).exists()
-    assert AnnualTarget.objects.get(district_union=org.unit_b).new_members == 100
+    assert AnnualTarget.objects.get(district_union=org.unit_b).value("new_members") == 100
 
 
 def test_half_filled_row_is_refused(org, users, login):
@@ -156,7 +162,7 @@ def test_targets_show_thousands_separators_and_read_them_back(org, users, login)
     )
     assert client.post(URL, data).status_code == 302
     target = AnnualTarget.objects.get(district_union=org.unit_a, year=2025)
-    assert (target.new_members, target.new_grassroots_25plus) == (32500, 1015)
+    assert (target.value("new_members"), target.value("new_grassroots_25plus")) == (32500, 1015)
 
 
 def test_every_target_input_is_named_for_screen_readers(org, users, login):
@@ -214,16 +220,18 @@ def test_units_of_part_of_the_year_get_targets_and_the_federation_keeps_its_own(
             f"{w}-new_grassroots": "2",
             f"{w}-new_grassroots_25plus": "1",
             f"f{org.federation.pk}-new_members": "9000",
-            f"f{org.federation.pk}-new_grassroots": str(own.new_grassroots),
-            f"f{org.federation.pk}-new_grassroots_25plus": str(own.new_grassroots_25plus),
+            f"f{org.federation.pk}-new_grassroots": str(own.value("new_grassroots")),
+            f"f{org.federation.pk}-new_grassroots_25plus": str(own.value("new_grassroots_25plus")),
         },
     )
     response = client.post(URL, data)
     assert response.status_code == 302, response.context["form"].errors
-    assert AnnualTarget.objects.get(district_union=ward, year=2025).new_members == 400
-    assert AnnualTarget.objects.get(district_union=org.unit_a, year=2025).new_members == 3000
+    assert AnnualTarget.objects.get(district_union=ward, year=2025).value("new_members") == 400
+    assert (
+        AnnualTarget.objects.get(district_union=org.unit_a, year=2025).value("new_members") == 3000
+    )
     own.refresh_from_db()
-    assert own.new_members == 9000  # the federation's own target did not change
+    assert own.value("new_members") == 9000  # the federation's own target did not change
 
 
 def test_no_target_for_a_year_the_unit_did_not_exist(org, users):
@@ -236,3 +244,31 @@ def test_no_target_for_a_year_the_unit_did_not_exist(org, users):
         targets_save(
             user=users.staff, federation=org.federation, year=2024, values={ward: (1, 1, 1)}
         )
+
+
+def test_a_declared_indicator_gets_a_column_and_its_own_target(org, users, login):
+    from grassroots.indicators import Counting, Indicator, declared
+
+    trained = Indicator(
+        "trainees_reported", "Cán bộ CĐCS được tập huấn", "cán bộ", Counting.REPORTED
+    )
+    client = login(users.staff)
+    a = f"u{org.unit_a.pk}"
+    with declared(trained):
+        page = client.get(URL + "?year=2026")
+        assert "Cán bộ CĐCS được tập huấn" in page.text
+        assert f'name="{a}-trainees_reported"' in page.text
+        # Only the new indicator: the first three stay without a target.
+        response = client.post(
+            URL, post_data(org, year=2026, **{f"{a}-trainees_reported": "1.160"})
+        )
+        assert response.status_code == 302
+        target = AnnualTarget.objects.get(district_union=org.unit_a, year=2026)
+        assert target.figures() == {"trainees_reported": 1160}
+        assert 'value="1.160"' in client.get(URL + "?year=2026").text
+        bad = client.post(URL, post_data(org, year=2026, **{f"{a}-trainees_reported": "-3"}))
+        assert "Chỉ tiêu cán bộ CĐCS được tập huấn" in bad.text
+        assert target.figures() == {"trainees_reported": 1160}
+        # Blank again: no target left for the unit.
+        client.post(URL, post_data(org, year=2026, **{f"{a}-trainees_reported": ""}))
+        assert not AnnualTarget.objects.filter(district_union=org.unit_a, year=2026).exists()

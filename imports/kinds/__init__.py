@@ -4,6 +4,7 @@ from .enterprises import EnterpriseImport
 from .grassroots import GrassrootsImport
 from .members import MemberImport
 from .targets import TargetImport
+from .training import TrainingImport
 from .units import UnitImport
 
 KINDS = {
@@ -12,6 +13,7 @@ KINDS = {
     MemberImport.kind: MemberImport,
     TargetImport.kind: TargetImport,
     EnterpriseImport.kind: EnterpriseImport,
+    TrainingImport.kind: TrainingImport,
 }
 
 __all__ = [
@@ -20,5 +22,6 @@ __all__ = [
     "GrassrootsImport",
     "MemberImport",
     "TargetImport",
+    "TrainingImport",
     "UnitImport",
 ]

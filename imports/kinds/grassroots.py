@@ -157,10 +157,15 @@ class GrassrootsImport(Processor):
                 code__in=[r["code"] for _, r in parsed]
             ).values(*fields)
         }
+        g_events: list[tuple[int, str, int, date]] = []
+        u_events: list[tuple[int, str, int, date]] = []
         for number, record in parsed:
             old = existing.get(record["code"])
             if old is None:
                 plan["new"].append(record)
+                u_events.append(
+                    (number, "founded_on", record["district_union_id"], record["founded_on"])
+                )
                 self.counts.new += 1
                 self.samples.add("new", number, self._sample(record))
                 continue
@@ -191,6 +196,12 @@ class GrassrootsImport(Processor):
             if "founded_on" in diff and not self._founding_movable(number, old, diff["founded_on"]):
                 continue
             plan["updates"].append((old, diff))
+            if "founded_on" in diff or "workers" in diff:  # the founding period's figures
+                g_events.append((number, "founded_on", old["id"], old["founded_on"]))
+                if "founded_on" in diff:
+                    u_events.append(
+                        (number, "founded_on", old["district_union_id"], diff["founded_on"])
+                    )
             self.counts.updated += 1
             self.samples.add(
                 "updated",
@@ -198,6 +209,7 @@ class GrassrootsImport(Processor):
                 self._sample(record),
                 describe_changes(old, diff, FIELD_LABELS, GRASSROOTS_COLUMNS.choice_labels()),
             )
+        self.lock_errors(g_events, u_events)
         return plan
 
     def _founding_movable(self, number: int, old: dict, founded: date) -> bool:

@@ -157,6 +157,7 @@ class MemberImport(Processor):
         batch.wait()  # the connection is ours again
         # From here to the next COPY the database waits for Python: keep this part short.
         existing = self._existing(cccds)
+        self._lock_errors(parsed, existing)
         changed: list[tuple[int, dict, dict, dict]] = []
         unused: list[int] = []
         if any("_admission_problem" in record for _, record in parsed):  # rare
@@ -232,6 +233,24 @@ class MemberImport(Processor):
             else:
                 kept.add(position)
         return kept
+
+    def _lock_errors(self, parsed: list[tuple[int, dict]], existing: dict) -> None:
+        """Rows dated in an approved period (grassroots.locks): a new member's admission and
+        leaving days; for a registered member, the days that change (old and new)."""
+        events: list[tuple[int, str, int, date]] = []
+        for number, record in parsed:
+            old = existing.get(record["cccd"])
+            for key in ("joined_on", "left_on"):
+                day = record.get(key)
+                if old is None:
+                    if day:
+                        events.append((number, key, record["grassroots_id"], day))
+                elif old[key] != day:
+                    if day:
+                        events.append((number, key, record["grassroots_id"], day))
+                    if old[key]:
+                        events.append((number, key, old["grassroots_id"], old[key]))
+        self.lock_errors(events)
 
     def _existing(self, cccds: list[str]) -> dict[str, dict]:
         """Members already registered with these CCCDs: {cccd: {attname: value}}."""

@@ -4,7 +4,8 @@ The unit is an upper-level union or a federation (its own target). Scope: admins
 federation staff the units of their federation and the federation itself (as on the targets
 page); other rows are errors. Decision: district officers do not import targets (they only read
 them), like the targets page. All three figures are required (as the targets page: all three or
-none; "none" is not something a file row can mean). The rows are checked with the targets
+none; "none" is not something a file row can mean). The other declared indicators
+(grassroots.indicators) have optional columns: left out or blank, the target stays as it is. The rows are checked with the targets
 page's rules (grassroots.rules: year bounds, figures) and written through the page's own
 service, `grassroots.targets.targets_save`, one call per federation and year.
 """
@@ -12,27 +13,36 @@ service, `grassroots.targets.targets_save`, one call per federation and year.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from grassroots.indicators import CORE_CODES, indicator_codes
 from grassroots.models import AnnualTarget, DistrictUnion, Federation
-from grassroots.resources import TARGET_COLUMNS
-from grassroots.rules import TARGET_LABELS, clean_target_value, unit_year_problem, year_problem
+from grassroots.resources import target_columns
+from grassroots.rules import clean_target_value, target_label, unit_year_problem, year_problem
 from grassroots.targets import targets_save
 from unionportal.spreadsheets.cells import CellError, code, whole_number
 
 from ..base import Processor
 
-VALUE_KEYS = tuple(TARGET_LABELS)
-FIELD_LABELS = TARGET_LABELS
+
+class _Declared:
+    """The columns of the indicators declared now (read on the class as on an instance)."""
+
+    def __init__(self, read):
+        self.read = read
+
+    def __get__(self, instance, owner):
+        return self.read()
 
 
 class TargetImport(Processor):
     kind = "targets"
     title = "Chỉ tiêu năm"
     chunk_size = 5000
-    columns = TARGET_COLUMNS.imported()
-    sample_columns = ["unit_code", "year", *VALUE_KEYS]
+    columns = _Declared(lambda: target_columns().imported())
+    sample_columns = _Declared(lambda: ["unit_code", "year", *indicator_codes()])
 
     @classmethod
     def allowed(cls, scope) -> bool:
@@ -82,8 +92,8 @@ class TargetImport(Processor):
             except CellError as problem:
                 self.error(number, "year", problem.message)
                 ok = False
-            figures = {}
-            for key in VALUE_KEYS:
+            figures: dict[str, int] = {}
+            for key in indicator_codes():
                 try:
                     value = clean_target_value(key, get(key))
                 except ValidationError as problem:
@@ -91,9 +101,11 @@ class TargetImport(Processor):
                     ok = False
                     continue
                 if value is None:
-                    label = FIELD_LABELS[key]
-                    self.error(number, key, f"Cần nhập {label[0].lower()}{label[1:]}.")
-                    ok = False
+                    if key in CORE_CODES:
+                        label = target_label(key)
+                        self.error(number, key, f"Cần nhập {label[0].lower()}{label[1:]}.")
+                        ok = False
+                    continue  # another indicator left blank: its target stays as it is
                 figures[key] = value
             if isinstance(unit, DistrictUnion) and year is not None:
                 outside = unit_year_problem(
@@ -121,32 +133,41 @@ class TargetImport(Processor):
             return plan
         years = {year for *_, year, _ in parsed}
         existing: dict[tuple[tuple[str, int | None], int], AnnualTarget] = {}
-        for target in AnnualTarget.objects.filter(year__in=years):
+        for target in AnnualTarget.objects.filter(year__in=years).prefetch_related("values"):
             owner = (
                 ("district_union_id", target.district_union_id)
                 if target.district_union_id
                 else ("federation_id", target.federation_id)
             )
             existing[(owner, target.year)] = target
+        # Closed books: a unit's target is read by its reports of the year (the percentages);
+        # once the year's last period (December, Q4, the year) is approved it stays.
+        locked: list[tuple[int, str, int, date]] = []
         for number, unit_code, unit, year, figures in parsed:
-            sample = [unit_code, year, *(figures[k] for k in VALUE_KEYS)]
+            sample = [unit_code, year, *(figures.get(k) for k in indicator_codes())]
             old = existing.get((_unit_key(unit), year))
+            if isinstance(unit, DistrictUnion) and (
+                old is None or any(getattr(old, k) != v for k, v in figures.items())
+            ):
+                locked.append((number, "year", unit.pk, date(year, 12, 31)))
             if old is None:
                 plan.append((unit, year, figures))
                 self.counts.new += 1
                 self.samples.add("new", number, sample)
                 continue
-            diff = {k: v for k, v in figures.items() if getattr(old, k) != v}
+            current = old.figures()
+            diff = {k: v for k, v in figures.items() if current.get(k) != v}
             if not diff:
                 self.counts.unchanged += 1
                 self.samples.add("unchanged", number, sample)
                 continue
             changes = "; ".join(
-                f"{FIELD_LABELS[k]}: {getattr(old, k)} → {v}" for k, v in diff.items()
+                f"{target_label(k)}: {_shown(current.get(k))} → {v}" for k, v in diff.items()
             )
             plan.append((unit, year, figures))
             self.counts.updated += 1
             self.samples.add("updated", number, sample, changes)
+        self.lock_errors(unit_events=locked)
         return plan
 
     def write_chunk(self, plan) -> None:
@@ -154,7 +175,7 @@ class TargetImport(Processor):
         groups: dict[tuple[int, int], dict] = defaultdict(dict)
         for unit, year, figures in plan:
             federation_id = unit.pk if isinstance(unit, Federation) else unit.federation_id
-            groups[(federation_id, year)][unit] = tuple(figures[k] for k in VALUE_KEYS)
+            groups[(federation_id, year)][unit] = figures
         for (federation_id, year), values in groups.items():
             targets_save(
                 user=self.user,
@@ -162,6 +183,7 @@ class TargetImport(Processor):
                 year=year,
                 values=values,
                 reason=self.change_reason,
+                keep_missing=True,
             )
 
 
@@ -169,3 +191,7 @@ def _unit_key(unit: Federation | DistrictUnion) -> tuple[str, int]:
     if isinstance(unit, Federation):
         return ("federation_id", unit.pk)
     return ("district_union_id", unit.pk)
+
+
+def _shown(value: int | None) -> str:
+    return "(chưa giao)" if value is None else str(value)

@@ -197,15 +197,21 @@ class UnitImport(Processor):
                     else f"Đơn vị {key} đã có: nhập file không đổi ngày thành lập.",
                 )
                 continue
+            dated = []  # what the restructuring does to this row's unit, for the preview
             if moves:
                 # (cast: a move without its effective day was refused with the parent above.)
                 on = cast(date, effective)
                 self.restructuring.transfers.append(UnitTransfer(key, parent, on, number))
+                assert old is not None  # `moves` is a change of an existing unit's parent
+                dated.append(
+                    f"Mã đơn vị cấp trên: {old.federation.code} → {parent} từ {on:%d/%m/%Y}"
+                )
             if ended and (old is None or old.ended_on != ended):
                 if old is None:
                     fields["ended_on"] = ended
                 else:
                     self.restructuring.end.append(EndUnit(key, ended, row=number))
+                    dated.append(f"Kết thúc hoạt động ngày {ended:%d/%m/%Y}")
             self._classify(
                 number,
                 plan["unions"],
@@ -217,6 +223,7 @@ class UnitImport(Processor):
                     parent,
                     KIND_LABELS.get(fields.get("kind", old.kind if old else ""), ""),
                 ],
+                dated=dated,
                 parent=parent,
                 key=key,
             )
@@ -230,30 +237,30 @@ class UnitImport(Processor):
         plan["restructuring"] = self.restructuring
         return plan
 
-    def _classify(self, number, bucket, old, fields, sample, **extra) -> None:
+    def _classify(self, number, bucket, old, fields, sample, dated=(), **extra) -> None:
+        """Count the row as new, updated or unchanged. `dated`: the dated move or end this row
+        gives an existing unit (written through the restructuring plan): such a row is an update
+        even when its other columns are as registered."""
         if old is None:
             bucket.append((None, fields, extra or {"key": sample[0]}))
             self.counts.new += 1
             self.samples.add("new", number, sample)
             return
         diff = {n: v for n, v in fields.items() if getattr(old, n) != v}
-        if not diff:
+        if not diff and not dated:
             self.counts.unchanged += 1
             self.samples.add("unchanged", number, sample)
             return
-        bucket.append((old, diff, extra))
+        if diff:
+            bucket.append((old, diff, extra))
         self.counts.updated += 1
-        self.samples.add(
-            "updated",
-            number,
-            sample,
-            describe_changes(
-                {name: getattr(old, name) for name in diff},
-                diff,
-                UNIT_COLUMNS.labels(),
-                UNIT_COLUMNS.choice_labels(),
-            ),
+        changes = describe_changes(
+            {name: getattr(old, name) for name in diff},
+            diff,
+            UNIT_COLUMNS.labels(),
+            UNIT_COLUMNS.choice_labels(),
         )
+        self.samples.add("updated", number, sample, "; ".join(filter(None, [changes, *dated])))
 
     def write_chunk(self, plan) -> None:
         """Hand the checked units to the grassroots app's bulk service."""

@@ -149,8 +149,14 @@ def test_import_units_grassroots_targets_in_order(tmp_path):
         [["QN-TP", 2025, 1500, 10, 4], ["QN", 2025, 8000, 50, 20]],
     )
     assert command("import_targets", str(targets))[0] == 0
-    assert AnnualTarget.objects.get(district_union__code="QN-TP", year=2025).new_members == 1500
-    assert AnnualTarget.objects.get(federation__code="QN", year=2025).new_grassroots_25plus == 20
+    assert (
+        AnnualTarget.objects.get(district_union__code="QN-TP", year=2025).value("new_members")
+        == 1500
+    )
+    assert (
+        AnnualTarget.objects.get(federation__code="QN", year=2025).value("new_grassroots_25plus")
+        == 20
+    )
 
 
 def test_bench_import_needs_postgresql_and_a_bench_database():

@@ -171,6 +171,31 @@ def test_units_dated_columns_found_move_and_end_through_the_restructuring(tmp_pa
     assert DistrictUnion.objects.get(code="LC").memberships.count() == 2
 
 
+def test_units_a_dated_move_or_end_counts_as_an_update_with_what_it_does(tmp_path, org, users):
+    """A row whose only change is a dated move or end is not "unchanged": the preview and the
+    result count it as updated and say what happens on which day."""
+    DistrictUnionFactory(code="OLD", name="LĐLĐ huyện Cũ", federation=org.federation)
+    rows = [
+        ["LC", "LĐLĐ quận Lê Chân", "HN", "", "", "", "01/07/2025"],
+        ["OLD", "LĐLĐ huyện Cũ", "HN", "", "", "30/06/2025", ""],
+        ["CG", "LĐLĐ quận Cầu Giấy", "HN", "", "", "", ""],
+    ]
+    preview = dated_units(tmp_path, rows, user=users.admin, commit=False)
+    assert preview.ok, messages(preview)
+    assert (preview.counts.updated, preview.counts.unchanged) == (2, 1)
+    changes = {row[1]: row[-1] for row in preview.samples["updated"]}
+    assert changes == {
+        "LC": "Mã đơn vị cấp trên: HP → HN từ 01/07/2025",
+        "OLD": "Kết thúc hoạt động ngày 30/06/2025",
+    }
+    assert [row[1] for row in preview.samples["unchanged"]] == ["CG"]
+    done = dated_units(tmp_path, rows, user=users.admin)
+    assert (done.counts.updated, done.counts.unchanged) == (2, 1), messages(done)
+    # The same file again: both are done, nothing changes.
+    again = dated_units(tmp_path, rows, user=users.admin)
+    assert (again.counts.updated, again.counts.unchanged) == (0, 3), messages(again)
+
+
 def test_units_dated_columns_errors_by_row_and_column(tmp_path, org):
     outcome = dated_units(
         tmp_path,
@@ -408,13 +433,19 @@ def test_federation_staff_set_targets_of_their_federation(tmp_path, org, users):
     )
     assert outcome.ok and outcome.counts.new == 2
     target = AnnualTarget.objects.get(district_union=org.unit_a, year=2025)
-    assert (target.new_members, target.new_grassroots, target.new_grassroots_25plus) == (
+    assert (
+        target.value("new_members"),
+        target.value("new_grassroots"),
+        target.value("new_grassroots_25plus"),
+    ) == (
         6500,
         20,
         15,
     )
     assert target.history.get().history_user == users.staff
-    assert AnnualTarget.objects.get(federation=org.federation, year=2025).new_members == 20000
+    assert (
+        AnnualTarget.objects.get(federation=org.federation, year=2025).value("new_members") == 20000
+    )
 
 
 def test_targets_rules(tmp_path, org):
@@ -453,7 +484,7 @@ def test_targets_update_and_reimport(tmp_path, org, users):
     assert outcome.counts.updated == 1
     assert outcome.samples["updated"][0][-1] == "Chỉ tiêu kết nạp đoàn viên: 100 → 150"
     target = AnnualTarget.objects.get(district_union=org.unit_a, year=2024)
-    assert target.new_members == 150
+    assert target.value("new_members") == 150
     assert target.history.first().history_type == "~"
     assert targets(tmp_path, [["TX", 2024, 150, 10, 5]], user=users.admin).counts.unchanged == 1
 
@@ -499,5 +530,55 @@ def test_targets_across_a_reform_part_of_the_year(tmp_path, org, users):
         user=users.admin,
     )
     assert fixed.ok, messages(fixed)
-    assert AnnualTarget.objects.get(district_union__code="P1", year=2025).new_members == 400
-    assert AnnualTarget.objects.get(federation__code="HN", year=2025).new_members == 9000
+    assert (
+        AnnualTarget.objects.get(district_union__code="P1", year=2025).value("new_members") == 400
+    )
+    assert AnnualTarget.objects.get(federation__code="HN", year=2025).value("new_members") == 9000
+
+
+def test_targets_import_takes_a_declared_indicator_and_keeps_what_it_leaves_out(
+    tmp_path, org, users
+):
+    from grassroots.indicators import Counting, Indicator, declared
+
+    trained = Indicator(
+        "trainees_reported", "Cán bộ CĐCS được tập huấn", "cán bộ", Counting.REPORTED
+    )
+    TargetFactory(district_union=org.unit_a, year=2026, figures={"trainees_reported": 900})
+    headers = [*TARGET_HEADERS, "Chỉ tiêu cán bộ CĐCS được tập huấn"]
+    with declared(trained):
+        path = write_xlsx(
+            tmp_path / "ct.xlsx",
+            headers,
+            [
+                ["TX", 2026, 100, 10, 5, 1160],
+                ["CG", 2026, 50, 2, 1, None],
+                ["HN", 2026, 9, 9, 9, "x"],
+            ],
+        )
+        refused = run_import("targets", path, user=users.staff, commit=False, source_name="ct.xlsx")
+        assert messages(refused) == [
+            (4, "Chỉ tiêu cán bộ CĐCS được tập huấn", refused.errors[0].message)
+        ]
+        assert "số" in refused.errors[0].message
+        path = write_xlsx(
+            tmp_path / "ct.xlsx",
+            headers,
+            [["TX", 2026, 100, 10, 5, 1160], ["CG", 2026, 50, 2, 1, None]],
+        )
+        outcome = run_import("targets", path, user=users.staff, commit=True, source_name="ct.xlsx")
+        assert (outcome.counts.updated, outcome.counts.new) == (1, 1)
+        assert outcome.samples["updated"][0][-1] == (
+            "Chỉ tiêu cán bộ CĐCS được tập huấn: 900 → 1160"
+        )
+        # An older file with the three columns only leaves the training target as it is.
+        targets(tmp_path, [["TX", 2026, 120, 10, 5]], user=users.staff)
+    tx = AnnualTarget.objects.get(district_union=org.unit_a, year=2026).figures()
+    assert tx == {
+        "new_members": 120,
+        "new_grassroots": 10,
+        "new_grassroots_25plus": 5,
+        "trainees_reported": 1160,
+    }
+    cg = AnnualTarget.objects.get(district_union=org.unit_b, year=2026).figures()
+    assert "trainees_reported" not in cg

@@ -72,7 +72,7 @@ def test_an_expired_lease_shows_the_worker_stopped_and_offers_run_again(
     assert "máy xử lý đã dừng giữa chừng" in html and "Không có dòng nào được ghi" in html
     assert "tín hiệu cuối lúc" in html
     assert 'id="btn-rerun"' in html and "Chạy lại" in html
-    assert "Đang ghi dữ liệu" not in html and 'hx-trigger="every 2s"' not in html
+    assert "Đang ghi…" not in html and 'hx-trigger="every 2s"' not in html
     part = client.get(url + "?part=progress", HTTP_HX_REQUEST="true")
     assert part["HX-Refresh"] == "true"  # a page polling the progress reloads once
 
@@ -99,7 +99,7 @@ def test_a_live_lease_keeps_the_job_running(login, users, org, tmp_path):
     job.refresh_from_db()
     assert not job.is_interrupted
     html = client.get(reverse("imports:import-detail", args=[job.pk])).content.decode()
-    assert "Đang ghi dữ liệu" in html and 'id="btn-rerun"' not in html
+    assert "Đang ghi…" in html and 'id="btn-rerun"' not in html
 
 
 def test_a_worker_gone_from_this_machine_is_dead_at_once(login, users, org, tmp_path):

@@ -117,7 +117,8 @@ def test_invalid_file_shows_every_error_and_writes_nothing(login, users, org, tm
     assert report["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
-    ws = load_workbook(io.BytesIO(report.content)).active
+    # The uploader's own file back (test_import_screens); its second sheet lists the errors.
+    ws = load_workbook(io.BytesIO(b"".join(report.streaming_content)))["Danh sách lỗi"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     assert rows[0] == ["Dòng", "Cột", "Lỗi"]
     assert [r[:2] for r in rows[1:]] == [[3, "Số CCCD"], [4, "Ngày sinh"], [5, "Mã CĐCS"]]
@@ -332,8 +333,8 @@ def test_uploaded_file_name_is_not_trusted(login, users, org, tmp_path, media):
 @pytest.mark.parametrize(
     ("who", "kinds"),
     [
-        ("admin", {"units", "grassroots", "members", "targets", "enterprises"}),
-        ("officer_a", {"grassroots", "members", "enterprises"}),
+        ("admin", {"units", "grassroots", "members", "targets", "enterprises", "training"}),
+        ("officer_a", {"grassroots", "members", "enterprises", "training"}),
         ("staff", {"targets"}),
     ],
 )
@@ -343,7 +344,7 @@ def test_who_may_import_what(login, users, who, kinds):
     assert response.status_code == 200
     offered = {value for value, _ in response.context["form"].fields["kind"].choices}
     assert offered == kinds
-    for kind in ("units", "grassroots", "members", "targets"):
+    for kind in ("units", "grassroots", "members", "targets", "training"):
         status = client.get(reverse("imports:import-template", args=[kind])).status_code
         assert status == (200 if kind in kinds else 404)
 

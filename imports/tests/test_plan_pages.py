@@ -7,11 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from grassroots.models import AnnualTarget, DistrictUnion, GrassrootsUnion, Restructuring
+from grassroots.models import DistrictUnion, GrassrootsUnion, Restructuring
 from imports.models import ImportJob
 from reports.periods import Period
 from reports.selectors import district_dashboard, federation_dashboard
-from tests.factories import GrassrootsFactory, MemberFactory
+from tests.factories import GrassrootsFactory, MemberFactory, TargetFactory
 
 HEADER = "Mã CĐCS,Mã đơn vị cấp trên mới,Ngày hiệu lực,Số quyết định,Ngày quyết định\n"
 TODAY = date(2026, 1, 15)
@@ -51,8 +51,12 @@ def reform_org(org):
     for day in (date(2025, 3, 10), date(2025, 5, 20)):
         MemberFactory(grassroots=extra, joined_on=day)
     MemberFactory(grassroots=org.grassroots_a, joined_on=date(2025, 4, 1))
-    AnnualTarget.objects.create(
-        district_union=org.unit_a, year=2025, new_members=50, new_grassroots=5
+    TargetFactory(
+        district_union=org.unit_a,
+        year=2025,
+        new_members=50,
+        new_grassroots=5,
+        new_grassroots_25plus=None,
     )
     return org
 

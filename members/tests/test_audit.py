@@ -9,9 +9,16 @@ from simple_history.utils import bulk_create_with_history
 
 from grassroots.access import SYSTEM
 from grassroots.history import history_entries
+from grassroots.services import grassroots_move
 from members.models import Member
-from members.services import member_leave, member_update
-from tests.factories import MemberFactory
+from members.services import (
+    grassroots_dissolve_with_members,
+    member_leave,
+    member_rejoin,
+    member_transfer,
+    member_update,
+)
+from tests.factories import GrassrootsFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +129,40 @@ def test_audit_page_masks_the_cccd(org, users, login):
     # the member's own page shows it in full (and logs the view)
     detail = login(users.staff).get(reverse("members:member-detail", args=[org.member_a.pk]))
     assert "001190077777" in detail.content.decode()
+
+
+def test_the_change_log_names_a_transfer_a_leaving_and_a_rejoining(org, users, login):
+    """Issue 13: a transfer and a leaving are named as such on the member's page and the audit
+    list, not "Sửa"; a plain edit stays "Sửa"."""
+    member = MemberFactory(grassroots=org.grassroots_a, joined_on=date(2020, 1, 1))
+    g_a2 = GrassrootsFactory(district_union=org.unit_a, founded_on=date(2019, 1, 1))
+    member_update(user=users.officer_a, member=member, occupation="Kế toán")
+    member_transfer(user=users.officer_a, member=member, to_grassroots=g_a2, on=date(2023, 5, 1))
+    member.refresh_from_db()
+    member_leave(user=users.officer_a, member=member, on=date(2024, 1, 1), reason="other")
+    member.refresh_from_db()
+    member_rejoin(user=users.officer_a, member=member, grassroots=g_a2, on=date(2024, 6, 1))
+
+    kinds = [e.kind for e in history_entries(member.history.order_by("history_date", "history_id"))]
+    assert kinds == ["Tạo mới", "Sửa", "Chuyển sinh hoạt", "Ra khỏi công đoàn", "Kết nạp lại"]
+    client = login(users.officer_a)
+    page = client.get(reverse("members:member-detail", args=[member.pk])).content.decode()
+    for kind in ("Chuyển sinh hoạt", "Ra khỏi công đoàn", "Kết nạp lại"):
+        assert f"<td>{kind}" in page
+    audit = client.get(AUDIT).content.decode()
+    assert "<td>Chuyển sinh hoạt" in audit and "<td>Ra khỏi công đoàn" in audit
+
+
+def test_the_change_log_names_a_dissolution_and_a_move_of_a_cdcs(org):
+    grassroots_move(grassroots=org.grassroots_a, district_union=org.unit_b, on=date(2024, 1, 1))
+    org.grassroots_b.refresh_from_db()
+    grassroots_dissolve_with_members(
+        user=SYSTEM, grassroots=org.grassroots_b, on=date(2024, 2, 1), reason="Sáp nhập"
+    )
+    moved = history_entries(org.grassroots_a.history.order_by("-history_date", "-history_id"))
+    assert moved[0].kind == "Chuyển đơn vị cấp trên"
+    dissolved = history_entries(org.grassroots_b.history.order_by("-history_date", "-history_id"))
+    assert dissolved[0].kind == "Giải thể"
+    # the members who left with it are named as leaving
+    left = history_entries(org.member_b.history.order_by("-history_date", "-history_id"))
+    assert left[0].kind == "Ra khỏi công đoàn"

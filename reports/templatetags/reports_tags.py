@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from grassroots.indicators import CORE_CODES, Indicator, indicators
 from reports.progress import format_int, format_pct
 
 register = template.Library()
@@ -80,6 +81,12 @@ def _linked_number(url: str | None, value: int):
 
 
 @register.simple_tag
+def further_indicators() -> list[Indicator]:
+    """The declared indicators after the first three: the dashboard's further columns."""
+    return [i for i in indicators() if i.code not in CORE_CODES]
+
+
+@register.simple_tag
 def progress_row(line, css_class: str = ""):
     """One dashboard row (`line` = {"row": ProgressRow, "links": {...}}): the unit's name
     (a link to its own dashboard when it has one) and every number linked to its list."""
@@ -105,6 +112,8 @@ def progress_row(line, css_class: str = ""):
         format_html('<td class="table-num">{}</td>', format_int(figures.net_members)),
         _linked_number(links.get("members_total"), figures.members_total),
         _linked_number(links.get("grassroots_total"), figures.grassroots_total),
+        # The declared indicators after the first three (no list behind them yet).
+        *(indicator_cells(progress, None) for _, progress in row.further_indicators),
     ]
     return format_html(
         '<tr data-unit="{}"{}><th scope="row" class="unit-cell">{}</th>{}</tr>',

@@ -20,9 +20,15 @@ import pytest
 from grassroots.models import DistrictUnion, UserRole
 from grassroots.restructuring import grassroots_move_bulk, unit_end, units_found
 from reports.drilldown import DrillKind, drill_queryset
-from reports.models import GrassrootsDayStat, UnitDayStat
+from reports.models import GrassrootsDayStat, UnitDayStat, current_tree_totals
 from reports.periods import Period, PeriodError, period_parse
-from reports.selectors import UnitFigures, district_dashboard, federation_dashboard
+from reports.selectors import (
+    UnitFigures,
+    current_affiliations,
+    current_totals,
+    district_dashboard,
+    federation_dashboard,
+)
 from reports.stats import grassroots_stats_refresh
 from tests.factories import (
     DistrictUnionFactory,
@@ -122,6 +128,24 @@ def test_the_ward_union_sees_2024_of_its_cdcs_on_todays_tree(counted):
     assert fed.federation_total.targets.new_members == 20
 
 
+def test_the_database_sums_equal_the_cdcs_rows_added_up(counted):
+    """The federation page sums the CĐCS day rows by today's unit in SQL; the unit page adds
+    up the same rows per CĐCS. Both give the same running totals on every day (before any
+    row, across the reform, a dissolved CĐCS, a unit holding nothing today)."""
+    reform(counted)
+    units = list(
+        DistrictUnion.objects.filter(federation=counted.federation).values_list("pk", flat=True)
+    )
+    days = [date(2019, 1, 1), date(2023, 12, 31), date(2024, 6, 30), date(2024, 12, 31)]
+    days += [date(2025, 7, 1), date(2025, 12, 31)]
+    for today in (TODAY, date(2025, 8, 1), date(2024, 1, 1)):
+        summed = current_tree_totals(units, today, days)
+        added, _ = current_totals(current_affiliations(units, today), units, days)
+        assert summed == added, today
+    assert any(row["members_to_date"] for row in summed[date(2024, 12, 31)].values())
+    assert current_tree_totals([], TODAY, days) == {day: {} for day in days}
+
+
 def test_the_current_tree_lists_match_its_figures(counted):
     ward = reform(counted)
     for kind, figure in (
@@ -201,10 +225,9 @@ def _federation(units: int):
 @pytest.mark.parametrize("units", [1, 25])
 def test_current_tree_selector_queries(units, django_assert_num_queries):
     federation = _federation(units)
-    # 1. today's memberships with their units, 2. targets, 3. today's affiliations,
-    # 4. each CĐCS's last day row on or before the 4 days (the period's and last year's),
-    # 5. those rows.
-    with django_assert_num_queries(5):
+    # 1. today's memberships with their units, 2. targets, 3. the CĐCS day rows summed by
+    # today's unit in the database (each CĐCS's last row on or before the 4 days).
+    with django_assert_num_queries(3):
         dashboard = federation_dashboard(
             federation, Period(2024, "nam", current_tree=True), date(2026, 1, 1)
         )
@@ -224,8 +247,8 @@ def test_current_tree_page_queries_do_not_grow_with_units(client, django_assert_
         staff = make_user(f"staff{units}", UserRole.Role.FEDERATION_STAFF, federation)
         client.force_login(staff)
         client.get("/?year=2024&co-cau=hien-nay")
-        # session, user, role, federations; the 5 of the selector; the session save (3).
-        with django_assert_num_queries(12) as captured:
+        # session, user, role, federations; the 3 of the selector; the session save (3).
+        with django_assert_num_queries(10) as captured:
             response = client.get("/?year=2024&co-cau=hien-nay")
         assert len(response.context["lines"]) == units
         counts[units] = len(captured.captured_queries)
@@ -258,3 +281,80 @@ def test_on_todays_tree_an_officer_reads_only_the_cdcs_held_today(counted, login
             f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&federation={counted.federation.pk}&{query}"
         )
         assert whole.status_code == 404
+
+
+# --- The national dashboard on today's tree ---------------------------------------------------
+
+
+def test_the_national_dashboard_on_todays_tree_after_a_province_merger(counted, login):
+    """Hải Phòng merges into Hà Nội from 01/07/2025: as it was, 2024 is unchanged (two rows);
+    on today's tree Hà Nội's row holds both federations' 2024 and Hải Phòng has no row."""
+    from grassroots.models import Federation
+    from grassroots.restructuring import federations_merge
+    from reports.selectors import national_dashboard
+
+    year = Period(2024, "nam")
+
+    def rows(period):
+        return {r.code: r for r in national_dashboard(Federation.objects.all(), period, TODAY).rows}
+
+    before = {code: row.figures for code, row in rows(year).items()}
+    hn, hp = counted.federation.code, counted.other_federation.code
+    assert before[hp].new_members and before[hn].new_members
+    federations_merge(counted.other_federation, counted.federation, date(2025, 7, 1))
+    assert {code: row.figures for code, row in rows(year).items()} == before
+    now = rows(NOW)
+    assert set(now) == {hn}
+    assert now[hn].figures == before[hn] + before[hp]
+    # 2025 against "cùng kỳ năm trước" on the same tree.
+    assert rows(Period(2025, "nam", current_tree=True))[hn].last_year == now[hn].figures
+
+    client = login(make_user("toanquoc_t", UserRole.Role.NATIONAL_STAFF))
+    plain = client.get("/tien-do/toan-quoc/?year=2024").content.decode()
+    assert 'id="tree-as-it-was"' in plain and "co-cau=hien-nay" in plain
+    html = client.get("/tien-do/toan-quoc/?year=2024&co-cau=hien-nay").content.decode()
+    assert 'id="tree-current"' in html and "So sánh với cùng kỳ năm trước" in html
+    assert counted.other_federation.name not in html
+    # The federation's link and the lists keep the view.
+    assert f"co-cau=hien-nay&amp;federation={counted.federation.pk}" in html
+    drill = client.get(
+        f"/tien-do/chi-tiet/doan-vien-moi/?year=2024&federation={counted.federation.pk}"
+        "&co-cau=hien-nay"
+    )
+    assert drill.context["count"] == now[hn].figures.new_members
+
+
+@pytest.mark.parametrize("federations", [1, 25])
+def test_national_current_tree_queries(federations, django_assert_num_queries):
+    from grassroots.models import Federation
+    from reports.selectors import national_dashboard
+
+    for _ in range(federations):
+        _federation(1)
+    chosen = list(Federation.objects.all())
+    # 1. today's memberships, 2. every target of the year, 3. the CĐCS day rows summed by unit.
+    with django_assert_num_queries(3):
+        dashboard = national_dashboard(
+            chosen, Period(2024, "nam", current_tree=True), date(2026, 1, 1)
+        )
+    assert len(dashboard.rows) == federations
+    assert dashboard.total.figures.new_members == federations
+    assert dashboard.total.last_year.new_members == federations
+    assert all(row.figures.members_total == 2 for row in dashboard.rows)
+
+
+def test_the_national_dashboard_names_the_provinces_with_no_federation(counted, login):
+    """The national list is the official one (`vietnam-provinces`, 34 from 01/07/2025): the
+    page says which provinces have no federation on the portal yet."""
+    from grassroots.models import Federation
+
+    Federation.objects.filter(pk=counted.federation.pk).update(name="LĐLĐ thành phố Hà Nội")
+    Federation.objects.filter(pk=counted.other_federation.pk).update(
+        name="LĐLĐ thành phố Hải Phòng"
+    )
+    client = login(make_user("toanquoc_p", UserRole.Role.NATIONAL_STAFF))
+    html = client.get("/tien-do/toan-quoc/?year=2024").content.decode()
+    assert "Danh mục hành chính từ 01/07/2025: 34 tỉnh/thành phố." in html
+    assert "Chưa có LĐLĐ trên cổng (32): Cao Bằng, Tuyên Quang," in html
+    assert "Thành phố Hà Nội" not in html.split('id="provinces-coverage"')[1]
+    assert "Thành phố Hải Phòng" not in html.split('id="provinces-coverage"')[1]

@@ -204,9 +204,11 @@ def test_federation_page_shows_every_number(counted, login):
 
 
 def test_federation_page_thousands_and_percent_format(counted, login):
-    from grassroots.models import AnnualTarget
+    from grassroots.models import TargetValue
 
-    AnnualTarget.objects.filter(district_union=counted.a).update(new_members=6500)
+    TargetValue.objects.filter(target__district_union=counted.a, indicator="new_members").update(
+        value=6500
+    )
     html = login(counted.staff).get("/?year=2024").content.decode()
     a = table_rows(html, "progress-table")["Q. An Khánh"]
     assert a[1] == "6.500" and "0,08%" in a[2]

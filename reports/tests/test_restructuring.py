@@ -9,7 +9,6 @@ import pytest
 
 from grassroots.models import (
     Affiliation,
-    AnnualTarget,
     DistrictUnion,
     Federation,
     GrassrootsUnion,
@@ -36,6 +35,7 @@ from grassroots.restructuring import (
 )
 from reports.periods import Period
 from reports.selectors import district_dashboard, federation_dashboard, national_dashboard
+from tests.factories import TargetFactory
 
 TODAY = date(2026, 1, 15)
 COMMUNE = DistrictUnion.Kind.COMMUNE
@@ -256,11 +256,11 @@ def test_a_unit_moved_to_another_federation_and_a_province_merger(counted):
 @pytest.mark.django_db
 def test_an_ended_unit_keeps_its_targets_and_new_units_get_part_year_ones(counted):
     unit_end(counted.a, date(2025, 6, 30), to_federation=True)
-    AnnualTarget.objects.create(district_union=counted.a, year=2025, new_members=4)
+    no_other = {"new_grassroots": None, "new_grassroots_25plus": None}
+    TargetFactory(district_union=counted.a, year=2025, new_members=4, **no_other)
     units_found(counted.federation, [("W1", "Công đoàn phường Một", COMMUNE)], date(2025, 10, 1))
-    AnnualTarget.objects.create(
-        district_union=DistrictUnion.objects.get(code="W1"), year=2025, new_members=3
-    )
+    w1 = DistrictUnion.objects.get(code="W1")
+    TargetFactory(district_union=w1, year=2025, new_members=3, **no_other)
     rows = rows_by_code(federation_dashboard(counted.federation, Period(2025, "nam"), TODAY))
     assert rows["A"].targets.new_members == 4 and rows["W1"].targets.new_members == 3
     # As of 15/08/2025 the ward has not started: its yardstick is 0; A's half-year is over.

@@ -14,7 +14,13 @@ def _row(code, new_members, target, share="0.5", grassroots=0, grassroots_target
         code,
         f"Liên đoàn Lao động quận {code}",
         UnitFigures(new_members=new_members, new_grassroots=grassroots),
-        Targets(target, grassroots_target, None),
+        Targets(
+            {
+                code: value
+                for code, value in (("new_members", target), ("new_grassroots", grassroots_target))
+                if value is not None
+            }
+        ),
         Decimal(share),
         unit_id=hash(code) % 1000 + 1,
     )

@@ -49,9 +49,11 @@ INSTALLED_APPS = [
     "unionportal.third_party_apps.AxesConfig",
     "grassroots.apps.GrassrootsConfig",
     "members.apps.MembersConfig",
+    "activities.apps.ActivitiesConfig",
     "reports.apps.ReportsConfig",
     "organising.apps.OrganisingConfig",
     "imports.apps.ImportsConfig",
+    "approvals.apps.ApprovalsConfig",
     "demo.apps.DemoConfig",
 ]
 
@@ -115,6 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The further indicators in use (codes of grassroots.indicators.CATALOGUE); None: all of them.
+# The first three (members, CĐCS, CĐCS with 25+ workers) are always in use.
+UNIONPORTAL_INDICATORS: tuple[str, ...] | None = None
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -212,6 +218,16 @@ CCCD_CHECK_WINDOW_MINUTES = int(os.environ.get("UNIONPORTAL_CCCD_CHECK_WINDOW_MI
 # The code of the national confederation (Tổng Liên đoàn) in unit files: a unit whose parent
 # is this code is a federation (grassroots.restructuring.national_code).
 NATIONAL_CODE = os.environ.get("UNIONPORTAL_NATIONAL_CODE", "TLD")
+
+# Period reports (approvals): the report of a period is due this many days after the period
+# ends, per period type (month, quarter, 6 months, 9 months, year); later it counts as late.
+REPORT_DEADLINE_DAYS = {
+    "thang": int(os.environ.get("UNIONPORTAL_REPORT_DEADLINE_MONTH_DAYS", "5")),
+    "quy": int(os.environ.get("UNIONPORTAL_REPORT_DEADLINE_QUARTER_DAYS", "5")),
+    "6-thang": int(os.environ.get("UNIONPORTAL_REPORT_DEADLINE_HALF_DAYS", "10")),
+    "9-thang": int(os.environ.get("UNIONPORTAL_REPORT_DEADLINE_NINE_MONTHS_DAYS", "10")),
+    "nam": int(os.environ.get("UNIONPORTAL_REPORT_DEADLINE_YEAR_DAYS", "15")),
+}
 
 # Argon2 first (Django's recommended hasher; argon2-cffi): a login costs about 0,28 s of CPU
 # against 0,61 s for PBKDF2 on these 2-core machines (see README, Load test). Accounts whose

@@ -14,6 +14,12 @@ readable, and a portal that stored them would store garbage.
 - VNI-Windows writes a base letter followed by a mark byte ("a" + "ø" = à), and a few letters
   as one byte (ô = ơ, ö = ư, ñ = đ, ì í æ ó ò = ì í ỉ ĩ ị, î = ỵ).
 
+Capitals with a tone: TCVN3 has codes only for lower-case toned letters, so capitals are typed
+in the ".VnTimeH" fonts (".VnArialH", ".VnCourier NewH"...: ".Vn" and a final "H"), which draw
+every letter as a capital. The readers wrap the text of a cell in such a font as `Capitals`, and
+the converter turns it into upper-case Unicode ("hoµng" in .VnTimeH is "HOÀNG"). VNI-Windows
+has capitals of its own: no such fonts.
+
 `detect(samples, fonts)` decides once per file from the font names of its styles and the text of
 its first rows; `Converter` then converts only text cells that can be legacy text (every
 character at most U+00FF), so Unicode cells (a header row typed later) stay as they are.
@@ -154,9 +160,30 @@ def looks_vietnamese(value: str) -> bool:
     return all(_word_ok(word) for word in _LETTERS.findall(value))
 
 
+class Capitals(str):
+    """The text of a cell whose font is one of TCVN3's all-capitals fonts (".VnTimeH"): what
+    the program shows is its letters in upper case."""
+
+    __slots__ = ()
+
+
+_CAPITALS_FONT = re.compile(r"^\.vn.*H$", re.I)
+
+
+def capitals_font(name: str) -> bool:
+    """Is `name` one of TCVN3's all-capitals fonts (".VnTimeH", ".VnArialH")? The final H is
+    a capital: ".VnTime" and ".VnTimeh" are not (nor VNI's fonts, which have capitals)."""
+    return bool(_CAPITALS_FONT.match(name)) and name.endswith("H")
+
+
+def plain(value: object) -> object:
+    """A `Capitals` cell as the plain text it holds (the file is not TCVN3 after all)."""
+    return str(value) if type(value) is Capitals else value
+
+
 def candidate(value: object) -> TypeGuard[str]:
     """Text that may be legacy: not ASCII, no character past U+00FF."""
-    return type(value) is str and not value.isascii() and max(value) <= "\xff"
+    return isinstance(value, str) and not value.isascii() and max(value) <= "\xff"
 
 
 def font_encoding(fonts: Iterable[str]) -> str | None:
@@ -204,6 +231,13 @@ class Converter:
         self.cells = 0
 
     def value(self, value: object) -> object:
+        if type(value) is Capitals:
+            if self.encoding != TCVN3:
+                return str(value)
+            converted = (self.convert(value) if candidate(value) else str(value)).upper()
+            if converted != value:
+                self.cells += 1
+            return converted
         if not candidate(value):
             return value
         converted = self.convert(value)
@@ -223,4 +257,14 @@ class Converter:
         return f"File dùng phông {NAMES[self.encoding]}: đã chuyển {self.cells} ô sang Unicode."
 
 
-__all__ = ["TCVN3", "VNI", "Converter", "detect", "font_encoding", "looks_vietnamese"]
+__all__ = [
+    "TCVN3",
+    "VNI",
+    "Capitals",
+    "Converter",
+    "capitals_font",
+    "detect",
+    "font_encoding",
+    "looks_vietnamese",
+    "plain",
+]

@@ -24,7 +24,9 @@ from typing import cast
 from django.conf import settings
 
 from .errors import FileProblem
-from .legacy import Converter, detect
+from .legacy import Capitals, Converter, detect, plain
+from .ods_styles import StyleHints, read_hints
+from .xls_styles import read_hints as xls_hints
 from .xlsx_reader import PARSE_COLUMNS, XlsxReader
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -327,13 +329,19 @@ def uncalculated_notice(count: int) -> str:
 LEGACY_SAMPLE_ROWS = 200
 
 
-def _legacy(rows: Iterator[tuple[int, list]], fonts=()) -> tuple[Iterator, Converter | None]:
+def _legacy(
+    rows: Iterator[tuple[int, list]], fonts=(), capitals: bool = False
+) -> tuple[Iterator, Converter | None]:
     """The rows, converted to Unicode when the file was typed in TCVN3 or VNI (legacy.py):
-    decided once from its first rows and its fonts, so a Unicode file pays nothing per cell."""
+    decided once from its first rows and its fonts, so a Unicode file pays nothing per cell.
+    `capitals`: the reader may give `Capitals` cells (TCVN3's ".VnTimeH" fonts), made plain
+    text again when the file is not TCVN3."""
     head = list(islice(rows, LEGACY_SAMPLE_ROWS))
     encoding = detect((value for _, values in head for value in values), fonts)
     rest = chain(head, rows)
     if encoding is None:
+        if capitals:
+            return ((n, [plain(v) for v in values]) for n, values in rest), None
         return rest, None
     converter = Converter(encoding)
     return converter.rows(rest), converter
@@ -378,7 +386,7 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
         # (Table.keep_columns), and the sampled rows are cut to it when handed out.
         reader.width = PARSE_COLUMNS
         try:
-            rows, converter = _legacy(reader.rows(), reader.font_names)
+            rows, converter = _legacy(reader.rows(), reader.font_names, bool(reader.capital_styles))
             rows = _head_bounded(rows, reader)
 
             def notices() -> list[str]:
@@ -386,10 +394,7 @@ def open_table(path, *, max_bytes: int | None = None, sheet: int = 0):
                 if reader.uncalculated:
                     found.append(uncalculated_notice(reader.uncalculated))
                 if reader.hidden_rows:
-                    found.append(
-                        f"Có {reader.hidden_rows} dòng bị ẩn hoặc bị lọc (Filter) trong file: "
-                        "các dòng này vẫn được đọc và nhập như mọi dòng khác."
-                    )
+                    found.append(hidden_notice(reader.hidden_rows))
                 return found
 
             try:
@@ -484,24 +489,66 @@ def _calamine_values(path, kind: str, sheet: int | None):
         raise FileProblem(f"File {what} bị hỏng: hãy mở và lưu lại.") from error
 
 
+XLS_NOTICE = (
+    "File Excel cũ (.xls) này có dạng cổng không đọc được định dạng số, dòng ẩn và phông chữ "
+    "(Excel 5.0/95 hoặc cũ hơn). Số CCCD, số điện thoại, số thẻ phải được lưu dạng chữ (định dạng Text, hoặc gõ dấu ' "
+    "ở đầu) để giữ số 0 ở đầu; tên gõ bằng phông chữ hoa .VnTimeH sẽ ra chữ thường. Nếu cần, "
+    "hãy lưu lại dưới dạng .xlsx rồi nhập."
+)
+
+
+def hidden_notice(count: int) -> str:
+    return (
+        f"Có {count} dòng bị ẩn hoặc bị lọc (Filter) trong file: các dòng này vẫn được đọc và "
+        "nhập như mọi dòng khác."
+    )
+
+
 def _calamine_table(path, kind: str, sheet: int) -> Table:
     """An .xls or .ods worksheet through python-calamine. It reads the sheet whole: an .xls
-    holds at most 65.536 rows, and an .ods is bounded by check_zip's uncompressed size."""
+    holds at most 65.536 rows, and an .ods is bounded by check_zip's uncompressed size. For an
+    .ods or an .xls, what calamine does not expose (padding formats, hidden rows, fonts) is read
+    from its styles (ods_styles.py, xls_styles.py); an .xls too old for that (Excel 95) gets
+    XLS_NOTICE instead."""
     names, values = _calamine_values(path, kind, sheet)
+    sheet_name = names[min(sheet, len(names) - 1)]
+    hints: StyleHints | None
+    if kind == FORMAT_ODS:
+        hints = read_hints(path, min(sheet, len(names) - 1))
+    else:
+        hints = xls_hints(path, sheet_name)
+    padded = hints.padded if hints is not None else {}
+    capitals = hints.capitals if hints is not None else set()
 
     def rows() -> Iterator[tuple[int, list]]:
         for number, line in enumerate(values, start=1):
             cells = [_calamine_value(v) for v in line]
             while cells and cells[-1] is None:
                 cells.pop()
-            if cells:
-                yield number, cells
+            if not cells:
+                continue
+            if padded or capitals:
+                for column, value in enumerate(cells):
+                    position = (number, column)
+                    if type(value) is int and position in padded:
+                        cells[column] = str(value).zfill(padded[position])
+                    elif type(value) is str and position in capitals:
+                        cells[column] = Capitals(value)
+            yield number, cells
 
     total = len(values) or 1
-    sheet_name = names[min(sheet, len(names) - 1)]
     produced = rows()
-    legacy_rows, converter = _legacy(produced)
+    legacy_rows, converter = _legacy(produced, hints.fonts if hints else (), bool(capitals))
     header_row, headers = _first_row_of(legacy_rows, names)
+
+    def notices() -> list[str]:
+        found = [converter.notice()] if converter is not None else []
+        if hints is None:
+            found.append(XLS_NOTICE)
+        elif hints.hidden_rows:
+            found.append(hidden_notice(hints.hidden_rows))
+        return found
+
     return Table(
         kind,
         header_row,
@@ -510,7 +557,7 @@ def _calamine_table(path, kind: str, sheet: int) -> Table:
         sheet_name,
         lambda: 1.0 if total else 0.0,
         names,
-        lambda: [converter.notice()] if converter is not None else [],
+        notices,
     )
 
 

@@ -38,6 +38,7 @@ from xml.etree import ElementTree as StdET
 from defusedxml import ElementTree as SafeET
 
 from .errors import FileProblem
+from .legacy import Capitals, capitals_font
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -297,6 +298,8 @@ class XlsxReader:
         self.time_styles: list[bool] = []
         self.font_names: list[str] = []  # legacy fonts (.VnTime, VNI-Times) say the encoding
         self.padded_styles: dict[int, int] = {}  # style -> digits its number format pads to
+        # Styles whose font is a TCVN3 all-capitals one (".VnTimeH"): their text is Capitals.
+        self.capital_styles: set[int] = set()
         if self._styles_path not in self._names:
             return
         styles = self._small(self._styles_path)
@@ -318,7 +321,10 @@ class XlsxReader:
                 ]
         if cell_xfs is None:
             return
+        capital_fonts = {i for i, name in enumerate(self.font_names) if capitals_font(name)}
         for position, xf in enumerate(cell_xfs):
+            if capital_fonts and int(xf.get("fontId", "0")) in capital_fonts:
+                self.capital_styles.add(position)
             fmt_id = int(xf.get("numFmtId", "0"))
             code = custom.get(fmt_id)
             if code is not None and _PADDING.fullmatch(code.split(";", 1)[0]):
@@ -444,6 +450,12 @@ class XlsxReader:
         return moment.replace(microsecond=round(moment.microsecond / 1000) * 1000 % 1000000)
 
     def _value(self, kind: bytes, style: int, raw: bytes | None, inline: bytes | None):
+        if style in self.capital_styles:
+            value = self._plain_value(kind, style, raw, inline)
+            return Capitals(value) if isinstance(value, str) else value
+        return self._plain_value(kind, style, raw, inline)
+
+    def _plain_value(self, kind: bytes, style: int, raw: bytes | None, inline: bytes | None):
         if kind == b"s":
             return self.shared_string(int(raw)) if raw else None
         if kind == b"n":
@@ -627,7 +639,9 @@ class XlsxReader:
         """How to read cells with these attributes (`t`, `s`): (code, kind or cache, style)."""
         parsed = dict(_ATTR.findall(attrs))
         kind, style = parsed.get(b"t", b"n"), int(parsed.get(b"s", b"0"))
-        if kind == b"s":
+        if style in self.capital_styles and kind != b"n":
+            spec = (_OTHER, kind, style)  # text drawn in capitals (_value)
+        elif kind == b"s":
             spec = (_SHARED, kind, style)
         elif kind == b"n" and style < len(self.date_styles) and self.date_styles[style]:
             spec = (_DATE, {}, style)
@@ -681,6 +695,10 @@ class XlsxReader:
                 elif kind in (b"str", b"e") and raw is not None:
                     value = _x_unescape(raw.decode())
                 else:
+                    value = None
+                if value and style in self.capital_styles:
+                    value = Capitals(value)
+                elif value is None:
                     value = self._value(kind, style, raw or None, None)
                 if value is None or value == "":
                     continue

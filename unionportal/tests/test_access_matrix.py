@@ -141,6 +141,11 @@ def _enterprise_a(org) -> dict:
     return {"pk": enterprise.pk}
 
 
+def _a_report(org) -> dict:
+    """Unit A's report of the year 2024."""
+    return {"pk": org.unit_a.pk, "year": 2024, "kind": "nam"}
+
+
 # fmt: off
 #                            anon  A   B  other staff admin   nat ended ward
 MATRIX: dict[str, Row] = {
@@ -170,6 +175,10 @@ MATRIX: dict[str, Row] = {
     # asking for HN get their own federation's page), admins any; officers only read them.
     "grassroots:targets": Row(query=lambda org: "?lien_doan=HN&year=2024",
                               get="302 404 404 200 200 200  404 404 404", post="302 404 404 302 302 302  404 404 404"),
+    # Type-to-search of the CĐCS pickers (htmx): every role with a scope gets 200, but only the
+    # CĐCS it may pick ("Alpha" is unit A's: officer B and the other federation get no option).
+    "grassroots:grassroots-search": Row(query=lambda org: "?pham_vi=xem&ten=to_grassroots&cdcs_q=Alpha",
+                                        get="302 200 200 200 200 200  200 200 200"),
     # Officer B founds CĐCS in unit B (the form offers only B): 200 for both officers.
     "grassroots:grassroots-create": Row(get="302 200 200 404 404 200  404 404 200",
                                         post="302 200 200 404 404 200  404 404 200"),
@@ -247,6 +256,25 @@ MATRIX: dict[str, Row] = {
                                        post="302 302 404 404 404 302  404 404 404"),
     "organising:enterprise-found": Row(_enterprise_a, get="302 200 404 404 404 200  404 404 404",
                                        post="302 200 404 404 404 200  404 404 404"),
+    # --- period reports and closed books (approvals/) -------------------------------------
+    # The approver's queue: federation staff (their own federation's) and admins.
+    "approvals:report-queue": Row(get="302 404 404 200 200 200  404 404 404"),
+    # Completeness: staff (the other federation's staff asking for HN get their own), admins,
+    # national staff.
+    "approvals:completeness": Row(query=lambda org: "?lien_doan=HN&year=2024",
+                                  get="302 404 404 200 200 200  200 404 404"),
+    # Unit A's periods and its 2024 report: whoever reads unit A's dashboard.
+    "approvals:unit-reports": Row(_a_pk("unit_a"), query=lambda org: "?year=2024",
+                                  get="302 200 404 404 200 200  200 404 404"),
+    "approvals:report-detail": Row(_a_report, get="302 200 404 404 200 200  200 404 404"),
+    # POST only. Submitting: the unit's officer and admins; deciding and opening: the level
+    # above (staff of the unit's federation, admins). Others 404.
+    "approvals:report-submit": Row(_a_report, get="302 405 405 405 405 405  405 405 405",
+                                   post="302 302 404 404 404 302  404 404 404"),
+    "approvals:report-decide": Row(_a_report, get="302 405 405 405 405 405  405 405 405",
+                                   post="302 404 404 404 302 302  404 404 404"),
+    "approvals:report-open": Row(_a_report, get="302 405 405 405 405 405  405 405 405",
+                                 post="302 404 404 404 302 302  404 404 404"),
 }
 # fmt: on
 

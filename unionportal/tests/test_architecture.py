@@ -16,10 +16,20 @@ ALLOWED = {
     "unionportal": set(),
     "grassroots": {"unionportal"},
     "members": {"unionportal", "grassroots"},
+    "activities": {"unionportal", "grassroots", "members"},
     "organising": {"unionportal", "grassroots", "members"},
-    "imports": {"unionportal", "grassroots", "members", "organising"},
-    "reports": {"unionportal", "grassroots", "members", "organising"},
-    "demo": {"unionportal", "grassroots", "members", "organising", "reports"},
+    "imports": {"unionportal", "grassroots", "members", "organising", "activities"},
+    "reports": {"unionportal", "grassroots", "members", "organising", "activities"},
+    "approvals": {"unionportal", "grassroots", "members", "organising", "reports", "activities"},
+    "demo": {
+        "unionportal",
+        "grassroots",
+        "members",
+        "organising",
+        "reports",
+        "approvals",
+        "activities",
+    },
     "benchmarks": {
         "unionportal",
         "grassroots",
@@ -27,7 +37,9 @@ ALLOWED = {
         "organising",
         "reports",
         "imports",
+        "approvals",
         "demo",
+        "activities",
     },
 }
 ROOMS = set(ALLOWED)

@@ -20,6 +20,7 @@ def test_the_guide_has_a_page_per_task(client):
         "chi-tieu",
         "phuong-an-sap-xep",
         "du-dia",
+        "bao-cao-ky",
     }
     for slug, title in titles.items():
         url = reverse("guide:guide-topic", args=[slug])

@@ -28,6 +28,8 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from benchmarks.arguments import run_arguments
+
 PAGE_LIMIT_MS = 150
 
 
@@ -54,9 +56,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--enterprises", type=int, default=50_000)
-        parser.add_argument("--units", type=int, default=30)
-        parser.add_argument("--repeat", type=int, default=15)
-        parser.add_argument("--seed", type=int, default=17)
+        run_arguments(parser, units=30, seed=17, repeat=15)
 
     def handle(self, *args, enterprises: int, units: int, repeat: int, seed: int, **options):
         if enterprises < 1 or units < 1 or repeat < 1:

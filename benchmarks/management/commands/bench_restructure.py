@@ -28,6 +28,7 @@ from django.db import connections
 from django.utils import timezone
 
 from benchmarks import dashboard_data as bench
+from benchmarks.arguments import database_arguments, database_scale
 from grassroots.models import DistrictUnion, Federation, GrassrootsUnion, Restructuring
 
 from .bench_dashboard import Command as DashboardCommand
@@ -40,29 +41,19 @@ class Command(DashboardCommand):
     help = "Đo thời gian áp dụng phương án sắp xếp cỡ Hà Nội (lệnh restructure) trên PostgreSQL."
 
     def add_arguments(self, parser):
-        parser.add_argument("--members", type=int, default=629_022)
-        parser.add_argument("--grassroots", type=int, default=6_349)
-        parser.add_argument("--units", type=int, default=40)
+        database_arguments(
+            parser,
+            members=629_022,
+            grassroots=6_349,
+            units=40,
+            years=6,
+            db_name="unionportal_bench_restructure",
+        )
         parser.add_argument("--wards", type=int, default=84)
-        parser.add_argument("--years", type=int, default=6)
-        parser.add_argument("--seed", type=int, default=20241)
-        parser.add_argument("--db-name", default="unionportal_bench_restructure")
-        parser.add_argument("--rebuild", action="store_true")
-        parser.add_argument("--drop-after", action="store_true")
 
     def handle(self, *args, **options):
-        if connections["default"].vendor != "postgresql":
-            raise CommandError("bench_restructure chỉ chạy trên PostgreSQL (DATABASE_URL).")
+        scale = database_scale(options, "bench_restructure")
         name = options["db_name"]
-        if "bench" not in name:
-            raise CommandError("Tên cơ sở dữ liệu thử tải phải chứa chữ 'bench'.")
-        scale = bench.Scale(
-            members=options["members"],
-            units=options["units"],
-            grassroots=options["grassroots"],
-            years=options["years"],
-            seed=options["seed"],
-        )
         admin = self._admin_connection()
         try:
             self._prepare(admin, name, scale, options["rebuild"])

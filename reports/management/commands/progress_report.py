@@ -15,9 +15,11 @@ from dataclasses import replace
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from grassroots.indicators import CORE_CODES, indicators
 from grassroots.models import DistrictUnion, Federation
 from reports.exports import progress_line
 from reports.periods import PeriodError, period_parse
+from reports.progress import Progress
 from reports.selectors import ProgressRow, Targets, federation_dashboard
 from unionportal.spreadsheets.export import safe_cell
 
@@ -38,17 +40,30 @@ CSV_COLUMNS = [
 ]
 
 
+def csv_columns() -> list[str]:
+    """CSV_COLUMNS (scripts read them: never moved), then three per further indicator."""
+    further = [i.code for i in indicators() if i.code not in CORE_CODES]
+    return CSV_COLUMNS + [c for code in further for c in (code, f"target_{code}", f"pct_{code}")]
+
+
 def csv_values(row: ProgressRow) -> list[str]:
     """Plain numbers, `.` as decimal point, percentages to 2 decimals, empty without target."""
     values = [safe_cell(row.code), safe_cell(row.name)]
     for _, progress in row.indicators:
-        pct = progress.percent
-        values += [
-            str(progress.achieved),
-            str(progress.target) if progress.has_target else "",
-            f"{pct:.2f}" if pct is not None else "",
-        ]
-    return values + [str(row.figures.members_total), str(row.figures.grassroots_total)]
+        values += _progress_values(progress)
+    values += [str(row.figures.members_total), str(row.figures.grassroots_total)]
+    for _, progress in row.further_indicators:
+        values += _progress_values(progress)
+    return values
+
+
+def _progress_values(progress: Progress) -> list[str]:
+    pct = progress.percent
+    return [
+        str(progress.achieved),
+        str(progress.target) if progress.has_target else "",
+        f"{pct:.2f}" if pct is not None else "",
+    ]
 
 
 class Command(BaseCommand):
@@ -101,7 +116,7 @@ class Command(BaseCommand):
 
         if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(CSV_COLUMNS)
+            writer.writerow(csv_columns())
             for row in rows:
                 writer.writerow(csv_values(row))
         else:

@@ -1,0 +1,154 @@
+"""The records behind the further indicators (grassroots.indicators), kept one by one.
+
+Each record names the CĐCS it happened in: the figures of a period count it for the upper-level
+union that CĐCS belonged to on the record's day (as it was), like the member figures.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from grassroots.models import DistrictUnion, GrassrootsUnion
+from members.models import Member
+
+
+class OfficerPosition(models.Model):
+    """A member's officer position in a CĐCS, dated (chủ tịch, phó chủ tịch, ủy viên BCH)."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chủ tịch"
+        VICE_CHAIR = "vice_chair", "Phó chủ tịch"
+        COMMITTEE = "committee", "Ủy viên Ban Chấp hành"
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="positions", verbose_name="đoàn viên"
+    )
+    grassroots = models.ForeignKey(
+        GrassrootsUnion, on_delete=models.PROTECT, related_name="+", verbose_name="CĐCS"
+    )
+    role = models.CharField("chức vụ", max_length=20, choices=Role.choices)
+    started_on = models.DateField("từ ngày")
+    ended_on = models.DateField("đến ngày", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "chức vụ cán bộ CĐCS"
+        verbose_name_plural = "chức vụ cán bộ CĐCS"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="officerposition_dates_in_order",
+            )
+        ]
+        indexes = [models.Index(fields=["member", "role"], name="officerposition_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} – {self.member_id} từ {self.started_on:%d/%m/%Y}"
+
+
+class TrainingCourse(models.Model):
+    """A training course (lớp tập huấn) held by an upper-level union (or the federation)."""
+
+    held_on = models.DateField("ngày tập huấn")
+    topic = models.CharField("chủ đề", max_length=200)
+    organiser = models.CharField("đơn vị tổ chức", max_length=200)
+    district_union = models.ForeignKey(
+        DistrictUnion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="công đoàn cấp trên tổ chức",
+    )
+
+    class Meta:
+        verbose_name = "lớp tập huấn"
+        verbose_name_plural = "lớp tập huấn"
+        ordering = ["-held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.held_on:%d/%m/%Y})"
+
+
+class TrainingAttendance(models.Model):
+    """An officer at a course. `grassroots` and `held_on` are the CĐCS the officer served and
+    the course's day, kept on the row so that a period's count is one grouped query."""
+
+    course = models.ForeignKey(
+        TrainingCourse, on_delete=models.CASCADE, related_name="attendances", verbose_name="lớp"
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="trainings", verbose_name="đoàn viên"
+    )
+    grassroots = models.ForeignKey(
+        GrassrootsUnion, on_delete=models.PROTECT, related_name="+", verbose_name="CĐCS"
+    )
+    held_on = models.DateField("ngày tập huấn")
+
+    class Meta:
+        verbose_name = "học viên tập huấn"
+        verbose_name_plural = "học viên tập huấn"
+        constraints = [
+            models.UniqueConstraint(fields=["course", "member"], name="attendance_once_per_course")
+        ]
+        indexes = [models.Index(fields=["held_on", "grassroots"], name="attendance_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} – {self.course_id}"
+
+
+class PartyEvent(models.Model):
+    """A member introduced to the Party (giới thiệu cho Đảng) or admitted to it (kết nạp)."""
+
+    class Kind(models.TextChoices):
+        INTRODUCED = "introduced", "Giới thiệu cho Đảng bồi dưỡng, kết nạp"
+        ADMITTED = "admitted", "Được kết nạp Đảng"
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="party_events", verbose_name="đoàn viên"
+    )
+    grassroots = models.ForeignKey(
+        GrassrootsUnion, on_delete=models.PROTECT, related_name="+", verbose_name="CĐCS"
+    )
+    kind = models.CharField("sự kiện", max_length=20, choices=Kind.choices)
+    on = models.DateField("ngày")
+
+    class Meta:
+        verbose_name = "giới thiệu, kết nạp Đảng"
+        verbose_name_plural = "giới thiệu, kết nạp Đảng"
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="partyevent_once_per_kind")
+        ]
+        indexes = [models.Index(fields=["on", "grassroots"], name="partyevent_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member_id} ({self.on:%d/%m/%Y})"
+
+
+class CollectiveAgreement(models.Model):
+    """A collective labour agreement (thỏa ước lao động tập thể) of a CĐCS."""
+
+    class Grade(models.TextChoices):
+        A = "A", "Loại A"
+        B = "B", "Loại B"
+
+    grassroots = models.ForeignKey(
+        GrassrootsUnion, on_delete=models.PROTECT, related_name="agreements", verbose_name="CĐCS"
+    )
+    signed_on = models.DateField("ngày ký")
+    valid_until = models.DateField("hiệu lực đến")
+    grade = models.CharField("xếp loại", max_length=1, choices=Grade.choices)
+    workers_covered = models.PositiveIntegerField("số người lao động được hưởng")
+
+    class Meta:
+        verbose_name = "thỏa ước lao động tập thể"
+        verbose_name_plural = "thỏa ước lao động tập thể"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=F("signed_on")), name="agreement_valid_after_signing"
+            )
+        ]
+        indexes = [models.Index(fields=["signed_on", "grassroots"], name="agreement_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.grassroots_id} {self.get_grade_display()} ({self.signed_on:%d/%m/%Y})"

@@ -1,0 +1,242 @@
+"""Pages of period reports: a unit's periods, one report (submit, approve/return, open), the
+approver's queue and the completeness of a federation's reporting. Out of scope answers 404."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from grassroots.access.scope import scope_for
+from grassroots.models import DistrictUnion, Federation
+from reports.periods import Period, PeriodError, parse_date, parse_year
+
+from .models import PeriodReport
+from .periods import REPORT_KINDS, TYPE_LABELS, due_date, period_type
+from .selectors import CELL_LABELS, approval_queue, completeness, report_page
+from .services import (
+    lock_exception_open,
+    may_approve,
+    may_submit,
+    report_approve,
+    report_return,
+    report_submit,
+)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _year(request, default: int) -> int:
+    text = request.GET.get("year", "").strip()
+    if not text:
+        return default
+    try:
+        return parse_year(text)
+    except PeriodError:
+        raise Http404 from None
+
+
+def _unit(request, pk: int) -> DistrictUnion:
+    return get_object_or_404(
+        DistrictUnion.objects.for_user(request.user).select_related("federation"), pk=pk
+    )
+
+
+def _message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class UnitReportsView(TemplateView):
+    """`/bao-cao-ky/don-vi/<pk>/`: every report period of a year for one unit, with status."""
+
+    template_name = "approvals/unit_reports.html"
+
+    def get_context_data(self, **kwargs):
+        unit = _unit(self.request, kwargs["pk"])
+        today = _today()
+        year = _year(self.request, today.year)
+        reports = {r.kind: r for r in PeriodReport.objects.filter(unit=unit, year=year).order_by()}
+        rows = []
+        for kind in REPORT_KINDS:
+            period = Period(year, kind)
+            report = reports.get(kind)
+            due = due_date(year, kind)
+            if report is not None:
+                state = report.get_status_display()
+            elif period.natural_end >= today:
+                state = "Kỳ chưa kết thúc"
+            else:
+                state = CELL_LABELS["late_missing" if today > due else "not_due"]
+            rows.append(
+                {
+                    "period": period,
+                    "type": TYPE_LABELS[period_type(kind)],
+                    "due": due,
+                    "report": report,
+                    "state": state,
+                    "url": reverse("approvals:report-detail", args=[unit.pk, year, kind]),
+                }
+            )
+        return {
+            **super().get_context_data(**kwargs),
+            "unit": unit,
+            "year": year,
+            "rows": rows,
+            "years": list(range(today.year, today.year - 6, -1)),
+        }
+
+
+class ReportDetailView(TemplateView):
+    """`/bao-cao-ky/don-vi/<pk>/<year>/<kind>/`: the report of one period: state, snapshot vs
+    today's figures, history, late corrections, and the actions the user may take."""
+
+    template_name = "approvals/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        unit = _unit(self.request, kwargs["pk"])
+        if kwargs["kind"] not in REPORT_KINDS:
+            raise Http404
+        today = _today()
+        page = report_page(unit, kwargs["year"], kwargs["kind"], today)
+        user = self.request.user
+        report = page.report
+        status = report.status if report else None
+        ended = page.period.natural_end < today
+        return {
+            **super().get_context_data(**kwargs),
+            "page": page,
+            "unit": unit,
+            "can_submit": ended
+            and may_submit(user, unit)
+            and status in (None, PeriodReport.Status.RETURNED),
+            "can_decide": may_approve(user, unit) and status == PeriodReport.Status.SUBMITTED,
+            "can_open": may_approve(user, unit) and status == PeriodReport.Status.APPROVED,
+            "default_expiry": (today + timedelta(days=7)).strftime("%d/%m/%Y"),
+        }
+
+
+class ReportActionView(View):
+    """POST only: submit, approve, return or open (lock exception); back to the report page
+    with the outcome as a message. A user who may not take the action gets 404."""
+
+    action = ""
+
+    def post(self, request, pk: int, year: int, kind: str):
+        unit = _unit(request, pk)
+        if kind not in REPORT_KINDS:
+            raise Http404
+        back = reverse("approvals:report-detail", args=[unit.pk, year, kind])
+        report = PeriodReport.objects.filter(unit=unit, year=year, kind=kind).first()
+        label = Period(year, kind).label
+        try:
+            if self.action == "submit":
+                if not may_submit(request.user, unit):
+                    raise Http404
+                report_submit(
+                    user=request.user,
+                    unit=unit,
+                    year=year,
+                    kind=kind,
+                    comment=request.POST.get("comment", ""),
+                )
+                messages.success(request, f"Đã gửi báo cáo {label} lên cấp trên.")
+            else:
+                if not may_approve(request.user, unit):
+                    raise Http404
+                if report is None:
+                    raise ValidationError(f"Đơn vị chưa gửi báo cáo {label}.")
+                if self.action == "decide" and request.POST.get("decision") == "approve":
+                    report_approve(user=request.user, report=report)
+                    messages.success(request, f"Đã duyệt báo cáo {label}: kỳ đã khóa sổ.")
+                elif self.action == "decide" and request.POST.get("decision") == "return":
+                    report_return(
+                        user=request.user, report=report, reason=request.POST.get("reason", "")
+                    )
+                    messages.success(request, f"Đã trả lại báo cáo {label} cho đơn vị.")
+                elif self.action == "decide":
+                    raise ValidationError("Chọn Duyệt hoặc Trả lại.")
+                else:
+                    expires = self._expiry(request.POST.get("expires_on", ""))
+                    lock_exception_open(
+                        user=request.user,
+                        report=report,
+                        reason=request.POST.get("reason", ""),
+                        expires_at=expires,
+                    )
+                    messages.success(
+                        request,
+                        f"Đã mở khóa kỳ {label} cho {unit} đến hết ngày"
+                        f" {timezone.localtime(expires):%d/%m/%Y}.",
+                    )
+        except ValidationError as error:
+            messages.error(request, _message(error))
+        except PermissionDenied:
+            raise Http404 from None
+        return redirect(back)
+
+    @staticmethod
+    def _expiry(text: str) -> datetime:
+        if not text.strip():
+            raise ValidationError("Cần nhập ngày hết hạn mở khóa (ngày/tháng/năm).")
+        try:
+            day = parse_date(text)
+        except PeriodError as error:
+            raise ValidationError(str(error)) from None
+        # Open to the end of that day, local time.
+        return timezone.make_aware(datetime.combine(day, time.max))
+
+
+class ApprovalQueueView(TemplateView):
+    """`/bao-cao-ky/cho-duyet/`: the reports waiting for the user's approval (staff, admins)."""
+
+    template_name = "approvals/approval_queue.html"
+
+    def get_context_data(self, **kwargs):
+        scope = scope_for(self.request.user)
+        if not (scope.is_admin or scope.is_federation):
+            raise Http404
+        return {
+            **super().get_context_data(**kwargs),
+            "reports": list(approval_queue(self.request.user)),
+        }
+
+
+class CompletenessView(TemplateView):
+    """`/bao-cao-ky/day-du/`: for a federation, per period, how many units submitted, were
+    approved, returned, are late or not due, with the reporting and on-time rates; and the unit
+    × period table of the year. Federation staff (their own), admins and national staff."""
+
+    template_name = "approvals/completeness.html"
+
+    def get_context_data(self, **kwargs):
+        scope = scope_for(self.request.user)
+        if not (scope.is_admin or scope.is_federation or scope.is_national):
+            raise Http404
+        federations = list(Federation.objects.for_user(self.request.user).order_by("name", "pk"))
+        code = self.request.GET.get("lien_doan", "").strip().upper()
+        federation = next((f for f in federations if f.code.upper() == code), None)
+        if federation is None:
+            if code and not scope.is_federation:
+                raise Http404
+            if not federations:
+                raise Http404
+            federation = federations[0]
+        today = _today()
+        year = _year(self.request, today.year)
+        return {
+            **super().get_context_data(**kwargs),
+            "table": completeness(federation, year, today),
+            "federation": federation,
+            "federations": federations if scope.sees_federations else [],
+            "years": list(range(today.year, today.year - 6, -1)),
+            "year": year,
+        }
