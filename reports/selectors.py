@@ -608,6 +608,30 @@ class NationalDashboard:
     total: ProgressRow
 
 
+def _national(
+    period: Period,
+    today: date,
+    rows: list[ProgressRow],
+    share: Decimal,
+    sort: str,
+    last_year: bool = False,
+) -> NationalDashboard:
+    """The national page from its federation rows: the "Toàn quốc" total is their sum."""
+    total = ProgressRow(
+        national_code(),
+        "Toàn quốc",
+        sum((row.figures for row in rows), UnitFigures()),
+        Targets.summed(row.targets for row in rows),
+        share,
+        last_year=(
+            sum((row.last_year or UnitFigures() for row in rows), UnitFigures())
+            if last_year
+            else None
+        ),
+    )
+    return NationalDashboard(period, period.data_date(today), rows_sorted(rows, sort), total)
+
+
 def national_dashboard(
     federations: Iterable[Federation], period: Period, today: date, sort: str = DEFAULT_SORT
 ) -> NationalDashboard:
@@ -688,14 +712,7 @@ def national_dashboard(
         rows.append(
             ProgressRow(federation.code, federation.name, result, target, share, fed_id, note=note)
         )
-    total = ProgressRow(
-        national_code(),
-        "Toàn quốc",
-        sum((row.figures for row in rows), UnitFigures()),
-        Targets.summed(row.targets for row in rows),
-        share,
-    )
-    return NationalDashboard(period, period.data_date(today), rows_sorted(rows, sort), total)
+    return _national(period, today, rows, share, sort)
 
 
 def national_dashboard_current_tree(
@@ -721,15 +738,15 @@ def national_dashboard_current_tree(
     )
     unit_targets: dict[int, list[Targets]] = {}
     own: dict[int, Targets] = {}
-    for annual in AnnualTarget.objects.filter(year=period.year).filter(
-        Q(federation_id__in=list(by_pk)) | Q(district_union_id__in=list(unit_federation))
-    ):
-        if annual.federation_id is not None:
-            own[annual.federation_id] = Targets.of(annual)
+    for (unit_id, federation_id), targets in target_values(
+        Q(federation_id__in=list(by_pk)) | Q(district_union_id__in=list(unit_federation)),
+        period.year,
+    ).items():
+        if federation_id is not None:
+            own[federation_id] = targets
         else:
-            assert annual.district_union_id is not None  # a federation's or a unit's target
-            fed = unit_federation[annual.district_union_id]
-            unit_targets.setdefault(fed, []).append(Targets.of(annual))
+            assert unit_id is not None  # a federation's or a unit's target
+            unit_targets.setdefault(unit_federation[unit_id], []).append(targets)
     days = _period_days(period)
     by_unit = current_tree_totals(unit_federation, today, days)
     share = period.elapsed_share(today)
@@ -746,9 +763,7 @@ def national_dashboard_current_tree(
             (_figures(by_unit[days[2]][u], by_unit[days[3]][u]) for u in units), UnitFigures()
         )
         target = own.get(fed_id)
-        if target is None or not any(
-            (target.new_members, target.new_grassroots, target.new_grassroots_25plus)
-        ):
+        if target is None or not target.any_set():
             target = Targets.summed(unit_targets.get(fed_id, []))
         rows.append(
             ProgressRow(
@@ -761,15 +776,7 @@ def national_dashboard_current_tree(
                 last_year=last_year,
             )
         )
-    total = ProgressRow(
-        national_code(),
-        "Toàn quốc",
-        sum((row.figures for row in rows), UnitFigures()),
-        Targets.summed(row.targets for row in rows),
-        share,
-        last_year=sum((row.last_year or UnitFigures() for row in rows), UnitFigures()),
-    )
-    return NationalDashboard(period, period.data_date(today), rows_sorted(rows, sort), total)
+    return _national(period, today, rows, share, sort, last_year=True)
 
 
 # --- District-union dashboard --------------------------------------------------------------

@@ -334,11 +334,16 @@ def test_the_targets_page_keeps_an_approved_years_targets(org, users, locked):
             user=users.staff,
             federation=org.federation,
             year=2024,
-            values={org.unit_a: (6500, 20, 15)},
+            values={
+                org.unit_a: {"new_members": 6500, "new_grassroots": 20, "new_grassroots_25plus": 15}
+            },
         )
     assert not AnnualTarget.objects.exists()
     targets_save(
-        user=users.staff, federation=org.federation, year=2024, values={org.unit_b: (100, 2, 1)}
+        user=users.staff,
+        federation=org.federation,
+        year=2024,
+        values={org.unit_b: {"new_members": 100, "new_grassroots": 2, "new_grassroots_25plus": 1}},
     )
 
 

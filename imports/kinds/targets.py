@@ -147,7 +147,7 @@ class TargetImport(Processor):
             sample = [unit_code, year, *(figures.get(k) for k in indicator_codes())]
             old = existing.get((_unit_key(unit), year))
             if isinstance(unit, DistrictUnion) and (
-                old is None or any(getattr(old, k) != v for k, v in figures.items())
+                old is None or any(old.figures().get(k) != v for k, v in figures.items())
             ):
                 locked.append((number, "year", unit.pk, date(year, 12, 31)))
             if old is None:

@@ -251,6 +251,11 @@ class Command(BaseCommand):
                 [register],
             )
         connection.close()
+        self._vacuum(url)
+
+    # ----- helpers -----------------------------------------------------------------------
+    def _vacuum(self, url: str) -> None:
+        """Planner statistics and a checkpoint, so each timed run starts from the same state."""
         connection = self._connect(url)
         connection.autocommit = True
         with connection.cursor() as cursor:
@@ -258,7 +263,6 @@ class Command(BaseCommand):
             cursor.execute("CHECKPOINT")
         connection.close()
 
-    # ----- helpers -----------------------------------------------------------------------
     @staticmethod
     def _url(db: Mapping[str, Any], name: str) -> str:
         auth = quote(db.get("USER") or "postgres")
@@ -290,12 +294,7 @@ class Command(BaseCommand):
                 "reports_unitdaystat, members_importjob RESTART IDENTITY CASCADE"
             )
         connection.close()
-        connection = self._connect(url)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-            cursor.execute("CHECKPOINT")
-        connection.close()
+        self._vacuum(url)
 
     def _count(self, url: str, table: str = "members_member") -> int:
         connection = self._connect(url)
