@@ -2,7 +2,7 @@
 
 - Federation staff (thanhpho) open the federation dashboard, a unit's dashboard and the list
   behind a number (drill-down).
-- District officers (thanhxuan, caugiay) search their member register (names typed without
+- District officers (phuongthanhxuan, the ward union of today) search their member register (names typed without
   accents, as people do) and admit new members through the admission form, each with a CCCD
   no one has (prefix 098: not a province code, so never one of the demo's).
 
@@ -35,7 +35,9 @@ from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
 STAFF = ["thanhpho"]
-OFFICERS = ["thanhxuan", "caugiay"]
+# The officers who enter members today: the ward union that took over Thanh Xuân's CĐCS
+# (the district federations thanhxuan and caugiay ended on 30/06/2025 and are read-only).
+OFFICERS = ["phuongthanhxuan"]
 SEARCHES = ["nguyen van", "tran thi", "le", "pham", "hoang", "ngoc", "thu", "minh", "huong", "duc"]
 FIRST = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ"]
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thu"]
