@@ -539,7 +539,7 @@ LEFT JOIN leavers l ON l.unit = d.id
 LEFT JOIN founded f ON f.unit = d.id
 LEFT JOIN member_stock ms ON ms.unit = d.id
 LEFT JOIN grassroots_stock gs ON gs.unit = d.id
-LEFT JOIN grassroots_annualtarget t ON t.district_union_id = d.id AND t.year = %(year)s
+LEFT JOIN (SELECT at.district_union_id, max(v.value) FILTER (WHERE v.indicator = 'new_members') AS new_members, max(v.value) FILTER (WHERE v.indicator = 'new_grassroots') AS new_grassroots, max(v.value) FILTER (WHERE v.indicator = 'new_grassroots_25plus') AS new_grassroots_25plus FROM grassroots_annualtarget at JOIN grassroots_targetvalue v ON v.target_id = at.id WHERE at.year = %(year)s AND at.district_union_id IS NOT NULL GROUP BY at.district_union_id) t ON t.district_union_id = d.id
 WHERE d.federation_id = %(federation)s
 ORDER BY d.name
 """
@@ -563,7 +563,7 @@ LEFT JOIN LATERAL (
     SELECT * FROM reports_unitdaystat s WHERE s.district_union_id = d.id AND s.day < %(start)s
     ORDER BY s.day DESC LIMIT 1
 ) b ON true
-LEFT JOIN grassroots_annualtarget t ON t.district_union_id = d.id AND t.year = %(year)s
+LEFT JOIN (SELECT at.district_union_id, max(v.value) FILTER (WHERE v.indicator = 'new_members') AS new_members, max(v.value) FILTER (WHERE v.indicator = 'new_grassroots') AS new_grassroots, max(v.value) FILTER (WHERE v.indicator = 'new_grassroots_25plus') AS new_grassroots_25plus FROM grassroots_annualtarget at JOIN grassroots_targetvalue v ON v.target_id = at.id WHERE at.year = %(year)s AND at.district_union_id IS NOT NULL GROUP BY at.district_union_id) t ON t.district_union_id = d.id
 WHERE d.federation_id = %(federation)s
 ORDER BY d.name
 """
@@ -582,7 +582,7 @@ SELECT d.id, d.code, d.name,
        coalesce(sum(s.founded + s.grassroots_moved_in - s.dissolved - s.grassroots_moved_out), 0)
 FROM grassroots_districtunion d
 LEFT JOIN reports_unitdaystat s ON s.district_union_id = d.id AND s.day <= %(end)s
-LEFT JOIN grassroots_annualtarget t ON t.district_union_id = d.id AND t.year = %(year)s
+LEFT JOIN (SELECT at.district_union_id, max(v.value) FILTER (WHERE v.indicator = 'new_members') AS new_members, max(v.value) FILTER (WHERE v.indicator = 'new_grassroots') AS new_grassroots, max(v.value) FILTER (WHERE v.indicator = 'new_grassroots_25plus') AS new_grassroots_25plus FROM grassroots_annualtarget at JOIN grassroots_targetvalue v ON v.target_id = at.id WHERE at.year = %(year)s AND at.district_union_id IS NOT NULL GROUP BY at.district_union_id) t ON t.district_union_id = d.id
 WHERE d.federation_id = %(federation)s
 GROUP BY d.id, d.code, d.name, t.new_members, t.new_grassroots, t.new_grassroots_25plus
 ORDER BY d.name

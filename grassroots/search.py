@@ -50,6 +50,7 @@ def grassroots_choices(user, scope: str, *, exclude: int | None = None, query: s
     queryset = queryset.filter(dissolved_on__isnull=True).select_related("district_union")
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude)
+    query = query.replace("\x00", "")  # PostgreSQL refuses NUL in text; no name holds one
     if query:
         queryset = queryset.search(query)
     return queryset.vi_ordered(indexed=not query)
