@@ -304,7 +304,9 @@ class FederationDashboardView:
         if export == "xlsx":
             return _download(
                 request,
-                exports.federation_workbook(dashboard),
+                exports.federation_workbook(
+                    dashboard, figures_status(dashboard.rows, period, _today())
+                ),
                 _export_name(federation.code, period, "xlsx"),
                 XLSX,
                 f"Tiến độ {federation.name} – {period.label}",
@@ -321,7 +323,9 @@ class FederationDashboardView:
         if export == "txt":
             return _download(
                 request,
-                exports.federation_text(dashboard),
+                exports.federation_text(
+                    dashboard, figures_status(dashboard.rows, period, _today())
+                ),
                 _export_name(federation.code, period, "txt"),
                 "text/plain; charset=utf-8",
                 f"Tiến độ (văn bản) {federation.name} – {period.label}",
@@ -437,7 +441,9 @@ class DistrictDashboardView(View):
         if export == "xlsx":
             return _download(
                 request,
-                exports.district_workbook(dashboard),
+                exports.district_workbook(
+                    dashboard, figures_status([dashboard.row], period, _today())
+                ),
                 _export_name(unit.code, period, "xlsx"),
                 XLSX,
                 f"Tiến độ {unit.name} – {period.label}",
@@ -459,7 +465,7 @@ class DistrictDashboardView(View):
         if export == "txt":
             return _download(
                 request,
-                exports.district_text(dashboard),
+                exports.district_text(dashboard, figures_status([dashboard.row], period, _today())),
                 _export_name(unit.code, period, "txt"),
                 "text/plain; charset=utf-8",
                 f"Tiến độ (văn bản) {unit.name} – {period.label}",
