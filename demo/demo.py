@@ -727,6 +727,11 @@ def demo_build(today: date) -> dict[str, int]:
     from .enterprises import enterprises_build
 
     counts.update(enterprises_build(today))
+    # The records of the further indicators (demo/activities.py): their own seeds, before the
+    # period reports close the books.
+    from .activities import activities_build
+
+    counts.update(activities_build(today, FIRST_YEAR))
     # The period reports last: approving closes the books of the past periods.
     from .period_reports import period_reports_build
 

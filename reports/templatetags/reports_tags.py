@@ -112,8 +112,8 @@ def progress_row(line, css_class: str = ""):
         format_html('<td class="table-num">{}</td>', format_int(figures.net_members)),
         _linked_number(links.get("members_total"), figures.members_total),
         _linked_number(links.get("grassroots_total"), figures.grassroots_total),
-        # The declared indicators after the first three (no list behind them yet).
-        *(indicator_cells(progress, None) for _, progress in row.further_indicators),
+        # The declared indicators after the first three, linked to their records' list.
+        *(indicator_cells(progress, links.get(i.code)) for i, progress in row.further_indicators),
     ]
     return format_html(
         '<tr data-unit="{}"{}><th scope="row" class="unit-cell">{}</th>{}</tr>',
