@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from activities.models import (
     CollectiveAgreement,
@@ -74,20 +74,20 @@ def indicator_records_fill(today: date, first_year: int) -> dict[str, int]:
               = extract(quarter FROM c.held_on)::int - 1
           AND (p.member_id + extract(year FROM c.held_on)::int) %% 10 < 7""",
         f"""INSERT INTO {_t(PartyEvent)} (member_id, grassroots_id, kind, "on")
-        SELECT id, grassroots_id, 'introduced', joined_on + (id * 7) %% 700
-        FROM {member} WHERE id %% 50 = 0 AND joined_on + (id * 7) %% 700 <= %(today)s
-          AND (left_on IS NULL OR left_on > joined_on + (id * 7) %% 700)""",
+        SELECT id, grassroots_id, 'introduced', joined_on + ((id * 7) %% 700)::int
+        FROM {member} WHERE id %% 50 = 0 AND joined_on + ((id * 7) %% 700)::int <= %(today)s
+          AND (left_on IS NULL OR left_on > joined_on + ((id * 7) %% 700)::int)""",
         f"""INSERT INTO {_t(PartyEvent)} (member_id, grassroots_id, kind, "on")
-        SELECT id, grassroots_id, 'admitted', joined_on + (id * 7) %% 700 + 200
-        FROM {member} WHERE id %% 100 = 0 AND joined_on + (id * 7) %% 700 + 200 <= %(today)s
-          AND (left_on IS NULL OR left_on > joined_on + (id * 7) %% 700 + 200)""",
+        SELECT id, grassroots_id, 'admitted', joined_on + ((id * 7) %% 700)::int + 200
+        FROM {member} WHERE id %% 100 = 0 AND joined_on + ((id * 7) %% 700)::int + 200 <= %(today)s
+          AND (left_on IS NULL OR left_on > joined_on + ((id * 7) %% 700)::int + 200)""",
         f"""INSERT INTO {_t(CollectiveAgreement)}
                (grassroots_id, signed_on, valid_until, grade, workers_covered)
-        SELECT id, founded_on + (id * 13) %% 900, founded_on + (id * 13) %% 900 + 1095,
+        SELECT id, founded_on + ((id * 13) %% 900)::int, founded_on + ((id * 13) %% 900)::int + 1095,
                CASE WHEN id %% 7 < 3 THEN 'A' ELSE 'B' END, workers
         FROM {grassroots} WHERE workers >= 25 AND id %% 3 = 0
-          AND founded_on + (id * 13) %% 900 <= %(today)s
-          AND (dissolved_on IS NULL OR dissolved_on > founded_on + (id * 13) %% 900)""",
+          AND founded_on + ((id * 13) %% 900)::int <= %(today)s
+          AND (dissolved_on IS NULL OR dissolved_on > founded_on + ((id * 13) %% 900)::int)""",
         f"""INSERT INTO {_t(ReportedFigure)} (district_union_id, indicator, month, value)
         SELECT d.id, %(reported)s, make_date(y, m, 1), 5 + (d.id + m) %% 10
         FROM {_t(DistrictUnion)} d, generate_series(%(first)s, %(last)s) y,
@@ -99,7 +99,7 @@ def indicator_records_fill(today: date, first_year: int) -> dict[str, int]:
         "today": today,
         "reported": REPORTED.code,
     }
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         for statement in sql:
             cursor.execute(statement, params)
         for code, value in TARGETS.items():
@@ -110,6 +110,7 @@ def indicator_records_fill(today: date, first_year: int) -> dict[str, int]:
                                   WHERE v.target_id = t.id AND v.indicator = %s)""",
                 [code, value, value, code],
             )
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return _counts()
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
 from activities.models import CollectiveAgreement, OfficerPosition, PartyEvent, TrainingAttendance
@@ -36,6 +37,8 @@ _FLOWS: dict[str, tuple[Any, str, dict[str, str]]] = {
     "agreements_b": (CollectiveAgreement, "signed_on", {"grade": CollectiveAgreement.Grade.B}),
 }
 _PEOPLE = ("officers_trained", "new_chairs_trained")
+# The alias Django gives the unit column of a values_list() over the CĐCS's affiliations.
+UNIT_ALIAS = "grassroots__affiliations__district_union_id"
 
 
 def _in_units_on_the_day(queryset: QuerySet, day: str, ids: list[int]) -> QuerySet:
@@ -127,16 +130,24 @@ def _records_dated(dated: Dated, codes: set[str], ids: list[int], start, end) ->
                     TrainingAttendance.objects.filter(member=OuterRef("member"), held_on__lt=start)
                 ),
             )
-        # Distinct people: each once, on the day of their first course in the period.
-        rows = (
+        # Distinct people: each once, on the day of their first course in the period, counted
+        # per unit and day in the database (a federation's year is tens of thousands of people,
+        # a few hundred unit-days).
+        people = (
             attendances.values_list("grassroots__affiliations__district_union_id", "member")
             .annotate(first=Min("held_on"))
             .order_by()
         )
-        per_day: dict[tuple[int, date], int] = {}
-        for unit, _member, first in rows:
-            per_day[(unit, first)] = per_day.get((unit, first), 0) + 1
-        for (unit, first), n in per_day.items():
+        sql, params = people.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT "{UNIT_ALIAS}", "first", COUNT(*) FROM ({sql}) people GROUP BY 1, 2',
+                params,
+            )
+            rows = cursor.fetchall()
+        for unit, first, n in rows:
+            if isinstance(first, str):  # SQLite gives the date of a raw query as text
+                first = date.fromisoformat(first)
             dated.setdefault(unit, {}).setdefault(code, []).append((first, n))
 
 

@@ -39,3 +39,43 @@ def test_thanh_xuan_2024_and_bac_tu_liem_h1_2020_as_the_articles_say(demo):
 
     # Today's CĐCS have their officers, so an attendance list has someone to match.
     assert OfficerPosition.objects.filter(role="chair", ended_on__isnull=True).count() > 1000
+
+
+@pytest.mark.django_db
+def test_thanhpho_sees_the_further_columns_and_clicks_the_1058(demo, settings):
+    import csv
+    import re
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+
+    from reports.tests.conftest import table_rows
+
+    def report(**indicators):
+        settings.UNIONPORTAL_INDICATORS = indicators.get("codes")
+        out = StringIO()
+        call_command("progress_report", "--year", "2024", "--format", "csv", stdout=out)
+        return list(csv.reader(StringIO(out.getvalue())))
+
+    three, ten = report(codes=()), report(codes=None)
+    # Existing scripts read the first 13 columns: the same, row by row, with or without the rest.
+    assert [r[:13] for r in ten] == [r[:13] for r in three]
+    header = ten[0]
+    tx = next(r for r in ten if "LĐLĐ quận Thanh Xuân" in r)
+    at = header.index("officers_trained")
+    assert tx[at : at + 2] == ["1058", "1163"]
+
+    settings.UNIONPORTAL_INDICATORS = None
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="thanhpho"))
+    html = client.get("/?year=2024").content.decode()
+    row = table_rows(html, "progress-table")["Q. Thanh Xuân"]
+    assert row[0:2] == ["4.550", "6.500"]  # the first three in their place
+    assert row[13:15] == ["1.058", "1.163"] and "90,97%" in row[15]
+    link = re.search(r'<a href="(/tien-do/chi-tiet/can-bo-tap-huan/[^"]+)">1.058</a>', html)
+    drill = client.get(link.group(1).replace("&amp;", "&"))
+    assert drill.context["count"] == 1058 and drill.context["where"] == "LĐLĐ quận Thanh Xuân"
+    party = re.search(r'<a href="(/tien-do/chi-tiet/gioi-thieu-dang/[^"]+)">286</a>', html)
+    assert client.get(party.group(1).replace("&amp;", "&")).context["count"] == 286
