@@ -141,3 +141,23 @@ def test_a_list_costs_the_same_queries_for_one_record_or_many(counted, login, al
             workers_covered=20,
         )
     assert queries() == few
+
+
+def test_on_todays_tree_a_record_counts_for_the_unit_holding_its_cdcs_today(
+    counted, login, all_indicators
+):
+    _records(counted)  # the 31/12/2024 introduction and agreement in g_moved, A's then, B's now
+    client = login(counted.staff)
+    as_it_was = client.get("/?year=2024").context["dashboard"]
+    today = client.get("/?year=2024&co-cau=hien-nay").context["dashboard"]
+    by_code = {row.code: row for row in today.rows}
+    assert {r.code: r.figures.of("party_introduced") for r in as_it_was.rows} == {"A": 1, "B": 0}
+    assert (
+        by_code["A"].figures.of("party_introduced"),
+        by_code["B"].figures.of("party_introduced"),
+    ) == (0, 1)
+    assert by_code["B"].figures.of("agreements_a") == 1
+    # The federation's total is the same in both views, and the list agrees with the cell.
+    assert today.units_total.figures.of("party_introduced") == 1
+    url = f"/tien-do/chi-tiet/gioi-thieu-dang/?year=2024&co-cau=hien-nay&unit={counted.b.pk}"
+    assert client.get(url).context["count"] == 1
