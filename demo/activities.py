@@ -110,8 +110,9 @@ def _day(rng: random.Random, start: date, end: date) -> date:
 
 
 class ActivitiesBuilder:
-    def __init__(self, today: date, first_year: int):
+    def __init__(self, today: date, first_year: int, admissions: dict[str, int]):
         self.today = today
+        self.admissions = admissions
         self.first_year = first_year
         self.units = {u.pk: u for u in DistrictUnion.objects.select_related("federation")}
         self.family_unit = {u.code: u for u in self.units.values()}
@@ -280,7 +281,7 @@ class ActivitiesBuilder:
         introduced: dict[str, list[tuple[date, int]]] = defaultdict(list)  # family -> (day, member)
         everyone: set[int] = set()
         admitted: set[int] = set()
-        plans = _plans()
+        plans = self.admissions
         for year in range(self.first_year, self.today.year + 1):
             for family in sorted(self.family_stays):
                 per_year = plans.get(family, 300) * 0.07
@@ -528,15 +529,9 @@ class ActivitiesBuilder:
         }
 
 
-def _plans() -> dict[str, int]:
-    """Each pre-reform unit's admissions a year (its plan in demo.demo)."""
-    from .demo import HANOI_UNITS, QUANGNINH_UNITS
-
-    return {code: admissions for code, _n, _k, _b, _f, admissions in HANOI_UNITS + QUANGNINH_UNITS}
-
-
-def activities_build(today: date, first_year: int) -> dict[str, int]:
-    builder = ActivitiesBuilder(today, first_year)
+def activities_build(today: date, first_year: int, admissions: dict[str, int]) -> dict[str, int]:
+    """`admissions`: each pre-reform unit's admissions a year (its plan in demo.demo)."""
+    builder = ActivitiesBuilder(today, first_year, admissions)
     builder.build_positions()
     builder.build_training()
     builder.build_party()

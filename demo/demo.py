@@ -731,7 +731,8 @@ def demo_build(today: date) -> dict[str, int]:
     # period reports close the books.
     from .activities import activities_build
 
-    counts.update(activities_build(today, FIRST_YEAR))
+    admissions = {unit[0]: unit[5] for unit in HANOI_UNITS + QUANGNINH_UNITS}
+    counts.update(activities_build(today, FIRST_YEAR, admissions))
     # The period reports last: approving closes the books of the past periods.
     from .period_reports import period_reports_build
 
