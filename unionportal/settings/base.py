@@ -187,6 +187,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
+# Django's form renderer with plain <select>s written in Python (unionportal/forms_renderer.py).
+FORM_RENDERER = "unionportal.forms_renderer.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
