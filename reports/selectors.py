@@ -29,7 +29,7 @@ from grassroots.restructuring import national_code
 from members.models import Placement
 
 from .indicators import further_by_unit, further_dated, further_in_windows
-from .models import current_tree_totals, grassroots_to_date_totals, to_date_totals
+from .models import current_tree_running, grassroots_to_date_totals, to_date_totals
 from .periods import ROMAN, Period, month_end, quarter_ranges
 from .progress import Progress, sum_targets
 
@@ -528,7 +528,7 @@ def federation_dashboard_current_tree(
     sum of the rows (each CĐCS is in one unit today).
 
     Three queries whatever the number of units, CĐCS and members: today's memberships with
-    their units, the targets, and the sums by unit of the CĐCS day rows (`current_tree_totals`,
+    their units, the targets, and the unit day rows corrected by the CĐCS that did not stay (`current_tree_running`; before, `current_tree_totals`,
     summed in the database: the Python sum over one row per CĐCS made this page 4x the
     as-it-was one).
     """
@@ -550,7 +550,7 @@ def federation_dashboard_current_tree(
     units = {m.district_union_id: m.district_union for m in memberships}
     targets, own = targets_by_unit(period.year, list(units), federation.pk)
     days = _period_days(period)
-    by_unit = current_tree_totals(units, today, days)
+    by_unit = current_tree_running(units, today, days)
     # The further indicators: the records of the CĐCS each unit holds today.
     further = further_by_unit(units, period.start, period.end, on=today)
     share = period.elapsed_share(today)
@@ -725,7 +725,7 @@ def national_dashboard_current_tree(
     nothing today and has no row. Each CĐCS is in one unit today: the total is the sum of rows.
 
     Three queries whatever the number of federations, units and members: today's memberships,
-    the targets of the year, and the CĐCS day rows summed by unit (`current_tree_totals`).
+    the targets of the year, and the unit day rows corrected by the CĐCS that did not stay (`current_tree_running`).
     """
     by_pk = {
         f.pk: f for f in federations if f.ended_on is None or f.ended_on >= today
@@ -748,7 +748,7 @@ def national_dashboard_current_tree(
             assert unit_id is not None  # a federation's or a unit's target
             unit_targets.setdefault(unit_federation[unit_id], []).append(targets)
     days = _period_days(period)
-    by_unit = current_tree_totals(unit_federation, today, days)
+    by_unit = current_tree_running(unit_federation, today, days)
     share = period.elapsed_share(today)
     units_of: dict[int, list[int]] = {}
     for unit, fed in unit_federation.items():

@@ -146,6 +146,41 @@ def test_the_database_sums_equal_the_cdcs_rows_added_up(counted):
     assert current_tree_totals([], TODAY, days) == {day: {} for day in days}
 
 
+def test_the_unit_rows_corrected_give_the_same_figures_as_the_cdcs_rows(counted):
+    """The dashboards read today's tree from the unit day rows corrected by the CĐCS that did
+    not stay (`current_tree_running`): every period's flows (a difference of two days) and
+    every stock equal those of the CĐCS rows summed (`current_tree_totals`), before, across
+    and after the reform, for a CĐCS that moved, a dissolved one and a unit holding nothing."""
+    from reports.models import current_tree_running
+    from reports.selectors import _figures
+
+    reform(counted)
+    units = list(
+        DistrictUnion.objects.filter(federation=counted.federation).values_list("pk", flat=True)
+    )
+    days = [date(2019, 1, 1), date(2023, 12, 31), date(2024, 6, 30), date(2024, 12, 31)]
+    days += [date(2025, 1, 31), date(2025, 7, 1), date(2025, 9, 30), date(2025, 12, 31)]
+    checked = 0
+    for today in (TODAY, date(2025, 8, 1), date(2025, 2, 1), date(2024, 1, 1)):
+        for chosen in (days, days[1:4], days[3:], [date(2024, 12, 31), date(2025, 12, 31)]):
+            summed = current_tree_totals(units, today, chosen)
+            fast = current_tree_running(units, today, chosen)
+            for before in chosen:
+                for upto in chosen:
+                    if before <= upto:
+                        for unit in units:
+                            expected = _figures(summed[before][unit], summed[upto][unit])
+                            assert _figures(fast[before][unit], fast[upto][unit]) == expected, (
+                                today,
+                                before,
+                                upto,
+                                unit,
+                            )
+                            checked += bool(expected.new_members or expected.members_total)
+    assert checked > 20
+    assert current_tree_running([], TODAY, days) == {day: {} for day in days}
+
+
 def test_the_current_tree_lists_match_its_figures(counted):
     ward = reform(counted)
     for kind, figure in (
