@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import cast
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from grassroots.access import ScopeKind, scope_for
 from members.models import AccessLog, access_log_record
+from unionportal.filters import export_refused
 from unionportal.spreadsheets.export import export_response
 
 from .forms import EnterpriseFilter
@@ -54,6 +56,8 @@ class EnterpriseExportView(View):
         listed = EnterpriseFilter(
             Enterprise.objects.for_user(request.user), request.GET, user=request.user
         )
+        if listed.invalid:  # dropping the bad filter would send a wider file than asked
+            return export_refused(request, listed, reverse("organising:enterprise-list"))
         queryset = listed.qs.select_related("district_union", "officer", "grassroots")
         count = listed.qs.count()
         access_log_record(

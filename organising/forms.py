@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from grassroots.forms import VNDateField
-from grassroots.models import DistrictUnion, GrassrootsUnion, UserRole
+from grassroots.models import DistrictUnion, Federation, GrassrootsUnion, UserRole
 from unionportal.filters import ListFilter
 
 from .models import RECORDED_STAGES, WORKERS_THRESHOLD, Source, Stage
@@ -57,6 +57,15 @@ class EnterpriseFilterForm(forms.Form):
         empty_label="Tất cả",
         error_messages={"invalid_choice": "Đơn vị đã chọn không có trong danh sách."},
     )
+    # The dashboards' federation total drills down here (a hidden field: no extra query
+    # unless used; an out-of-scope federation is refused like any other invalid choice).
+    federation = forms.ModelChoiceField(
+        label="Liên đoàn lao động",
+        required=False,
+        queryset=Federation.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Liên đoàn đã chọn không có trong danh sách."},
+    )
     stage = forms.ChoiceField(
         label="Giai đoạn", required=False, choices=[("", "Tất cả"), *Stage.choices]
     )
@@ -85,6 +94,9 @@ class EnterpriseFilterForm(forms.Form):
             forms.ModelChoiceField, self.fields["district_union"]
         ).queryset = DistrictUnion.objects.for_user(user).order_by("name")
         cast(forms.ModelChoiceField, self.fields["officer"]).queryset = scoped_officers(user)
+        cast(
+            forms.ModelChoiceField, self.fields["federation"]
+        ).queryset = Federation.objects.for_user(user)
 
 
 class EnterpriseFilter(ListFilter):
@@ -97,6 +109,8 @@ class EnterpriseFilter(ListFilter):
             queryset = queryset.search(data["q"])
         if data.get("district_union"):
             queryset = queryset.filter(district_union=data["district_union"])
+        if data.get("federation"):
+            queryset = queryset.filter(district_union__federation=data["federation"])
         if data.get("stage"):
             queryset = queryset.at_stage(data["stage"])
         if data.get("plus25"):

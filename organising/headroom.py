@@ -112,13 +112,18 @@ class Headroom:
         return max(0, self.target - self.founded)
 
     @property
-    def sentence(self) -> str:
-        """'còn 8 CĐCS để đạt chỉ tiêu; có 35 doanh nghiệp từ 25 lao động chưa có CĐCS, 6 đã
-        có ban vận động' (numbers in Vietnamese format)."""
-        headroom = (
+    def headroom_text(self) -> str:
+        """'có 35 doanh nghiệp từ 25 lao động chưa có CĐCS, 6 đã có ban vận động'."""
+        return (
             f"có {_n(self.without_union_25)} doanh nghiệp từ 25 lao động chưa có CĐCS, "
             f"{_n(self.committee_25)} đã có ban vận động"
         )
+
+    @property
+    def sentence(self) -> str:
+        """'còn 8 CĐCS để đạt chỉ tiêu; có 35 doanh nghiệp từ 25 lao động chưa có CĐCS, 6 đã
+        có ban vận động' (numbers in Vietnamese format)."""
+        headroom = self.headroom_text
         if self.target is None:
             return f"chưa giao chỉ tiêu thành lập CĐCS; {headroom}"
         if self.gap == 0:

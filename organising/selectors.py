@@ -28,37 +28,18 @@ def _flag(condition) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
-    """The headroom of each unit `user` sees, and their sum.
-
-    Queries (constant in units and enterprises): 1 the units in scope; 2 the per-unit counts
-    (`EnterpriseTally`, kept on every write) by unit, stage, linked, 25+, converted in the year
-    and furthest step; 3 the units' CĐCS targets of the year; 4 the CĐCS founded in the year per
-    unit (rule 2: first affiliation on the founding day); 5 the federations' own targets.
-    """
-    start = date(year, 1, 1)
-    end = min(date(year, 12, 31), today)
-    units = list(
-        DistrictUnion.objects.for_user(user)
-        .select_related("federation")
-        .order_by("federation__name", "name")
-        .values("pk", "name", "ended_on", "federation__name")
-    )
-    unit_ids = [u["pk"] for u in units]
-    # The per-unit counts kept on every write (organising.tally), not the 200.000 enterprises.
-    groups = (
-        scoped(
-            EnterpriseTally.objects.all(),
-            user,
-            federation="district_union__federation_id",
-            district="district_union_id",
-            write=False,
-        )
-        .annotate(converted=_flag(Q(unionised_year=year)))
+def _tally_groups(queryset, year: int):
+    """The kept counts grouped by unit and the flags the headroom needs (one query)."""
+    return (
+        queryset.annotate(converted=_flag(Q(unionised_year=year)))
         .values("district_union_id", "stage", "linked", "big", "converted", "reached")
         .annotate(n=Sum("n"), workers=Sum("workers"))
         .order_by()
     )
+
+
+def _tally_sum(groups) -> dict[int, dict]:
+    """{unit id: the Headroom fields read from the kept counts} (no query of its own)."""
     figures: dict[int, dict] = {}
     for g in groups:
         f = figures.setdefault(
@@ -93,6 +74,47 @@ def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
                 f["without_union_25"] += n
                 if g["stage"] == Stage.COMMITTEE:
                     f["committee_25"] += n
+    return figures
+
+
+def headroom_by_unit(unit_ids: list[int], *, year: int) -> dict[int, dict]:
+    """{unit id: the Headroom fields (without target and founded)} of the units `unit_ids`, read
+    from the kept counts in one query. The caller has scoped the units (the dashboards read them
+    through `for_user`); a unit with no enterprise is missing."""
+    return _tally_sum(
+        _tally_groups(EnterpriseTally.objects.filter(district_union_id__in=unit_ids), year)
+    )
+
+
+def headroom_for(user, *, year: int, today: date) -> HeadroomPage:
+    """The headroom of each unit `user` sees, and their sum.
+
+    Queries (constant in units and enterprises): 1 the units in scope; 2 the per-unit counts
+    (`EnterpriseTally`, kept on every write) by unit, stage, linked, 25+, converted in the year
+    and furthest step; 3 the units' CĐCS targets of the year; 4 the CĐCS founded in the year per
+    unit (rule 2: first affiliation on the founding day); 5 the federations' own targets.
+    """
+    start = date(year, 1, 1)
+    end = min(date(year, 12, 31), today)
+    units = list(
+        DistrictUnion.objects.for_user(user)
+        .select_related("federation")
+        .order_by("federation__name", "name")
+        .values("pk", "name", "ended_on", "federation__name")
+    )
+    unit_ids = [u["pk"] for u in units]
+    # The per-unit counts kept on every write (organising.tally), not the 200.000 enterprises.
+    groups = _tally_groups(
+        scoped(
+            EnterpriseTally.objects.all(),
+            user,
+            federation="district_union__federation_id",
+            district="district_union_id",
+            write=False,
+        ),
+        year,
+    )
+    figures = _tally_sum(groups)
     targets = dict(
         TargetValue.objects.filter(
             target__year=year, target__district_union_id__in=unit_ids, indicator="new_grassroots"

@@ -7,8 +7,6 @@ answers 404. Writes go through organising.services; a ValidationError is shown o
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -33,6 +31,7 @@ from .forms import (
     NotesForm,
     StageForm,
 )
+from .links import headroom_links
 from .models import Enterprise, Stage
 from .selectors import headroom_for
 
@@ -61,6 +60,7 @@ class EnterpriseListView(ScopeRequiredMixin, ScopedQuerysetMixin, ListView):
         context.update(
             filter_form=self.filter.form,
             filter_summary=self.filter.summary(),
+            filter_errors=self.filter.error_messages(),
             show_unit_filter=not self.scope.is_district,
             mine=self.mine,
             can_add=self.scope.can_write_registers,
@@ -280,26 +280,6 @@ def _year(request) -> int:
     if form.is_bound and form.is_valid() and form.cleaned_data.get("year"):
         return form.cleaned_data["year"]
     return timezone.localdate().year
-
-
-def _drill(unit_id: int | None, **params) -> str:
-    query = {k: v for k, v in params.items() if v not in (None, "", False)}
-    if unit_id is not None:
-        query["district_union"] = unit_id
-    return reverse("organising:enterprise-list") + "?" + urlencode(query)
-
-
-def headroom_links(row, year: int) -> dict:
-    """The list behind every number of a headroom row."""
-    u = row.unit_id
-    return {
-        "without_union": _drill(u, no_union=1),
-        "without_union_25": _drill(u, no_union=1, plus25=1),
-        "committee_25": _drill(u, no_union=1, plus25=1, stage=Stage.COMMITTEE),
-        "conversions": _drill(u, converted_year=year),
-        "with_union": _drill(u, stage=Stage.FOUNDED),
-        "stage_cells": [(count, _drill(u, stage=value)) for value, _label, count in row.stages],
-    }
 
 
 class HeadroomView(ScopeRequiredMixin, TemplateView):

@@ -72,6 +72,9 @@ def test_journey_import_assign_visits_committee_found(demo, client):
     client.force_login(officer)
     page = client.get(reverse("organising:headroom"))
     assert "có 35 doanh nghiệp từ 25 lao động chưa có CĐCS" in page.content.decode()
+    # The unit's own dashboard says it too, next to its CĐCS target.
+    home = client.get("/").content.decode()
+    assert "có 35 doanh nghiệp từ 25 lao động chưa có CĐCS, 6 đã có ban vận động" in home
     # A re-imported known enterprise: worker count updated and recorded, stage kept.
     known = Enterprise.objects.get(full_tax_code="0193670001")
     assert known.worker_changes.count() == 1 and known.stage == Stage.COMMITTEE
@@ -108,6 +111,8 @@ def test_journey_import_assign_visits_committee_found(demo, client):
     assert e.grassroots_id and e.shown_stage == Stage.FOUNDED and e.recruited_by == officer
     assert e.officer == officer and e.contacts.count() == 2
     final = _ward_row(officer)
+    officer_unit = final.unit_id
+    assert "có 34 doanh nghiệp từ 25 lao động" in client.get("/").content.decode()
     assert final.without_union_25 == 34 and final.committee_25 == 6
     assert final.conversions == after.conversions + 1 and final.founded == founded_before + 1
     # thanhpho sees the headroom of every unit on one page.
@@ -115,3 +120,11 @@ def test_journey_import_assign_visits_committee_found(demo, client):
     text = client.get(reverse("organising:headroom")).content.decode()
     assert "Công đoàn phường Thanh Xuân" in text and "Công đoàn phường Cầu Giấy" in text
     assert "Tổng cộng" in text
+    # ... and on the federation dashboard, next to each unit's CĐCS target and the total.
+    home = client.get("/").content.decode()
+    block = home[home.index('id="headroom-block"') :]
+    ward = block[block.index(f'id="headroom-unit-{officer_unit}"') :]
+    assert "có 34 doanh nghiệp từ 25 lao động chưa có CĐCS, 6 đã có ban vận động" in (
+        ward[: ward.index("</tr>")]
+    )
+    assert 'id="headroom-total"' in block
