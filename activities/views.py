@@ -473,4 +473,6 @@ class WeakGrassrootsExportView(ScopeRequiredMixin, View):
         criteria_sheet = Sheet(
             title="Tiêu chí", headers=["Tiêu chí"], rows=[[c] for c in criteria()]
         )
-        return xlsx_response(f"cdcs-yeu-kem-{date.today():%Y%m%d}.xlsx", [sheet, criteria_sheet])
+        return xlsx_response(
+            f"cdcs-yeu-kem-{timezone.localdate():%Y%m%d}.xlsx", [sheet, criteria_sheet]
+        )
