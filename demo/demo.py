@@ -727,6 +727,12 @@ def demo_build(today: date) -> dict[str, int]:
     from .enterprises import enterprises_build
 
     counts.update(enterprises_build(today))
+    # The records of the further indicators (demo/activities.py): their own seeds, before the
+    # period reports close the books.
+    from .activities import activities_build
+
+    admissions = {unit[0]: unit[5] for unit in HANOI_UNITS + QUANGNINH_UNITS}
+    counts.update(activities_build(today, FIRST_YEAR, admissions))
     # The period reports last: approving closes the books of the past periods.
     from .period_reports import period_reports_build
 

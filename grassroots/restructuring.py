@@ -30,7 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .access import SYSTEM
-from .locks import locks_hit
+from .locks import LockHit, late_corrections_record, locks_hit
 from .models import (
     Affiliation,
     DistrictUnion,
@@ -174,6 +174,9 @@ class Checked:
     moves: list[tuple[int, object, date]] = field(default_factory=list)  # (gid, unit, on)
     unchanged: int = 0
     plan: Plan | None = None
+    # Writes dated in an approved period that is open (a lock exception): accepted, and
+    # recorded as late corrections when the plan is applied. (hit, CĐCS id or None, day)
+    late: list[tuple[LockHit, int | None, date]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -567,7 +570,7 @@ def plan_check(plan: Plan, user=SYSTEM) -> Checked:
         for t in plan.transfers
         if t.code.upper() in tree.units
     ]
-    _lock_problems(moves, end_plans, transfers, problem)
+    result.late = _lock_problems(moves, end_plans, transfers, problem)
     # Officers of units that end keep read-only access: say who they are.
     ended_ids = [unit.pk for _, unit in end_plans]
     if ended_ids:
@@ -584,8 +587,10 @@ def plan_check(plan: Plan, user=SYSTEM) -> Checked:
     return result
 
 
-def _lock_problems(moves, end_plans, transfers, problem) -> None:
-    """One lock query for the whole plan (grassroots.locks); each hit is a row problem."""
+def _lock_problems(moves, end_plans, transfers, problem) -> list[tuple[LockHit, int | None, date]]:
+    """One lock query for the whole plan (grassroots.locks); each hit of a closed period is a
+    row problem; the hits of open periods (lock exceptions) are returned, to be recorded as
+    late corrections when the plan is written."""
     g_events: dict[tuple[int, date], int | None] = {}
     u_events: dict[tuple[int, date], int | None] = {}
     for grassroots, target, on, row in moves:
@@ -597,10 +602,14 @@ def _lock_problems(moves, end_plans, transfers, problem) -> None:
     for unit, on, row in transfers:
         u_events.setdefault((unit.pk, on), row)
     hits = locks_hit(g_events, u_events)
+    late: list[tuple[LockHit, int | None, date]] = []
     for (tag, key, day), hit in sorted(hits.items(), key=lambda item: item[0][2]):
         if not hit.excepted:
             row = (g_events if tag == "g" else u_events)[key, day]
             problem(row, "Ngày hiệu lực", hit.message(day))
+        else:
+            late.append((hit, key if tag == "g" else None, day))
+    return late
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -802,9 +811,17 @@ def plan_apply(plan: Plan, user=SYSTEM) -> Restructuring | None:
         grassroots_count=len(set(gids)),
         created_by=user if getattr(user, "pk", None) else None,
     )
+    # Writes dated in an open approved period: late corrections, like single writes.
+    late_corrections_record(checked.late, _late_what("Phương án sắp xếp", record))
     # The figures of every touched unit, once, from the first day that changed.
     figures_touch(gids, since)
     return record
+
+
+def _late_what(what: str, record: Restructuring) -> str:
+    """`Phương án sắp xếp (QĐ 12/QĐ-LĐLĐ): chuyển 3 CĐCS …`: what the correction list shows."""
+    decision = f" (QĐ {record.decision_number})" if record.decision_number else ""
+    return f"{what}{decision}: {record.summary}"
 
 
 def _summary(plan: Plan, checked: Checked) -> str:
@@ -897,9 +914,14 @@ def restructuring_undo(record: Restructuring, user=SYSTEM) -> Restructuring:
     undo_events = {(a.district_union_id, a.valid_from) for a in created_affs}
     undo_events |= {(a.district_union_id, a.valid_to) for a in reopen if a.valid_to}
     undo_events |= {(unit_id, record.effective_on) for unit_id, _ in changes.get("units_ended", [])}
-    for (_, _, day), hit in sorted(locks_hit((), undo_events).items(), key=lambda i: i[0][2]):
+    undo_hits = sorted(locks_hit((), undo_events).items(), key=lambda i: i[0][2])
+    for (_, _, day), hit in undo_hits:
         if not hit.excepted:
             raise UndoRefused(f"Không hoàn tác được: {hit.message(day)}")
+    late_corrections_record(
+        ((hit, None, day) for (_, _, day), hit in undo_hits),
+        _late_what("Hoàn tác phương án sắp xếp", record),
+    )
     # Reverse, in the opposite order of plan_apply.
     for unit_id, federation_id in reversed(changes.get("unit_federation", [])):
         DistrictUnion.objects.filter(pk=unit_id).update(federation_id=federation_id)

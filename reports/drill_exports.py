@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from activities.models import PartyEvent
 from grassroots.access import scope_for
 from grassroots.models import GrassrootsUnion
 from members.exports import sees_full_cccd
@@ -99,6 +100,68 @@ def _grassroots_rows(rows: QuerySet) -> tuple[list[str], Iterator]:
     return headers, generate()
 
 
+def _record_rows(kind: DrillKind, rows: QuerySet) -> tuple[list[str], Iterator]:
+    """The records behind a further indicator: people trained, Party events, agreements."""
+    spec = DRILLS[kind]
+    if spec.records == "agreements":
+        headers = [
+            "STT",
+            "Mã CĐCS",
+            "CĐCS",
+            "Đơn vị tính",
+            "Ngày ký",
+            "Hiệu lực đến",
+            "Xếp loại",
+            "Số người lao động được hưởng",
+        ]
+        values = rows.values_list(
+            "grassroots__code",
+            "grassroots__name",
+            "unit_name",
+            "signed_on",
+            "valid_until",
+            "grade",
+            "workers_covered",
+        )
+
+        def agreements():
+            for number, (code, name, unit, signed, until, grade, workers) in enumerate(
+                values.iterator(chunk_size=2000), start=1
+            ):
+                yield [number, code, name, unit, signed, until, f"Loại {grade}", workers]
+
+        return headers, agreements()
+    training = spec.records == "training"
+    headers = [
+        "STT",
+        "Họ và tên",
+        "Ngày sinh",
+        "Mã CĐCS",
+        "CĐCS",
+        "Đơn vị tính",
+        "Ngày tập huấn" if training else "Ngày",
+        "Lớp tập huấn" if training else "Sự kiện",
+    ]
+    values = rows.values_list(
+        "member__full_name",
+        "member__birth_date",
+        "grassroots__code",
+        "grassroots__name",
+        "unit_name",
+        "day",
+        "course__topic" if training else "kind",
+    )
+    kinds = dict(PartyEvent.Kind.choices)
+
+    def people():
+        for number, (name, born, code, grassroots, unit, day, what) in enumerate(
+            values.iterator(chunk_size=2000), start=1
+        ):
+            yield [number, name, born, code, grassroots, unit, day, kinds.get(what, what)]
+
+    return headers, people()
+
+
 def drill_export(request, kind: DrillKind, rows: QuerySet, period: Period, where: str, count: int):
     """The whole list as .xlsx, recorded in the AccessLog (a member list with its CCCD mode)."""
     spec = DRILLS[kind]
@@ -106,13 +169,23 @@ def drill_export(request, kind: DrillKind, rows: QuerySet, period: Period, where
     filters = dict(request.GET.items())
     filters.pop("export", None)
     filters.pop("back", None)
-    if spec.is_member_list:
+    if spec.records:
+        headers, data = _record_rows(kind, rows)
+        text_columns = ["Mã CĐCS"]
+        date_columns = [h for h in headers if h.startswith("Ngày") or h == "Hiệu lực đến"]
+        widths: dict[str, float] = {
+            "Họ và tên": 28,
+            "CĐCS": 40,
+            "Đơn vị tính": 30,
+            "Lớp tập huấn": 44,
+        }
+    elif spec.is_member_list:
         filters["cccd"] = "full" if full else "masked"
         scope = scope_for(request.user)
         own_unit = scope.district_union_id if scope.is_district else None
         headers, data = _member_rows(kind, rows, full, own_unit)
         text_columns, date_columns = ["Số CCCD", "Mã CĐCS"], ["Ngày sinh", headers[7]]
-        widths: dict[str, float] = {"Họ và tên": 28, "Số CCCD": 16, "CĐCS": 40, "Đơn vị tính": 30}
+        widths = {"Họ và tên": 28, "Số CCCD": 16, "CĐCS": 40, "Đơn vị tính": 30}
     else:
         headers, data = _grassroots_rows(rows)
         text_columns, date_columns = ["Mã"], ["Ngày thành lập"]

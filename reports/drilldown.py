@@ -15,9 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
+from activities.models import CollectiveAgreement, OfficerPosition, PartyEvent, TrainingAttendance
+from grassroots.indicators import indicator_codes
 from grassroots.models import WORKERS_THRESHOLD, GrassrootsUnion
 from members.models import Placement
 
@@ -33,13 +36,22 @@ class DrillKind(StrEnum):
     NEW_GRASSROOTS = "cdcs-moi"
     NEW_GRASSROOTS_25PLUS = "cdcs-moi-25"
     GRASSROOTS = "cdcs"
+    # The lists behind the further indicators counted from records (activities).
+    OFFICERS_TRAINED = "can-bo-tap-huan"
+    NEW_CHAIRS_TRAINED = "chu-tich-moi-tap-huan"
+    PARTY_INTRODUCED = "gioi-thieu-dang"
+    PARTY_ADMITTED = "ket-nap-dang"
+    AGREEMENTS_A = "thoa-uoc-a"
+    AGREEMENTS_B = "thoa-uoc-b"
 
 
 @dataclass(frozen=True)
 class DrillSpec:
     title: str
     is_member_list: bool
-    figure: str  # the UnitFigures field this list explains
+    figure: str  # the UnitFigures field (or further indicator code) this list explains
+    # The record list of a further indicator: "training", "party" or "agreements" ("": none).
+    records: str = ""
 
 
 DRILLS: dict[DrillKind, DrillSpec] = {
@@ -51,7 +63,31 @@ DRILLS: dict[DrillKind, DrillSpec] = {
         "CĐCS thành lập mới có từ 25 lao động trở lên", False, "new_grassroots_25plus"
     ),
     DrillKind.GRASSROOTS: DrillSpec("CĐCS đến cuối kỳ", False, "grassroots_total"),
+    DrillKind.OFFICERS_TRAINED: DrillSpec(
+        "Cán bộ CĐCS được tập huấn", False, "officers_trained", "training"
+    ),
+    DrillKind.NEW_CHAIRS_TRAINED: DrillSpec(
+        "Chủ tịch CĐCS mới được tập huấn lần đầu", False, "new_chairs_trained", "training"
+    ),
+    DrillKind.PARTY_INTRODUCED: DrillSpec(
+        "Đoàn viên ưu tú giới thiệu cho Đảng", False, "party_introduced", "party"
+    ),
+    DrillKind.PARTY_ADMITTED: DrillSpec(
+        "Đoàn viên được kết nạp Đảng", False, "party_admitted", "party"
+    ),
+    DrillKind.AGREEMENTS_A: DrillSpec(
+        "Thỏa ước lao động tập thể loại A", False, "agreements_a", "agreements"
+    ),
+    DrillKind.AGREEMENTS_B: DrillSpec(
+        "Thỏa ước lao động tập thể loại B", False, "agreements_b", "agreements"
+    ),
 }
+
+
+def drill_in_use(kind: DrillKind) -> bool:
+    """A further indicator's list exists while the indicator is in use (settings)."""
+    spec = DRILLS[kind]
+    return not spec.records or spec.figure in indicator_codes()
 
 
 def _in_units_on_field(prefix: str, unit_ids, day_field: str, *, day_before: bool) -> Q:
@@ -100,6 +136,8 @@ def drill_queryset(
     """
     ids = unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids)
     start, end = period.start, period.end
+    if DRILLS[kind].records:
+        return _records_queryset(kind, ids, start, end, today if period.current_tree else None)
     if period.current_tree:
         return _drill_current_tree(kind, ids, start, end, today or end, by_entry)
     if DRILLS[kind].is_member_list:
@@ -172,3 +210,74 @@ def _drill_current_tree(kind: DrillKind, ids, start: date, end: date, today: dat
         )
         units = units.order_by("name", "pk")
     return units.annotate(unit_name=F(f"{AFF}__district_union__name"))
+
+
+def _records_queryset(kind: DrillKind, ids, start: date, end: date, today: date | None):
+    """The records behind a further indicator, counted as `reports.indicators` counts them: for
+    the unit their CĐCS belonged to on the record's day (on today's tree, `today`: the CĐCS the
+    units hold today). Trained officers are people: one row each, their first course of the
+    period (a person trained in two units of a federation in one period shows once)."""
+    spec = DRILLS[kind]
+    day = {"training": "held_on", "party": "on", "agreements": "signed_on"}[spec.records]
+    model: Any = {
+        "training": TrainingAttendance,
+        "party": PartyEvent,
+        "agreements": CollectiveAgreement,
+    }[spec.records]
+    qs = model.objects.all()
+    if today is None:
+        qs = qs.filter(_in_units_on_field(f"grassroots__{AFF}", ids, day, day_before=False))
+    else:
+        qs = qs.filter(_in_units_on(f"grassroots__{AFF}", ids, today))
+    qs = qs.filter(**{f"{day}__range": (start, end)})
+    if spec.records == "training":
+        in_units = (
+            _in_units_on_field(f"grassroots__{AFF}", ids, "held_on", day_before=False)
+            if today is None
+            else _in_units_on(f"grassroots__{AFF}", ids, today)
+        )
+        earlier = TrainingAttendance.objects.filter(
+            in_units,
+            member=OuterRef("member"),
+            held_on__gte=start,
+        ).filter(
+            Q(held_on__lt=OuterRef("held_on"))
+            | Q(held_on=OuterRef("held_on"), pk__lt=OuterRef("pk"))
+        )
+        qs = qs.filter(~Exists(earlier))
+        if kind is DrillKind.NEW_CHAIRS_TRAINED:
+            qs = qs.filter(
+                Exists(
+                    OfficerPosition.objects.filter(
+                        member=OuterRef("member"),
+                        role=OfficerPosition.Role.CHAIR,
+                        started_on__gte=start,
+                        started_on__lte=end,
+                    )
+                ),
+                ~Exists(
+                    TrainingAttendance.objects.filter(member=OuterRef("member"), held_on__lt=start)
+                ),
+            )
+        qs = qs.select_related("member", "grassroots", "course").order_by(
+            "held_on", "member__full_name", "pk"
+        )
+    elif spec.records == "party":
+        kind_value = (
+            PartyEvent.Kind.INTRODUCED
+            if kind is DrillKind.PARTY_INTRODUCED
+            else PartyEvent.Kind.ADMITTED
+        )
+        qs = (
+            qs.filter(kind=kind_value)
+            .select_related("member", "grassroots")
+            .order_by("on", "member__full_name", "pk")
+        )
+    else:
+        grade = CollectiveAgreement.Grade.A if kind is DrillKind.AGREEMENTS_A else "B"
+        qs = (
+            qs.filter(grade=grade)
+            .select_related("grassroots")
+            .order_by("signed_on", "grassroots__name", "pk")
+        )
+    return qs.annotate(unit_name=F(f"grassroots__{AFF}__district_union__name"), day=F(day))

@@ -17,6 +17,7 @@ from grassroots.indicators import CORE_CODES, indicators
 from unionportal.spreadsheets.export import safe_cell
 from unionportal.spreadsheets.xlsx_writer import print_setup
 
+from .approved import FiguresStatus
 from .periods import Period
 from .progress import Progress, format_int
 from .selectors import DistrictDashboard, FederationDashboard, ProgressRow
@@ -85,16 +86,23 @@ def progress_sentence(row: ProgressRow, period: Period, data_date) -> str:
     return f"{name}, {label}: " + "; ".join(parts) + ". " + stock
 
 
-def federation_text(dashboard: FederationDashboard) -> str:
-    """The federation's sentence (against its own target when it has one) then each unit's."""
+def _status_line(status: FiguresStatus | None) -> str:
+    """The downloaded text ends with which figures it holds (approved or today's)."""
+    return f"({status.note})\n" if status is not None else ""
+
+
+def federation_text(dashboard: FederationDashboard, status: FiguresStatus | None = None) -> str:
+    """The federation's sentence (against its own target when it has one) then each unit's;
+    the download (`status` given) ends with which figures they are."""
     total = dashboard.federation_total or dashboard.units_total
     rows = [replace(total, name=dashboard.federation.name), *dashboard.rows]
     lines = [progress_sentence(row, dashboard.period, dashboard.data_date) for row in rows]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + _status_line(status)
 
 
-def district_text(dashboard: DistrictDashboard) -> str:
-    return progress_sentence(dashboard.row, dashboard.period, dashboard.data_date) + "\n"
+def district_text(dashboard: DistrictDashboard, status: FiguresStatus | None = None) -> str:
+    sentence = progress_sentence(dashboard.row, dashboard.period, dashboard.data_date)
+    return sentence + "\n" + _status_line(status)
 
 
 # --- Workbooks -----------------------------------------------------------------------------
@@ -159,13 +167,19 @@ def _headers(period: Period) -> list[tuple[str, int]]:
     return headers
 
 
-def _title_rows(sheet, title: str, unit_name: str, period: Period, data_date) -> None:
+def _title_rows(
+    sheet, title: str, unit_name: str, period: Period, data_date, status: FiguresStatus | None
+) -> None:
+    """Rows 1-4: what, which unit, which period, as of when; row 5: which figures (approved
+    or today's, with the approved/corrected counts), so the header stays on row 6."""
     sheet.append([safe_cell(title)])
     sheet.append([safe_cell(f"Đơn vị: {unit_name}")])
     sheet.append([safe_cell(f"Kỳ báo cáo: {period.label}")])
     sheet.append([f"Số liệu đến ngày: {data_date:%d/%m/%Y}"])
-    sheet.append([])
+    sheet.append([safe_cell(status.note)] if status is not None else [])
     sheet["A1"].font = Font(bold=True, size=13)
+    if status is not None:
+        sheet["A5"].font = Font(bold=True, italic=not status.approved)
 
 
 def _header(sheet, headers: list[tuple[str, int]]) -> int:
@@ -211,7 +225,9 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def federation_workbook(dashboard: FederationDashboard) -> bytes:
+def federation_workbook(
+    dashboard: FederationDashboard, status: FiguresStatus | None = None
+) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Tiến độ"
@@ -221,6 +237,7 @@ def federation_workbook(dashboard: FederationDashboard) -> bytes:
         dashboard.federation.name,
         dashboard.period,
         dashboard.data_date,
+        status,
     )
     first = _header(sheet, _headers(dashboard.period))
     for row in dashboard.rows:
@@ -266,12 +283,12 @@ GRASSROOTS_HEADERS = [
 ]
 
 
-def district_workbook(dashboard: DistrictDashboard) -> bytes:
+def district_workbook(dashboard: DistrictDashboard, status: FiguresStatus | None = None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Tiến độ"
     title = "TIẾN ĐỘ PHÁT TRIỂN ĐOÀN VIÊN, THÀNH LẬP CÔNG ĐOÀN CƠ SỞ"
-    _title_rows(sheet, title, dashboard.unit.name, dashboard.period, dashboard.data_date)
+    _title_rows(sheet, title, dashboard.unit.name, dashboard.period, dashboard.data_date, status)
     first = _header(sheet, _headers(dashboard.period))
     sheet.append(_row_values(dashboard.row))
     _formats(sheet, first, PERCENT_COLUMNS)
@@ -286,6 +303,7 @@ def district_workbook(dashboard: DistrictDashboard) -> bytes:
         dashboard.unit.name,
         dashboard.period,
         dashboard.data_date,
+        status,
     )
     first = _header(quarters, QUARTER_HEADERS)
     for quarter in dashboard.quarters:
@@ -319,6 +337,7 @@ def district_workbook(dashboard: DistrictDashboard) -> bytes:
         dashboard.unit.name,
         dashboard.period,
         dashboard.data_date,
+        status,
     )
     first = _header(units, GRASSROOTS_HEADERS)
     for line in dashboard.grassroots:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
 from activities.models import CollectiveAgreement, OfficerPosition, PartyEvent, TrainingAttendance
@@ -36,11 +37,25 @@ _FLOWS: dict[str, tuple[Any, str, dict[str, str]]] = {
     "agreements_b": (CollectiveAgreement, "signed_on", {"grade": CollectiveAgreement.Grade.B}),
 }
 _PEOPLE = ("officers_trained", "new_chairs_trained")
+# The alias Django gives the unit column of a values_list() over the CĐCS's affiliations.
+UNIT_ALIAS = "grassroots__affiliations__district_union_id"
 
 
-def _in_units_on_the_day(queryset: QuerySet, day: str, ids: list[int]) -> QuerySet:
+def _in_units_on_the_day(
+    queryset: QuerySet, day: str, ids: list[int], on: date | None = None
+) -> QuerySet:
     """The records whose CĐCS belonged to one of `ids` on the record's `day` (one join: the
-    conditions on the affiliation sit in one filter())."""
+    conditions on the affiliation sit in one filter()); with `on` (today's tree): whose CĐCS
+    belongs to one of them on that day, whatever unit it belonged to then."""
+    if on is not None:
+        return queryset.filter(
+            Q(grassroots__affiliations__district_union_id__in=ids)
+            & Q(grassroots__affiliations__valid_from__lte=on)
+            & (
+                Q(grassroots__affiliations__valid_to__isnull=True)
+                | Q(grassroots__affiliations__valid_to__gt=on)
+            )
+        )
     return queryset.filter(
         Q(grassroots__affiliations__district_union_id__in=ids)
         & Q(grassroots__affiliations__valid_from__lte=F(day))
@@ -64,9 +79,11 @@ def further_codes(counting: Counting | None = None) -> list[str]:
     ]
 
 
-def further_dated(unit_ids: Iterable[int], start: date, end: date) -> Dated:
+def further_dated(unit_ids: Iterable[int], start: date, end: date, on: date | None = None) -> Dated:
     """Each unit's counts of the further indicators in start..end, by day: one query per way
-    of counting that has a declared indicator (none when only the first three are)."""
+    of counting that has a declared indicator (none when only the first three are). With `on`
+    (today's tree): the records of the CĐCS each unit holds on that day (values reported as a
+    number stay the unit's own)."""
     ids = list(unit_ids)
     dated: Dated = {}
     reported = further_codes(Counting.REPORTED)
@@ -86,11 +103,13 @@ def further_dated(unit_ids: Iterable[int], start: date, end: date) -> Dated:
             dated.setdefault(unit, {}).setdefault(code, []).append((month, total or 0))
     records = set(further_codes(Counting.RECORDS))
     if ids and records:
-        _records_dated(dated, records, ids, start, end)
+        _records_dated(dated, records, ids, start, end, on)
     return dated
 
 
-def _records_dated(dated: Dated, codes: set[str], ids: list[int], start, end) -> None:
+def _records_dated(
+    dated: Dated, codes: set[str], ids: list[int], start, end, on: date | None = None
+) -> None:
     """The records' counts: one query per kind of record with a code in use."""
     by_model: dict[Any, list[str]] = {}
     for code in codes & _FLOWS.keys():
@@ -100,17 +119,20 @@ def _records_dated(dated: Dated, codes: set[str], ids: list[int], start, end) ->
         split = "kind" if model is PartyEvent else "grade"
         wanted = {_FLOWS[c][2][split]: c for c in model_codes}
         rows = (
-            _in_units_on_the_day(model.objects.all(), day, ids)
+            _in_units_on_the_day(model.objects.all(), day, ids, on)
             .filter(**{f"{day}__gte": start, f"{day}__lte": end, f"{split}__in": list(wanted)})
             .values_list("grassroots__affiliations__district_union_id", day, split)
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for unit, on, value, n in rows:
-            dated.setdefault(unit, {}).setdefault(wanted[value], []).append((on, n))
+        for unit, record_day, value, n in rows:
+            dated.setdefault(unit, {}).setdefault(wanted[value], []).append((record_day, n))
     for code in codes & set(_PEOPLE):
         attendances = _in_units_on_the_day(
-            TrainingAttendance.objects.filter(held_on__gte=start, held_on__lte=end), "held_on", ids
+            TrainingAttendance.objects.filter(held_on__gte=start, held_on__lte=end),
+            "held_on",
+            ids,
+            on,
         )
         if code == "new_chairs_trained":
             # A chair whose chair position began in the period, at a course for the first time.
@@ -127,16 +149,24 @@ def _records_dated(dated: Dated, codes: set[str], ids: list[int], start, end) ->
                     TrainingAttendance.objects.filter(member=OuterRef("member"), held_on__lt=start)
                 ),
             )
-        # Distinct people: each once, on the day of their first course in the period.
-        rows = (
+        # Distinct people: each once, on the day of their first course in the period, counted
+        # per unit and day in the database (a federation's year is tens of thousands of people,
+        # a few hundred unit-days).
+        people = (
             attendances.values_list("grassroots__affiliations__district_union_id", "member")
             .annotate(first=Min("held_on"))
             .order_by()
         )
-        per_day: dict[tuple[int, date], int] = {}
-        for unit, _member, first in rows:
-            per_day[(unit, first)] = per_day.get((unit, first), 0) + 1
-        for (unit, first), n in per_day.items():
+        sql, params = people.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT "{UNIT_ALIAS}", "first", COUNT(*) FROM ({sql}) people GROUP BY 1, 2',
+                params,
+            )
+            rows = cursor.fetchall()
+        for unit, first, n in rows:
+            if isinstance(first, str):  # SQLite gives the date of a raw query as text
+                first = date.fromisoformat(first)
             dated.setdefault(unit, {}).setdefault(code, []).append((first, n))
 
 
@@ -153,11 +183,11 @@ def further_in_windows(
 
 
 def further_by_unit(
-    unit_ids: Iterable[int], start: date, end: date
+    unit_ids: Iterable[int], start: date, end: date, on: date | None = None
 ) -> Mapping[int, dict[str, int]]:
-    """{unit: {code: figure}} of the further indicators for start..end."""
+    """{unit: {code: figure}} of the further indicators for start..end (`on`: today's tree)."""
     ids = list(unit_ids)
-    dated = further_dated(ids, start, end)
+    dated = further_dated(ids, start, end, on)
     return {
         unit: {code: sum(n for _, n in days) for code, days in dated.get(unit, {}).items()}
         for unit in ids

@@ -10,6 +10,7 @@ including that day), `co-cau` (`hien-nay`: the figures on today's tree, see
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -56,7 +57,9 @@ class PeriodError(ValueError):
     """A reporting-period parameter that cannot be used; str(error) is the message to show."""
 
 
+@functools.lru_cache(maxsize=1024)
 def month_end(year: int, month: int) -> date:
+    """The last day of the month (cached: periods ask for it thousands of times a page)."""
     return date(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -551,8 +551,8 @@ def federation_dashboard_current_tree(
     targets, own = targets_by_unit(period.year, list(units), federation.pk)
     days = _period_days(period)
     by_unit = current_tree_totals(units, today, days)
-    # The further indicators count a record for the unit of its day, as in the default view.
-    further = further_by_unit(units, period.start, period.end)
+    # The further indicators: the records of the CĐCS each unit holds today.
+    further = further_by_unit(units, period.start, period.end, on=today)
     share = period.elapsed_share(today)
     rows = [
         ProgressRow(
@@ -968,7 +968,7 @@ def district_dashboard(unit: DistrictUnion, period: Period, today: date) -> Dist
         totals, per_grassroots = current_totals(affiliations, [unit.pk], days + ends)
         figures = replace(
             _figures(totals[days[0]][unit.pk], totals[days[1]][unit.pk]),
-            further=further_by_unit([unit.pk], period.start, period.end)[unit.pk],
+            further=further_by_unit([unit.pk], period.start, period.end, on=today)[unit.pk],
         )
         last_year = _figures(totals[days[2]][unit.pk], totals[days[3]][unit.pk])
         lines = current_grassroots_lines(affiliations, per_grassroots, days[0], days[1])

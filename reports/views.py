@@ -29,7 +29,7 @@ from unionportal.text import parse_id
 from . import charts, exports, report_form
 from .approved import figures_status
 from .drill_exports import drill_export
-from .drilldown import DRILLS, DrillKind, drill_queryset
+from .drilldown import DRILLS, DrillKind, drill_in_use, drill_queryset
 from .paging import pager_for
 from .periods import (
     CURRENT_TREE_VALUE,
@@ -304,7 +304,9 @@ class FederationDashboardView:
         if export == "xlsx":
             return _download(
                 request,
-                exports.federation_workbook(dashboard),
+                exports.federation_workbook(
+                    dashboard, figures_status(dashboard.rows, period, _today())
+                ),
                 _export_name(federation.code, period, "xlsx"),
                 XLSX,
                 f"Tiến độ {federation.name} – {period.label}",
@@ -321,7 +323,9 @@ class FederationDashboardView:
         if export == "txt":
             return _download(
                 request,
-                exports.federation_text(dashboard),
+                exports.federation_text(
+                    dashboard, figures_status(dashboard.rows, period, _today())
+                ),
                 _export_name(federation.code, period, "txt"),
                 "text/plain; charset=utf-8",
                 f"Tiến độ (văn bản) {federation.name} – {period.label}",
@@ -437,7 +441,9 @@ class DistrictDashboardView(View):
         if export == "xlsx":
             return _download(
                 request,
-                exports.district_workbook(dashboard),
+                exports.district_workbook(
+                    dashboard, figures_status([dashboard.row], period, _today())
+                ),
                 _export_name(unit.code, period, "xlsx"),
                 XLSX,
                 f"Tiến độ {unit.name} – {period.label}",
@@ -459,7 +465,7 @@ class DistrictDashboardView(View):
         if export == "txt":
             return _download(
                 request,
-                exports.district_text(dashboard),
+                exports.district_text(dashboard, figures_status([dashboard.row], period, _today())),
                 _export_name(unit.code, period, "txt"),
                 "text/plain; charset=utf-8",
                 f"Tiến độ (văn bản) {unit.name} – {period.label}",
@@ -571,6 +577,8 @@ class DrillDownView(View):
             drill = DrillKind(kind)
         except ValueError:
             raise Http404 from None
+        if not drill_in_use(drill):
+            raise Http404
         try:
             period = period_parse(request.GET, _today())
             unit_id = _int_param(request, "unit")
@@ -611,7 +619,8 @@ class DrillDownView(View):
                 .only("pk", "name"),
                 pk=grassroots_id,
             )
-            field = "grassroots_id" if DRILLS[drill].is_member_list else "pk"
+            spec = DRILLS[drill]
+            field = "grassroots_id" if spec.is_member_list or spec.records else "pk"
             rows = rows.filter(**{field: grassroots_id})
         where_text = f"{where} – {grassroots.name}" if grassroots is not None else where
         if request.GET.get("export") == "xlsx":
@@ -653,7 +662,11 @@ class DrillDownView(View):
                 "link_unit": link_unit,
                 "elsewhere": link_unit is not None
                 and any(
-                    (row.grassroots if DRILLS[drill].is_member_list else row).district_union_id
+                    (
+                        row.grassroots
+                        if DRILLS[drill].is_member_list or DRILLS[drill].records
+                        else row
+                    ).district_union_id
                     != link_unit
                     for row in page.object_list
                 ),

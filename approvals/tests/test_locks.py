@@ -379,3 +379,50 @@ def test_workers_crossing_25_in_a_locked_founding_period(org, users, locked):
         grassroots_update(grassroots=founded, workers=20)
     assert "thuộc kỳ báo cáo Năm 2023" in refused.value.message_dict["workers"][0]
     grassroots_update(grassroots=founded, workers=40)  # still 25 or more: no figure moves
+
+
+def test_a_restructuring_plan_under_a_lock_exception_is_recorded_as_late_corrections(
+    org, users, locked, login
+):
+    """A plan's moves dated in an open approved period go in, each recorded as a late
+    correction of that period (like a single write); the approved snapshot stays; undoing
+    it into another open period is recorded too."""
+    from django.urls import reverse
+
+    from grassroots.restructuring import restructuring_undo
+
+    lock_exception_open(
+        user=users.staff,
+        report=locked,
+        reason="Quyết định sắp xếp về muộn",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    snapshot = dict(locked.lock.figures)
+    record = grassroots_move_bulk(
+        [(org.grassroots_a.code, org.unit_b.code)], date(2024, 7, 1), decision_number="12/QĐ"
+    )
+    assert record is not None
+    late = list(LateCorrection.objects.filter(lock=locked.lock))
+    assert [(c.grassroots_id, c.day) for c in late] == [(org.grassroots_a.pk, date(2024, 7, 1))]
+    assert late[0].what.startswith("Phương án sắp xếp (QĐ 12/QĐ): ")
+    locked.lock.refresh_from_db()
+    assert locked.lock.figures == snapshot
+    page = login(users.staff).get(
+        reverse("approvals:report-detail", args=[org.unit_a.pk, 2024, "nam"])
+    )
+    assert "01/07/2024: Phương án sắp xếp (QĐ 12/QĐ)" in page.content.decode()
+
+    # Cầu Giấy's Q3 2024 (it received the CĐCS) approved, then opened: the undo goes in too.
+    report = report_submit(user=users.officer_b, unit=org.unit_b, year=2024, kind="quy-3")
+    report = report_approve(user=users.staff, report=report)
+    lock_exception_open(
+        user=users.staff,
+        report=report,
+        reason="Hoàn tác",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    restructuring_undo(record)
+    undo = LateCorrection.objects.get(lock=report.lock)
+    assert undo.day == date(2024, 7, 1)
+    assert undo.what.startswith("Hoàn tác phương án sắp xếp (QĐ 12/QĐ): ")
+    assert Affiliation.objects.filter(grassroots=org.grassroots_a).count() == 1

@@ -119,10 +119,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The further indicators in use (codes of grassroots.indicators.CATALOGUE); None: all of them.
-# The first three (members, CĐCS, CĐCS with 25+ workers) are always in use. None are switched on
-# by default: their records have no entry screens and the demo has none, so they would show as
-# columns of zeros without a target.
-UNIONPORTAL_INDICATORS: tuple[str, ...] | None = ()
+# The first three (members, CĐCS, CĐCS with 25+ workers) are always in use. All are on by
+# default: the demo holds their records and targets (demo/activities.py). A portal that does not
+# track some of them lists the codes it does track, e.g. ("officers_trained", "agreements_a").
+UNIONPORTAL_INDICATORS: tuple[str, ...] | None = None
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -187,6 +187,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
+# Django's form renderer with plain <select>s written in Python (unionportal/forms_renderer.py).
+FORM_RENDERER = "unionportal.forms_renderer.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

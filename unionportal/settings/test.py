@@ -25,5 +25,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks.apps.BenchmarksConfig"]
 
 # The first three indicators only: the further ones (grassroots.indicators.CATALOGUE) are
 # declared by the tests that test them, so that every other test's pinned query counts and
-# columns stay those of the three-indicator pages.
-UNIONPORTAL_INDICATORS = ()
+# columns stay those of the three-indicator pages. UNIONPORTAL_TEST_INDICATORS=all runs the
+# tests with every indicator in use, as the portal runs by default (base settings).
+UNIONPORTAL_INDICATORS = None if os.environ.get("UNIONPORTAL_TEST_INDICATORS") == "all" else ()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from contextlib import ExitStack
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -88,6 +89,12 @@ class Command(BaseCommand):
             help="Also time the national dashboard with the units spread over N federations.",
         )
         parser.add_argument(
+            "--indicators",
+            action="store_true",
+            help="Also time the federation page with 10 indicators against 3 (issue 16): the"
+            " further indicators' records are filled in once, the two pages timed alternately.",
+        )
+        parser.add_argument(
             "--max-load",
             type=float,
             default=0,
@@ -106,6 +113,8 @@ class Command(BaseCommand):
                 results["national"] = self._national(options["national"], options["repeat"])
             if options["reform"]:
                 results["reform"] = self._reform(options["repeat"])
+            if options["indicators"]:
+                results["indicators"] = self._indicators(scale, options["repeat"])
             if options["versus"]:
                 results["versus"] = self._interleaved(name, options["versus"], options["repeat"])
             if options["save"]:
@@ -497,6 +506,68 @@ class Command(BaseCommand):
             a, b = medians[main][key], medians[versus][key]
             w(f"  {key:<24}{vn(a, 1):>10} ms /{vn(b, 1):>10} ms = {vn(a / b, 2)}x")
         return {"database": versus, "members": members, "medians_ms": medians}
+
+    def _indicators(self, scale: bench.Scale, repeat: int) -> dict:
+        """The federation page with the 3 historical indicators and with 10 (the 6 further ones
+        counted from records, and one reported as a number), timed in alternating blocks."""
+        from benchmarks.indicator_records import REPORTED, indicator_records_fill
+        from grassroots.indicators import declared
+
+        today = timezone.localdate()
+        started = time.perf_counter()
+        counts = indicator_records_fill(today, today.year - scale.years + 1)
+        filled = time.perf_counter() - started
+        federation = Federation.objects.get(code="BENCH")
+        client = Client()
+        client.force_login(self._staff(federation))
+        year = today.year - 1
+        urls = {"year": f"/?year={year}", "ytd": f"/?year={today.year}&as_of={today:%d/%m/%Y}"}
+
+        def page(url):
+            response = client.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{url}: HTTP {response.status_code}")
+
+        def three():
+            return override_settings(UNIONPORTAL_INDICATORS=())
+
+        def ten():
+            stack = ExitStack()
+            stack.enter_context(override_settings(UNIONPORTAL_INDICATORS=None))
+            stack.enter_context(declared(REPORTED))
+            return stack
+
+        modes = {"3": three, "10": ten}
+        queries: dict[str, int] = {}
+        times: dict[str, dict[str, list[float]]] = {m: {k: [] for k in urls} for m in modes}
+        blocks = 5
+        per_block = max(1, -(-repeat // blocks))
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+            for mode, context in modes.items():
+                with context(), CaptureQueriesContext(connection) as captured:
+                    page(urls["year"])
+                queries[mode] = len(captured.captured_queries)
+            for _ in range(blocks):
+                for mode, context in modes.items():
+                    with context():
+                        for key, url in urls.items():
+                            times[mode][key] += bench.timed(partial(page, url), per_block, 1)
+        medians = {
+            mode: {key: round(bench.median(v), 2) for key, v in by_key.items()}
+            for mode, by_key in times.items()
+        }
+        w = self.stdout.write
+        w("")
+        w(
+            f"10 chỉ tiêu / 3 chỉ tiêu (trang LĐLĐ, đo xen kẽ {blocks} khối; bản ghi: "
+            + ", ".join(f"{k} {vn(v)}" for k, v in counts.items())
+            + f", ghi trong {vn(filled, 1)} s; tải máy {vn(os.getloadavg()[0], 2)}):"
+        )
+        for key in urls:
+            a, b = medians["10"][key], medians["3"][key]
+            w(f"  {key:<8}{vn(a, 1):>10} ms /{vn(b, 1):>10} ms = {vn(a / b, 2)}x")
+        w(f"  truy vấn: {queries['10']} / {queries['3']}")
+        return {"records": counts, "queries": queries, "medians_ms": medians}
 
     def _staff(self, federation: Federation):
         user, _ = get_user_model().objects.get_or_create(username="bench_staff")

@@ -99,7 +99,7 @@ class Command(BaseCommand):
     def pages(self, repeat: int):
         from grassroots.models import GrassrootsUnion
         from members.models import Member
-        from reports.drilldown import DrillKind
+        from reports.drilldown import DrillKind, drill_in_use
 
         today = timezone.localdate()
         grassroots = GrassrootsUnion.objects.filter(district_union=self.unit).order_by("pk")[0]
@@ -146,7 +146,7 @@ class Command(BaseCommand):
             ("phuongthanhxuan", "nhập dữ liệu", reverse("imports:import-start")),
             ("phuongthanhxuan", "lịch sử nhập", reverse("imports:import-history")),
         ]
-        for kind in DrillKind:
+        for kind in filter(drill_in_use, DrillKind):  # the lists of indicators in use
             for who, scope in (("thanhpho", ""), ("phuongthanhxuan", f"&unit={self.unit.pk}")):
                 url = reverse("progress-drill", args=[kind.value]) + year + scope
                 pages.append((who, f"chi tiết {kind.value} ({who})", url))
