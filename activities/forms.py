@@ -34,7 +34,7 @@ class PositionForm(forms.Form):
 
     def __init__(self, *args, grassroots, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.filter(
+        self.fields["member"].queryset = Member  # type: ignore[attr-defined].objects.filter(
             grassroots=grassroots, left_on__isnull=True
         ).order_by("full_name")
         set_required_messages(self)
@@ -132,7 +132,7 @@ class CourseForm(AttendeesForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = DistrictUnion.objects.editable_by(user).order_by("name")
-        self.fields["district_union"].queryset = units
+        self.fields["district_union"].queryset = units  # type: ignore[attr-defined]
         if len(units) == 1:
             self.fields["district_union"].initial = units[0].pk
         set_required_messages(self)

@@ -9,6 +9,7 @@ nothing is written; the history (simple-history) records who wrote what.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -48,7 +49,7 @@ class _ObjectFormPage(ScopeRequiredMixin, FormView):
     """A page of one object read in scope (404 otherwise) with a form that writes; the form is
     shown and accepted only when the user may change the object (POST otherwise: 404)."""
 
-    model: type = GrassrootsUnion
+    model: Any = GrassrootsUnion
 
     def readable(self):
         return self.model.objects.for_user(self.request.user)
