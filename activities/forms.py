@@ -3,6 +3,8 @@ are the services')."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -34,7 +36,8 @@ class PositionForm(forms.Form):
 
     def __init__(self, *args, grassroots, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member  # type: ignore[attr-defined].objects.filter(
+        field: Any = self.fields["member"]
+        field.queryset = Member.objects.filter(
             grassroots=grassroots, left_on__isnull=True
         ).order_by("full_name")
         set_required_messages(self)
@@ -132,7 +135,8 @@ class CourseForm(AttendeesForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = DistrictUnion.objects.editable_by(user).order_by("name")
-        self.fields["district_union"].queryset = units  # type: ignore[attr-defined]
+        unit_field: Any = self.fields["district_union"]
+        unit_field.queryset = units
         if len(units) == 1:
             self.fields["district_union"].initial = units[0].pk
         set_required_messages(self)

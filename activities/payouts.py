@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -117,7 +118,7 @@ def support_due(user, year: int, today: date | None = None) -> list[Due]:
         why = f"{counts[g.pk]} đoàn viên ngày {ends[g.pk]:%d/%m/%Y}"
         dues.append(Due("grassroots", g, support_amount("grassroots", year), ends[g.pk], why))
         if g.pk in recruiters:
-            officer = recruiters[g.pk]
+            officer: Any = recruiters[g.pk]
             name = officer.get_full_name() or officer.get_username()
             dues.append(
                 Due(
