@@ -6,8 +6,10 @@ union that CĐCS belonged to on the record's day (as it was), like the member fi
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from grassroots.models import DistrictUnion, GrassrootsUnion
 from members.models import Member
@@ -30,6 +32,8 @@ class OfficerPosition(models.Model):
     role = models.CharField("chức vụ", max_length=20, choices=Role.choices)
     started_on = models.DateField("từ ngày")
     ended_on = models.DateField("đến ngày", null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "chức vụ cán bộ CĐCS"
@@ -60,6 +64,8 @@ class TrainingCourse(models.Model):
         related_name="+",
         verbose_name="công đoàn cấp trên tổ chức",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "lớp tập huấn"
@@ -113,6 +119,8 @@ class PartyEvent(models.Model):
     kind = models.CharField("sự kiện", max_length=20, choices=Kind.choices)
     on = models.DateField("ngày")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "giới thiệu, kết nạp Đảng"
         verbose_name_plural = "giới thiệu, kết nạp Đảng"
@@ -140,6 +148,8 @@ class CollectiveAgreement(models.Model):
     grade = models.CharField("xếp loại", max_length=1, choices=Grade.choices)
     workers_covered = models.PositiveIntegerField("số người lao động được hưởng")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "thỏa ước lao động tập thể"
         verbose_name_plural = "thỏa ước lao động tập thể"
@@ -152,3 +162,69 @@ class CollectiveAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grassroots_id} {self.get_grade_display()} ({self.signed_on:%d/%m/%Y})"
+
+
+class SupportPayout(models.Model):
+    """A support payment of the city's scheme, once marked (the support due is computed from
+    the registers by activities.payouts; a row here says it was approved or paid)."""
+
+    class Kind(models.TextChoices):
+        GRASSROOTS = "grassroots", "CĐCS mới thành lập từ 25 đoàn viên"
+        RECRUITER = "recruiter", "Cán bộ vận động thành lập CĐCS"
+        AGREEMENT = "agreement", "Thỏa ước lao động tập thể"
+
+    class Status(models.TextChoices):
+        DUE = "due", "Đến hạn hỗ trợ"
+        APPROVED = "approved", "Đã duyệt chi"
+        PAID = "paid", "Đã chi"
+
+    kind = models.CharField("loại hỗ trợ", max_length=20, choices=Kind.choices)
+    grassroots = models.ForeignKey(
+        GrassrootsUnion, on_delete=models.PROTECT, related_name="+", verbose_name="CĐCS"
+    )
+    agreement = models.ForeignKey(
+        CollectiveAgreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="thỏa ước",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="cán bộ được hỗ trợ",
+    )
+    amount = models.PositiveBigIntegerField("số tiền (đồng)")
+    due_on = models.DateField("ngày đến hạn")
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices)
+    paid_on = models.DateField("ngày chi", null=True, blank=True)
+    voucher = models.CharField("số chứng từ", max_length=50, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "khoản hỗ trợ"
+        verbose_name_plural = "khoản hỗ trợ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "grassroots"],
+                condition=Q(agreement__isnull=True),
+                name="payout_once_per_grassroots",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(agreement__isnull=False),
+                name="payout_once_per_agreement",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | (Q(paid_on__isnull=False) & ~Q(voucher="")),
+                name="payout_paid_has_voucher",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.grassroots_id}: {self.amount}"

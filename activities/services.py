@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from grassroots.access import scope_for
+from grassroots.locks import period_lock_check
 from grassroots.models import GrassrootsUnion
 from members.models import Member
 
@@ -20,6 +22,7 @@ from .models import (
     CollectiveAgreement,
     OfficerPosition,
     PartyEvent,
+    SupportPayout,
     TrainingAttendance,
     TrainingCourse,
 )
@@ -39,6 +42,12 @@ def position_assign(
 ) -> OfficerPosition:
     """A member's officer position in their CĐCS from `started_on`."""
     _check_writable(user, [member.grassroots_id])
+    days = [started_on] + ([ended_on] if ended_on else [])
+    period_lock_check(
+        grassroots=[(member.grassroots_id, day) for day in days],
+        what=f"Chức vụ: {member.full_name}",
+        field="started_on",
+    )
     position = OfficerPosition(
         member=member,
         grassroots_id=member.grassroots_id,
@@ -81,6 +90,11 @@ def course_record(
     ]
     if problems:
         raise ValidationError(problems)
+    period_lock_check(
+        grassroots=[(m.grassroots_id, held_on) for m in attendees],
+        what=f"Tập huấn: {topic}"[:200],
+        field="held_on",
+    )
     # The same day, topic and organiser: the same course (an attendance list in several files).
     course = TrainingCourse.objects.filter(
         held_on=held_on, topic=topic, organiser=organiser
@@ -106,6 +120,19 @@ def course_record(
 def party_event_record(*, user, member: Member, kind: str, on: date) -> PartyEvent:
     """A member introduced to the Party or admitted to it, on `on`, in their CĐCS."""
     _check_writable(user, [member.grassroots_id])
+    if on < member.joined_on:
+        raise ValidationError(
+            {"on": f"Ngày {on:%d/%m/%Y} trước ngày vào công đoàn ({member.joined_on:%d/%m/%Y})."}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": f"Ngày {on:%d/%m/%Y} sau ngày hôm nay."})
+    if PartyEvent.objects.filter(member=member, kind=kind).exists():
+        raise ValidationError(
+            {"kind": f"{member.full_name} đã được ghi «{PartyEvent.Kind(kind).label}»."}
+        )
+    period_lock_check(
+        grassroots=[(member.grassroots_id, on)], what=f"Đảng: {member.full_name}", field="on"
+    )
     event = PartyEvent(member=member, grassroots_id=member.grassroots_id, kind=kind, on=on)
     event.full_clean()
     event.save()
@@ -129,6 +156,11 @@ def agreement_record(
     )
     if problem:
         raise ValidationError({"signed_on": problem})
+    period_lock_check(
+        grassroots=[(grassroots.pk, signed_on)],
+        what=f"Thỏa ước: {grassroots.name}"[:200],
+        field="signed_on",
+    )
     agreement = CollectiveAgreement(
         grassroots=grassroots,
         signed_on=signed_on,
@@ -139,3 +171,73 @@ def agreement_record(
     agreement.full_clean()
     agreement.save()
     return agreement
+
+
+@transaction.atomic
+def position_end(*, user, position: OfficerPosition, ended_on: date) -> OfficerPosition:
+    """End an officer position on `ended_on` (its last day)."""
+    _check_writable(user, [position.grassroots_id])
+    if position.ended_on is not None:
+        raise ValidationError(
+            {"ended_on": f"Chức vụ này đã kết thúc ngày {position.ended_on:%d/%m/%Y}."}
+        )
+    if ended_on < position.started_on:
+        raise ValidationError(
+            {
+                "ended_on": f"Ngày kết thúc {ended_on:%d/%m/%Y} trước ngày bắt đầu "
+                f"({position.started_on:%d/%m/%Y})."
+            }
+        )
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": f"Ngày kết thúc {ended_on:%d/%m/%Y} sau hôm nay."})
+    period_lock_check(
+        grassroots=[(position.grassroots_id, ended_on)],
+        what=f"Kết thúc chức vụ {position.pk}",
+        field="ended_on",
+    )
+    position.ended_on = ended_on
+    position.full_clean()
+    position.save()
+    return position
+
+
+@transaction.atomic
+def payout_mark_paid(*, user, due, paid_on: date, voucher: str) -> SupportPayout:
+    """Mark a support due (activities.payouts.Due) as paid: federation staff of its federation
+    and admins (404 for others); once only."""
+    scope = scope_for(user)
+    if not (scope.is_admin or scope.is_federation) or not (
+        GrassrootsUnion.objects.for_user(user).filter(pk=due.grassroots.pk).exists()
+    ):
+        raise Http404("Không có quyền.")
+    voucher = voucher.strip()
+    if not voucher:
+        raise ValidationError({"voucher": "Cần nhập số chứng từ."})
+    if paid_on < due.due_on:
+        raise ValidationError(
+            {"paid_on": f"Ngày chi {paid_on:%d/%m/%Y} trước ngày đến hạn ({due.due_on:%d/%m/%Y})."}
+        )
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": f"Ngày chi {paid_on:%d/%m/%Y} sau ngày hôm nay."})
+    lookup = (
+        {"agreement_id": due.agreement.pk}
+        if due.agreement is not None
+        else {"kind": due.kind, "grassroots_id": due.grassroots.pk, "agreement__isnull": True}
+    )
+    if SupportPayout.objects.select_for_update().filter(status="paid", **lookup).exists():
+        raise ValidationError("Khoản hỗ trợ này đã được ghi là đã chi.")
+    payout, _ = SupportPayout.objects.update_or_create(
+        **lookup,
+        defaults={
+            "kind": due.kind,
+            "grassroots_id": due.grassroots.pk,
+            "agreement": due.agreement,
+            "recipient": due.recipient,
+            "amount": due.amount,
+            "due_on": due.due_on,
+            "status": SupportPayout.Status.PAID,
+            "paid_on": paid_on,
+            "voucher": voucher[:50],
+        },
+    )
+    return payout

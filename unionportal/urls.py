@@ -36,6 +36,7 @@ urlpatterns = [
     path("phuong-an-sap-xep/", include("imports.plan_urls")),
     path("doanh-nghiep/", include("organising.urls")),
     path("bao-cao-ky/", include("approvals.urls")),
+    path("hoat-dong/", include("activities.urls")),
     path("", include("reports.urls")),
 ]
 

@@ -275,3 +275,22 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# The city's support scheme (activities.payouts): amounts in đồng by the year of the event
+# (founding or signing); a year not listed takes the latest earlier year's amounts.
+UNIONPORTAL_SUPPORT_AMOUNTS: dict[int, dict[str, int]] = {
+    2020: {
+        "grassroots": 5_000_000,
+        "recruiter": 1_000_000,
+        "agreement_A": 8_500_000,
+        "agreement_B": 6_000_000,
+    },
+}
+# A new non-state CĐCS is due its support when it has 25+ members this many months after
+# founding (counted at the end of the window).
+UNIONPORTAL_SUPPORT_WINDOW_MONTHS = 12
+UNIONPORTAL_SUPPORT_MIN_MEMBERS = 25
+# The weak CĐCS list (activities.weak): fewer members than this, or no admission for this many
+# years.
+UNIONPORTAL_WEAK_MIN_MEMBERS = 5
+UNIONPORTAL_WEAK_NO_ADMISSION_YEARS = 3

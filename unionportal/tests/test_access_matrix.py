@@ -141,6 +141,34 @@ def _enterprise_a(org) -> dict:
     return {"pk": enterprise.pk}
 
 
+def _position_a(org) -> dict:
+    """Member A's open position of committee member in CĐCS A."""
+    from datetime import date
+
+    from activities.models import OfficerPosition
+
+    position, _ = OfficerPosition.objects.get_or_create(
+        member=org.member_a,
+        grassroots=org.grassroots_a,
+        role="committee",
+        defaults={"started_on": date(2020, 1, 1)},
+    )
+    return {"pk": position.pk}
+
+
+def _course_a(org) -> dict:
+    """A course organised by unit A."""
+    from datetime import date
+
+    from activities.models import TrainingCourse
+
+    course, _ = TrainingCourse.objects.get_or_create(
+        topic="Kỹ năng thương lượng",
+        defaults={"held_on": date(2024, 5, 1), "organiser": "LĐLĐ", "district_union": org.unit_a},
+    )
+    return {"pk": course.pk}
+
+
 def _a_report(org) -> dict:
     """Unit A's report of the year 2024."""
     return {"pk": org.unit_a.pk, "year": 2024, "kind": "nam"}
@@ -275,6 +303,26 @@ MATRIX: dict[str, Row] = {
                                    post="302 404 404 404 302 302  404 404 404"),
     "approvals:report-open": Row(_a_report, get="302 405 405 405 405 405  405 405 405",
                                  post="302 404 404 404 302 302  404 404 404"),
+    # --- activity records, support ledger, weak CĐCS (activities/) -----------------------
+    # Pages of a CĐCS/member: readers of it see the page; its officer and admins write.
+    "activities:officers": Row(_a_pk("grassroots_a"), get="302 200 404 404 200 200  200 404 404",
+                               post="302 200 404 404 404 200  404 404 404"),
+    "activities:agreements": Row(_a_pk("grassroots_a"), get="302 200 404 404 200 200  200 404 404",
+                                 post="302 200 404 404 404 200  404 404 404"),
+    "activities:member-party": Row(_a_pk("member_a"), get="302 200 404 404 200 200  200 404 404",
+                                   post="302 200 404 404 404 200  404 404 404"),
+    "activities:position-end": Row(_position_a, get="302 200 404 404 200 200  200 404 404",
+                                   post="302 200 404 404 404 200  404 404 404"),
+    "activities:course-list": Row(get="302 200 200 200 200 200  200 200 200"),
+    "activities:course-create": Row(get="302 200 200 404 404 200  404 404 200",
+                                    post="302 200 200 404 404 200  404 404 200"),
+    "activities:course-detail": Row(_course_a, get="302 200 404 404 200 200  200 404 404"),
+    # The ledger: every role reads its scope's rows; the accountant (staff, admins) marks paid.
+    "activities:payouts": Row(get="302 200 200 200 200 200  200 200 200",
+                              post="302 404 404 200 200 200  404 404 404"),
+    "activities:payouts-export": Row(get="302 200 200 200 200 200  200 200 200"),
+    "activities:weak": Row(get="302 200 200 200 200 200  200 200 200"),
+    "activities:weak-export": Row(get="302 200 200 200 200 200  200 200 200"),
 }
 # fmt: on
 

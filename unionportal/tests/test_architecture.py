@@ -16,7 +16,8 @@ ALLOWED = {
     "unionportal": set(),
     "grassroots": {"unionportal"},
     "members": {"unionportal", "grassroots"},
-    "activities": {"unionportal", "grassroots", "members"},
+    # activities reads the recruiting officer of the support scheme from the organising pipeline
+    "activities": {"unionportal", "grassroots", "members", "organising"},
     "organising": {"unionportal", "grassroots", "members"},
     "imports": {"unionportal", "grassroots", "members", "organising", "activities"},
     "reports": {"unionportal", "grassroots", "members", "organising", "activities"},

@@ -1,0 +1,71 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from activities.models import CollectiveAgreement, OfficerPosition, SupportPayout
+
+pytestmark = pytest.mark.django_db
+
+
+def test_agreement_bad_input_writes_nothing(org, users, client):
+    client.force_login(users.officer_a)
+    url = reverse("activities:agreements", args=[org.grassroots_a.pk])
+    response = client.post(
+        url,
+        {
+            "signed_on": "31/02/2024",
+            "valid_until": "01/01/2026",
+            "grade": "C",
+            "workers_covered": "abc",
+        },
+    )
+    text = response.content.decode()
+    assert "Ngày ký phải có dạng dd/mm/yyyy" in text
+    assert "Xếp loại phải là A hoặc B." in text
+    assert CollectiveAgreement.objects.count() == 0
+
+
+def test_agreement_recorded_then_due_and_marked_paid(org, users, client):
+    client.force_login(users.officer_a)
+    url = reverse("activities:agreements", args=[org.grassroots_a.pk])
+    client.post(
+        url,
+        {
+            "signed_on": "01/03/2024",
+            "valid_until": "01/03/2027",
+            "grade": "A",
+            "workers_covered": "120",
+        },
+    )
+    assert CollectiveAgreement.objects.count() == 1
+    client.force_login(users.staff)
+    ledger = reverse("activities:payouts") + "?nam=2024"
+    assert "8.500.000 đ" in client.get(ledger).content.decode()
+    key = f"agreement-{CollectiveAgreement.objects.get().pk}"
+    bad = client.post(ledger, {"key": key, "paid_on": "05/03/2024", "voucher": ""})
+    assert "Cần nhập số chứng từ" in bad.content.decode()
+    assert SupportPayout.objects.count() == 0
+    client.post(ledger, {"key": key, "paid_on": "05/03/2024", "voucher": "PC-12"})
+    assert SupportPayout.objects.get().voucher == "PC-12"
+    # officer B sees nothing of unit A's ledger
+    from django.test import Client
+
+    other = Client()
+    other.force_login(users.officer_b)
+    assert "Alpha" not in other.get(ledger).content.decode()
+
+
+def test_weak_list_states_criteria_and_names_the_cdcs_without_chair(org, users, client):
+    client.force_login(users.officer_a)
+    text = client.get(reverse("activities:weak")).content.decode()
+    assert "Không có chủ tịch" in text and "Alpha" in text and "Beta" not in text
+
+
+def test_position_added_and_refused_in_the_future(org, users, client):
+    client.force_login(users.officer_a)
+    url = reverse("activities:officers", args=[org.grassroots_a.pk])
+    client.post(url, {"member": org.member_a.pk, "role": "chair", "started_on": "01/01/2099"})
+    assert OfficerPosition.objects.count() == 0
+    client.post(url, {"member": org.member_a.pk, "role": "chair", "started_on": "01/01/2021"})
+    assert OfficerPosition.objects.get().role == "chair"
