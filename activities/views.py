@@ -8,7 +8,6 @@ nothing is written; the history (simple-history) records who wrote what.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -379,6 +378,13 @@ class PayoutsView(ScopeRequiredMixin, FormView):
         return redirect(f"{self.request.path}?nam={self.year}")
 
 
+PAYOUT_KIND_LABELS = {
+    "grassroots": "CĐCS mới từ 25 đoàn viên",
+    "recruiter": "Cán bộ vận động thành lập",
+    "agreement": "Thỏa ước lao động tập thể",
+}
+
+
 def _payout_rows(dues: list[Due]):
     for d in dues:
         p = d.payout if d.paid else None
@@ -386,16 +392,7 @@ def _payout_rows(dues: list[Due]):
             d.grassroots.district_union.name,
             d.grassroots.code,
             d.grassroots.name,
-            dict(
-                zip(
-                    ("grassroots", "recruiter", "agreement"),
-                    (
-                        "CĐCS mới từ 25 đoàn viên",
-                        "Cán bộ vận động thành lập",
-                        "Thỏa ước lao động tập thể",
-                    ),
-                )
-            ).get(d.kind, d.kind),
+            PAYOUT_KIND_LABELS.get(d.kind, d.kind),
             d.reason,
             d.due_on,
             d.amount,

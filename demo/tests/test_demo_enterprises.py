@@ -124,7 +124,8 @@ def test_journey_import_assign_visits_committee_found(demo, client):
     home = client.get("/").content.decode()
     block = home[home.index('id="headroom-block"') :]
     ward = block[block.index(f'id="headroom-unit-{officer_unit}"') :]
-    assert "có 34 doanh nghiệp từ 25 lao động chưa có CĐCS, 6 đã có ban vận động" in (
-        ward[: ward.index("</tr>")]
+    assert (
+        "có 34 doanh nghiệp từ 25 lao động chưa có CĐCS, 6 đã có ban vận động"
+        in (ward[: ward.index("</tr>")])
     )
     assert 'id="headroom-total"' in block

@@ -2,7 +2,6 @@
 summed, next to the CĐCS target and its gap, every number a link to the enterprise list (which
 exports to .xlsx); one query more on the page, at 1 and 25 units alike."""
 
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
