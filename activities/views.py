@@ -23,7 +23,7 @@ from grassroots.models import GrassrootsUnion
 from members.models import Member
 from unionportal.spreadsheets.export import Sheet, xlsx_response
 from unionportal.text import parse_id
-from unionportal.views import add_service_errors
+from unionportal.views import ActionFormMixin, add_service_errors
 
 from . import services
 from .forms import (
@@ -44,7 +44,7 @@ def vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".") + " đ"
 
 
-class _ObjectFormPage(ScopeRequiredMixin, FormView):
+class _ObjectFormPage(ScopeRequiredMixin, ActionFormMixin, FormView):
     """A page of one object read in scope (404 otherwise) with a form that writes; the form is
     shown and accepted only when the user may change the object (POST otherwise: 404)."""
 
@@ -66,15 +66,7 @@ class _ObjectFormPage(ScopeRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, can_edit=self.can_edit, **kwargs)
 
-    def act(self, data: dict) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.act(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+    def acted(self):
         return redirect(self.request.path)
 
 

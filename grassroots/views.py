@@ -6,13 +6,12 @@ Writes go through grassroots.services; a ValidationError they raise is shown on 
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import CreateView, FormView, UpdateView
 
-from unionportal.views import ServiceFormMixin, add_service_errors
+from unionportal.views import ActionFormMixin, ServiceFormMixin
 
 from . import services
 from .access import scope_for
@@ -58,7 +57,7 @@ class GrassrootsUpdateView(ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
         return reverse("grassroots:grassroots-detail", args=[self.object.pk])
 
 
-class GrassrootsActionView(FormView):
+class GrassrootsActionView(ActionFormMixin, FormView):
     """A form acting on one CĐCS the user may change (404 otherwise)."""
 
     def get_grassroots_queryset(self):
@@ -73,15 +72,7 @@ class GrassrootsActionView(FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.grassroots, **kwargs)
 
-    def act(self, data: dict) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.act(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+    def acted(self):
         return redirect("grassroots:grassroots-detail", pk=self.grassroots.pk)
 
 

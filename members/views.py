@@ -23,7 +23,7 @@ from grassroots.models import GrassrootsUnion
 from grassroots.search import GrassrootsSearchMixin
 from grassroots.views import GrassrootsActionView
 from unionportal.text import parse_id
-from unionportal.views import ServiceFormMixin, add_service_errors
+from unionportal.views import ActionFormMixin, ServiceFormMixin, add_service_errors
 
 from . import services
 from .filters import MemberFilter
@@ -201,7 +201,7 @@ class MemberUpdateView(ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
         return reverse("members:member-detail", args=[self.object.pk])
 
 
-class _MemberActionView(FormView):
+class _MemberActionView(ActionFormMixin, FormView):
     """A form acting on one member the user may change (404 otherwise)."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -216,15 +216,7 @@ class _MemberActionView(FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.member, member=self.member, **kwargs)
 
-    def act(self, data: dict) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.act(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+    def acted(self):
         return redirect("members:member-detail", pk=self.member.pk)
 
 

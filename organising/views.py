@@ -18,7 +18,7 @@ from grassroots.access import scope_for
 from grassroots.access.views import RegisterWriterRequiredMixin, ScopedQuerysetMixin
 from grassroots.listing import CappedPaginator, ScopeRequiredMixin
 from grassroots.models import GrassrootsUnion
-from unionportal.views import add_service_errors
+from unionportal.views import ActionFormMixin, add_service_errors
 
 from . import services
 from .forms import (
@@ -187,7 +187,7 @@ class EnterpriseCreateView(RegisterWriterRequiredMixin, FormView):
         return redirect("organising:enterprise-detail", pk=enterprise.pk)
 
 
-class EnterpriseActionView(FormView):
+class EnterpriseActionView(ActionFormMixin, FormView):
     """A form acting on one enterprise the user may work (404 otherwise)."""
 
     template_name = "organising/enterprise_action.html"
@@ -207,15 +207,7 @@ class EnterpriseActionView(FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.enterprise, title=self.title, **kwargs)
 
-    def act(self, data: dict) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.act(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+    def acted(self):
         messages.success(self.request, self.done)
         return redirect(self.success_url_for())
 

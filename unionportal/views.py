@@ -45,3 +45,23 @@ class ServiceFormMixin(_FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         return redirect(self.get_success_url())
+
+
+class ActionFormMixin(_FormView):
+    """Form views that act on one object through a service: `act(cleaned_data)` writes, and a
+    ValidationError it raises is shown on the form with nothing written; then `acted()`
+    answers (a redirect to the object's page)."""
+
+    def act(self, data: dict) -> None:
+        raise NotImplementedError
+
+    def acted(self):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.act(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        return self.acted()
