@@ -38,6 +38,11 @@ TOPICS = [
         "Dư địa: vận động doanh nghiệp thành lập CĐCS",
         "Cán bộ công đoàn cấp trên cơ sở, cán bộ LĐLĐ",
     ),
+    Topic(
+        "hoat-dong",
+        "Tập huấn, Đảng, thỏa ước, sổ hỗ trợ, CĐCS yếu kém",
+        "Cán bộ công đoàn cấp trên cơ sở, cán bộ LĐLĐ",
+    ),
 ]
 BY_SLUG = {topic.slug: topic for topic in TOPICS}
 

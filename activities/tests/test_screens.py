@@ -67,3 +67,16 @@ def test_position_added_and_refused_in_the_future(org, users, client):
     assert OfficerPosition.objects.count() == 0
     client.post(url, {"member": org.member_a.pk, "role": "chair", "started_on": "01/01/2021"})
     assert OfficerPosition.objects.get().role == "chair"
+
+
+def test_cdcs_and_member_pages_link_to_their_activity_screens(org, users, client):
+    client.force_login(users.officer_a)
+    grassroots = org.grassroots_a
+    page = client.get(
+        reverse("grassroots:grassroots-detail", args=[grassroots.pk])
+    ).content.decode()
+    assert f'href="{reverse("activities:officers", args=[grassroots.pk])}"' in page
+    assert f'href="{reverse("activities:agreements", args=[grassroots.pk])}"' in page
+    member = org.member_a
+    page = client.get(reverse("members:member-detail", args=[member.pk])).content.decode()
+    assert f'href="{reverse("activities:member-party", args=[member.pk])}"' in page

@@ -21,6 +21,7 @@ def test_the_guide_has_a_page_per_task(client):
         "phuong-an-sap-xep",
         "du-dia",
         "bao-cao-ky",
+        "hoat-dong",
     }
     for slug, title in titles.items():
         url = reverse("guide:guide-topic", args=[slug])
