@@ -23,6 +23,18 @@ PAGES = {
         f"/tien-do/chi-tiet/doan-vien-moi/?unit={{unit}}&year={YEAR}&as_of=31/02/{YEAR}",
     ],
     "canbo_tx": ["/", f"/tien-do/chi-tiet/doan-vien/?unit={{unit}}&year={YEAR}"],
+    # The activity screens (issue 16): entry forms and the ledger, as an officer and as staff.
+    "canbo_tx:hoat-dong": [
+        "/hoat-dong/cdcs/{grassroots}/can-bo/",
+        "/hoat-dong/cdcs/{grassroots}/thoa-uoc/",
+        "/hoat-dong/doan-vien/{member}/dang/",
+        "/hoat-dong/tap-huan/them/",
+    ],
+    "vanphong:hoat-dong": [
+        "/hoat-dong/tap-huan/",
+        f"/hoat-dong/ho-tro/?nam={YEAR}",
+        "/hoat-dong/cdcs-yeu-kem/",
+    ],
 }
 
 
@@ -41,10 +53,13 @@ def bigger_org(small_org):  # noqa: F811
 def test_no_serious_or_critical_axe_violation(page, bigger_org, user, size):
     if size == "390":
         page.set_viewport_size(PHONE)
-    page.login(user)
+    page.login(user.split(":")[0])
     problems = []
     for path in PAGES[user]:
-        page.open(path.format(**bigger_org))
+        response = page.open(path.format(**bigger_org))
+        # 400: the period form after a bad date answers so, with the form kept.
+        if response is None or response.status not in (200, 400):
+            problems.append(f"{user} {path}: HTTP {response and response.status}")
         problems += [f"{user} {path} at {size}px: {v}" for v in axe_serious(page)]
     assert not problems, "\n".join(problems)
 
