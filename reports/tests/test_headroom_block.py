@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def _enterprise(unit, n, **extra):
     now = timezone.now()
     fields = {
-        "tax_code": f"0109{unit.pk:03d}{n:03d}",
+        "tax_code": f"0109{unit.pk % 1000:03d}{n:03d}",  # 10 digits whatever the pk
         "name": f"Công ty TNHH Dư Địa {unit.pk}-{n}",
         "source": "tax_office",
         "district_union": unit,
