@@ -13,24 +13,19 @@ from grassroots.models import UserRole
 from members.models import AccessLog
 from organising.models import Enterprise, Stage
 from organising.selectors import headroom_for
-from tests.factories import DistrictUnionFactory, FederationFactory, TargetFactory, make_user
+from tests.factories import (
+    DistrictUnionFactory,
+    FederationFactory,
+    TargetFactory,
+    make_enterprise,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _enterprise(unit, n, **extra):
-    now = timezone.now()
-    fields = {
-        "tax_code": f"0108{unit.pk % 1000:03d}{n:03d}",  # 10 digits whatever the pk
-        "name": f"Công ty TNHH Số {n}",
-        "source": "tax_office",
-        "district_union": unit,
-        "workers": 30,
-        "created_at": now,
-        "updated_at": now,
-    }
-    fields.update(extra)
-    return Enterprise.objects.create(**fields)
+    return make_enterprise(unit, n, **extra)
 
 
 def _names(response) -> set[str]:

@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from grassroots.models import UserRole
 from members.models import AccessLog
-from organising.models import Enterprise, Stage
+from organising.models import Stage
 from tests.factories import (
     DistrictUnionFactory,
     FederationFactory,
     GrassrootsFactory,
     TargetFactory,
+    make_enterprise,
     make_user,
 )
 
@@ -21,18 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _enterprise(unit, n, **extra):
-    now = timezone.now()
-    fields = {
-        "tax_code": f"0109{unit.pk % 1000:03d}{n:03d}",  # 10 digits whatever the pk
-        "name": f"Công ty TNHH Dư Địa {unit.pk}-{n}",
-        "source": "tax_office",
-        "district_union": unit,
-        "workers": 30,
-        "created_at": now,
-        "updated_at": now,
-    }
-    fields.update(extra)
-    return Enterprise.objects.create(**fields)
+    return make_enterprise(unit, n, name=f"Công ty TNHH Dư Địa {unit.pk}-{n}", **extra)
 
 
 def _federation(units: int, *, per_unit: int = 3):
