@@ -228,3 +228,59 @@ class SupportPayout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.grassroots_id}: {self.amount}"
+
+
+class UnitRecordDayStat(models.Model):
+    """Kept counts of the records, one row per upper-level union and day with a record that
+    counts for it (`activities.stats`): running totals up to and including the day, so that the
+    records' figures of a period are, like the member figures (`reports.models.UnitDayStat`),
+    the difference of two rows per unit.
+
+    A record counts for the unit its CĐCS belonged to on the record's day. Trained officers
+    and new chairs trained are distinct people: they are kept three times, counting each
+    (unit, person) once on their first course of each month, quarter and year (`_month`,
+    `_quarter`, `_year`), so that a report period starting on the first day of one of those
+    (months, quarters, 6 and 9 months, the year; cut at any as-of day) is again a difference.
+    A new chair is kept on the later of that first course and the start of their chair
+    position, both needed in the period.
+    """
+
+    district_union = models.ForeignKey(
+        DistrictUnion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    party_introduced_to_date = models.IntegerField(default=0)
+    party_admitted_to_date = models.IntegerField(default=0)
+    agreements_a_to_date = models.IntegerField(default=0)
+    agreements_b_to_date = models.IntegerField(default=0)
+    trained_month_to_date = models.IntegerField(default=0)
+    trained_quarter_to_date = models.IntegerField(default=0)
+    trained_year_to_date = models.IntegerField(default=0)
+    chairs_month_to_date = models.IntegerField(default=0)
+    chairs_quarter_to_date = models.IntegerField(default=0)
+    chairs_year_to_date = models.IntegerField(default=0)
+
+    TO_DATE_FIELDS = (
+        "party_introduced_to_date",
+        "party_admitted_to_date",
+        "agreements_a_to_date",
+        "agreements_b_to_date",
+        "trained_month_to_date",
+        "trained_quarter_to_date",
+        "trained_year_to_date",
+        "chairs_month_to_date",
+        "chairs_quarter_to_date",
+        "chairs_year_to_date",
+    )
+
+    class Meta:
+        verbose_name = "số liệu ngày của hoạt động"
+        verbose_name_plural = "số liệu ngày của hoạt động"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district_union", "day"], name="unitrecorddaystat_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_union_id} {self.day:%d/%m/%Y}"

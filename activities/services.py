@@ -27,6 +27,7 @@ from .models import (
     TrainingCourse,
 )
 from .rules import agreement_dates_problem, officer_on_day_problem
+from .stats import record_stats_refresh, units_of_members, units_on_days
 
 
 def _check_writable(user, grassroots_ids: Iterable[int]) -> None:
@@ -57,6 +58,8 @@ def position_assign(
     )
     position.full_clean()
     position.save()
+    if role == OfficerPosition.Role.CHAIR:  # may make the member a new chair trained
+        record_stats_refresh(units_of_members([member.pk]))
     return position
 
 
@@ -113,6 +116,8 @@ def course_record(
             for m in attendees
         ]
     )
+    # The attendees' earlier courses too: a first course decides who is a new chair.
+    record_stats_refresh(units_of_members([m.pk for m in attendees]))
     return course
 
 
@@ -136,6 +141,7 @@ def party_event_record(*, user, member: Member, kind: str, on: date) -> PartyEve
     event = PartyEvent(member=member, grassroots_id=member.grassroots_id, kind=kind, on=on)
     event.full_clean()
     event.save()
+    record_stats_refresh(units_on_days([(member.grassroots_id, on)]))
     return event
 
 
@@ -170,6 +176,7 @@ def agreement_record(
     )
     agreement.full_clean()
     agreement.save()
+    record_stats_refresh(units_on_days([(grassroots.pk, signed_on)]))
     return agreement
 
 

@@ -3,7 +3,8 @@ members and CĐCS, for `bench_dashboard --indicators`: officer positions (each C
 members), one training course per unit and quarter with 70% of the officers of the day, 2% of
 the members introduced to the Party and 1% admitted, an agreement for a third of the CĐCS from
 25 workers, the targets of those six indicators and a tenth indicator reported as a number (one
-`ReportedFigure` per unit and month).
+`ReportedFigure` per unit and month); then the records' day counts
+(`activities.stats.record_stats_refresh`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from activities.models import (
     PartyEvent,
     TrainingAttendance,
     TrainingCourse,
+    UnitRecordDayStat,
 )
+from activities.stats import record_stats_refresh
 from grassroots.indicators import Counting, Indicator
 from grassroots.models import AnnualTarget, DistrictUnion, GrassrootsUnion, TargetValue
 from members.models import Member
@@ -45,6 +48,10 @@ def _t(model) -> str:
 def indicator_records_fill(today: date, first_year: int) -> dict[str, int]:
     """Fill the records once (a database that has them is left as it is): their counts."""
     if TrainingAttendance.objects.exists():
+        if not UnitRecordDayStat.objects.exists():  # filled before the records were kept
+            record_stats_refresh()
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         return _counts()
     member, grassroots = _t(Member), _t(GrassrootsUnion)
     position, course, attendance = (
@@ -110,6 +117,8 @@ def indicator_records_fill(today: date, first_year: int) -> dict[str, int]:
                                   WHERE v.target_id = t.id AND v.indicator = %s)""",
                 [code, value, value, code],
             )
+        # The records' day counts (activities.stats), as the portal keeps them.
+        record_stats_refresh()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return _counts()

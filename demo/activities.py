@@ -37,6 +37,7 @@ from activities.models import (
     TrainingAttendance,
     TrainingCourse,
 )
+from activities.stats import record_stats_refresh
 from grassroots.models import (
     WORKERS_THRESHOLD,
     Affiliation,
@@ -521,6 +522,7 @@ class ActivitiesBuilder:
         PartyEvent.objects.bulk_create(self.events, batch_size=5000)
         CollectiveAgreement.objects.bulk_create(self.agreements, batch_size=5000)
         TargetValue.objects.bulk_create(self.targets(), batch_size=5000)
+        record_stats_refresh()  # the records' day counts, as the single writes keep them
         return {
             "positions": len(self.holdings),
             "attendances": len(self.attendances),

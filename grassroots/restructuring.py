@@ -41,7 +41,7 @@ from .models import (
     UserRole,
     direct_unit_name,
 )
-from .services import figures_touch
+from .services import affiliations_touch, figures_touch
 
 ONE_DAY = timedelta(days=1)
 
@@ -815,6 +815,7 @@ def plan_apply(plan: Plan, user=SYSTEM) -> Restructuring | None:
     late_corrections_record(checked.late, _late_what("Phương án sắp xếp", record))
     # The figures of every touched unit, once, from the first day that changed.
     figures_touch(gids, since)
+    affiliations_touch(gids, since)
     return record
 
 
@@ -960,6 +961,7 @@ def restructuring_undo(record: Restructuring, user=SYSTEM) -> Restructuring:
     GrassrootsUnion.objects.bulk_update(grassroots, ["district_union"], batch_size=2000)
     since = date.fromisoformat(changes["since"]) if changes.get("since") else record.effective_on
     figures_touch(gids, since, unit_ids=touched_units - set(created_units))
+    affiliations_touch(gids, since, unit_ids=touched_units - set(created_units))
     DistrictUnion.objects.filter(pk__in=created_units).delete()
     record.undone_at = timezone.now()
     record.undone_by = user if getattr(user, "pk", None) else None

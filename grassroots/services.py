@@ -13,7 +13,7 @@ from django.utils import timezone
 from .locks import period_lock_check
 from .models import Affiliation, DistrictUnion, GrassrootsUnion
 from .rules import founding_change_problem, founding_day_problem
-from .signals import figures_changed
+from .signals import affiliations_changed, figures_changed
 
 
 def figures_touch(grassroots_ids: Iterable[int], since: date, unit_ids: Iterable[int] = ()) -> None:
@@ -22,6 +22,18 @@ def figures_touch(grassroots_ids: Iterable[int], since: date, unit_ids: Iterable
     ids, units = set(grassroots_ids), set(unit_ids)
     if ids or units:
         figures_changed.send(
+            sender=GrassrootsUnion, grassroots_ids=ids, since=since, unit_ids=units
+        )
+
+
+def affiliations_touch(
+    grassroots_ids: Iterable[int], since: date, unit_ids: Iterable[int] = ()
+) -> None:
+    """Tell keepers of figures attributed by affiliation (the records' day counts) that the
+    affiliations of these CĐCS changed from `since` on."""
+    ids, units = set(grassroots_ids), set(unit_ids)
+    if ids or units:
+        affiliations_changed.send(
             sender=GrassrootsUnion, grassroots_ids=ids, since=since, unit_ids=units
         )
 
@@ -92,6 +104,7 @@ def grassroots_update(*, grassroots: GrassrootsUnion, **fields) -> GrassrootsUni
         first.save(update_fields=["valid_from"])
     grassroots.save()
     figures_touch([grassroots.pk], min(old_founded, grassroots.founded_on))
+    affiliations_touch([grassroots.pk], min(old_founded, grassroots.founded_on))
     return grassroots
 
 
@@ -129,6 +142,7 @@ def grassroots_move(
     grassroots.district_union = district_union
     grassroots.save(update_fields=["district_union", "search_text"])
     figures_touch([grassroots.pk], on)
+    affiliations_touch([grassroots.pk], on)
     return new
 
 

@@ -5,9 +5,16 @@ others are read here, one grouped query per way of counting for every unit and e
 indicator at once, so that a dashboard's query count does not grow with the number of units
 or of indicators:
 - reported as a number: `ReportedFigure` rows, summed per unit, indicator and month;
-- counted from records (`activities`): Party events and agreements counted per unit, day and
-  kind; trained officers (distinct people: each counted once, on their first course in the
-  period) and new chairs trained for the first time, one row per unit and person.
+- counted from records (`activities`): read from the records' kept day counts
+  (`activities.models.UnitRecordDayStat`, kept by `activities.stats` in the transaction of
+  every write) as a difference of running totals, two queries for every unit and every such
+  indicator, like the first three. Trained officers and new chairs trained are distinct people
+  (each counted once, on their first course in the period): kept per month, quarter and year,
+  they are a difference too for every report period (it starts on the first day of one of
+  those, cut at any as-of day). The direct queries on the records remain for what the kept
+  counts cannot give exactly: distinct people over a range not starting on such a day, new
+  chairs over a unit's part of a period (a unit that joined or left the federation in it), and
+  the view on today's tree (`on`). They count the same way (`exact=True` forces them).
 A record counts for the upper-level union its CĐCS belonged to on the record's day (joined to
 the CĐCS's affiliations in the same query), as the member figures do.
 
@@ -18,14 +25,22 @@ what they read before).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
-from activities.models import CollectiveAgreement, OfficerPosition, PartyEvent, TrainingAttendance
+from activities.models import (
+    CollectiveAgreement,
+    OfficerPosition,
+    PartyEvent,
+    TrainingAttendance,
+    UnitRecordDayStat,
+)
+from activities.stats import grain_of
 from grassroots.indicators import CORE_CODES, Counting, indicators
+from grassroots.models import DistrictUnion
 
 from .models import ReportedFigure
 
@@ -79,14 +94,28 @@ def further_codes(counting: Counting | None = None) -> list[str]:
     ]
 
 
-def further_dated(unit_ids: Iterable[int], start: date, end: date, on: date | None = None) -> Dated:
-    """Each unit's counts of the further indicators in start..end, by day: one query per way
-    of counting that has a declared indicator (none when only the first three are). With `on`
-    (today's tree): the records of the CĐCS each unit holds on that day (values reported as a
-    number stay the unit's own)."""
+# Indicator code -> the kept running total of its records (the people's: per grain).
+_KEPT_FLOWS = {code: f"{code}_to_date" for code in _FLOWS}
+Windows = Mapping[int, Sequence[tuple[date, date]]]
+
+
+def further_dated(
+    unit_ids: Iterable[int],
+    start: date,
+    end: date,
+    on: date | None = None,
+    codes: set[str] | None = None,
+) -> Dated:
+    """Each unit's counts of the further indicators in start..end by day, from the reported
+    values and the records themselves (`codes`: only those): one query per way of counting
+    that has a declared indicator (none when only the first three are). With `on` (today's
+    tree): the records of the CĐCS each unit holds on that day (values reported as a number
+    stay the unit's own)."""
     ids = list(unit_ids)
     dated: Dated = {}
     reported = further_codes(Counting.REPORTED)
+    if codes is not None:
+        reported = [c for c in reported if c in codes]
     if reported and ids:
         rows = (
             ReportedFigure.objects.filter(
@@ -102,9 +131,120 @@ def further_dated(unit_ids: Iterable[int], start: date, end: date, on: date | No
         for unit, code, month, total in rows:
             dated.setdefault(unit, {}).setdefault(code, []).append((month, total or 0))
     records = set(further_codes(Counting.RECORDS))
+    if codes is not None:
+        records &= codes
     if ids and records:
         _records_dated(dated, records, ids, start, end, on)
     return dated
+
+
+class Further:
+    """The further figures of some units over their windows (`further_reader`)."""
+
+    def __init__(self, dated: Dated, kept: dict[date, dict[int, dict[str, int]]], fields):
+        self.dated, self.kept, self.fields = dated, kept, fields
+
+    def in_windows(self, unit: int, windows: Sequence[tuple[date, date]]) -> dict[str, int]:
+        """A unit's further figures over its windows ((first, last) days, inclusive)."""
+        result = further_in_windows(self.dated, unit, windows)
+        for code, field in self.fields.items():
+            n = sum(
+                self.kept[last][unit][field] - self.kept[first - timedelta(days=1)][unit][field]
+                for first, last in windows
+            )
+            if n:
+                result[code] = n
+        return result
+
+
+def further_reader(
+    windows: Windows, start: date, end: date, on: date | None = None, exact: bool = False
+) -> Further:
+    """The further figures of the units of `windows` (unit -> its (first, last) days within
+    start..end, the range whose distinct people count). The records' counts come from their
+    kept running totals (two queries for every unit and indicator) but for what those cannot
+    give exactly (module docstring), read from the records; `exact`: all from the records."""
+    ids = list(windows)
+    records = further_codes(Counting.RECORDS)
+    fields: dict[str, str] = {}
+    if on is None and not exact:
+        grain = grain_of(start, end)
+        whole = all(list(ws) == [(start, end)] for ws in windows.values())
+        for code in records:
+            if code in _KEPT_FLOWS:
+                fields[code] = _KEPT_FLOWS[code]
+            elif code == "officers_trained" and grain:
+                fields[code] = f"trained_{grain}_to_date"
+            elif code == "new_chairs_trained" and grain and whole:
+                fields[code] = f"chairs_{grain}_to_date"
+    direct = (set(further_codes()) - fields.keys()) if ids else set()
+    dated = further_dated(ids, start, end, on, codes=direct) if direct else {}
+    kept: dict[date, dict[int, dict[str, int]]] = {}
+    if fields and ids:
+        days = sorted(
+            {first - timedelta(days=1) for ws in windows.values() for first, _ in ws}
+            | {last for ws in windows.values() for _, last in ws}
+        )
+        kept = record_to_date_totals(ids, days)
+    return Further(dated, kept, fields)
+
+
+def record_to_date_totals(
+    unit_ids: Iterable[int], days: list[date]
+) -> dict[date, dict[int, dict[str, int]]]:
+    """The records' running totals of each unit at the end of each of `days` (zeros before its
+    first row): two queries whatever the number of units and days, as
+    `reports.models.to_date_totals` reads the member rows (and again if a write replaced the
+    rows picked in between)."""
+    ids = list(unit_ids)
+    for _attempt in range(5):
+        totals = _record_to_date_totals(ids, days)
+        if totals is not None:
+            return totals
+    raise RuntimeError("record_to_date_totals: the record day rows kept changing under the read")
+
+
+def _record_to_date_totals(ids: list[int], days: list[date]):
+    last_row = {
+        f"d{index}": Subquery(
+            UnitRecordDayStat.objects.filter(district_union_id=OuterRef("pk"), day__lte=day)
+            .order_by("-day")
+            .values("pk")[:1]
+        )
+        for index, day in enumerate(days)
+    }
+    picks = (
+        DistrictUnion.objects.filter(pk__in=ids)
+        .annotate(**last_row)
+        .values_list("pk", *last_row)
+        .order_by()
+    )
+    wanted: dict[tuple[int, int], int] = {}
+    for unit, *row_ids in picks:
+        for index, row_id in enumerate(row_ids):
+            if row_id is not None:
+                wanted[(unit, index)] = row_id
+    fields = UnitRecordDayStat.TO_DATE_FIELDS
+    rows = {
+        row["pk"]: row
+        for row in UnitRecordDayStat.objects.filter(pk__in=set(wanted.values())).values(
+            "pk", *fields
+        )
+    }
+    if not set(wanted.values()) <= rows.keys():
+        return None
+    zero = dict.fromkeys(fields, 0)
+    return {
+        day: {
+            unit: (
+                {f: rows[wanted[(unit, index)]][f] for f in fields}
+                if (unit, index) in wanted
+                else dict(zero)
+            )
+            for unit in ids
+        }
+        for index, day in enumerate(days)
+    }
 
 
 def _records_dated(
@@ -183,12 +323,14 @@ def further_in_windows(
 
 
 def further_by_unit(
-    unit_ids: Iterable[int], start: date, end: date, on: date | None = None
+    unit_ids: Iterable[int],
+    start: date,
+    end: date,
+    on: date | None = None,
+    exact: bool = False,
 ) -> Mapping[int, dict[str, int]]:
-    """{unit: {code: figure}} of the further indicators for start..end (`on`: today's tree)."""
+    """{unit: {code: figure}} of the further indicators for start..end (`on`: today's tree;
+    `exact`: every figure from the records themselves)."""
     ids = list(unit_ids)
-    dated = further_dated(ids, start, end, on)
-    return {
-        unit: {code: sum(n for _, n in days) for code, days in dated.get(unit, {}).items()}
-        for unit in ids
-    }
+    further = further_reader({unit: [(start, end)] for unit in ids}, start, end, on, exact)
+    return {unit: further.in_windows(unit, [(start, end)]) for unit in ids}

@@ -28,7 +28,7 @@ from grassroots.models import (
 from grassroots.restructuring import national_code
 from members.models import Placement
 
-from .indicators import further_by_unit, further_dated, further_in_windows
+from .indicators import further_by_unit, further_reader
 from .models import current_tree_running, grassroots_to_date_totals, to_date_totals
 from .periods import ROMAN, Period, month_end, quarter_ranges
 from .progress import Progress, sum_targets
@@ -391,13 +391,20 @@ def figures_over_windows(
         | {w.last for ws in windows.values() for w in ws}
     )
     totals = to_date_totals(list(windows), days) if windows else {}
-    dated = further_dated(windows, days[0] + timedelta(days=1), end) if windows else {}
+    further = (
+        further_reader(
+            {u: [(w.first, w.last) for w in ws] for u, ws in windows.items()},
+            days[0] + timedelta(days=1),
+            end,
+        )
+        if windows
+        else None
+    )
     figures: dict[int, UnitFigures] = {}
     at_end: set[int] = set()
     for unit, ws in windows.items():
-        result = UnitFigures(
-            further=further_in_windows(dated, unit, [(w.first, w.last) for w in ws])
-        )
+        assert further is not None
+        result = UnitFigures(further=further.in_windows(unit, [(w.first, w.last) for w in ws]))
         for w in ws:
             part = _figures(totals[w.first - timedelta(days=1)][unit], totals[w.last][unit])
             result = replace(
@@ -675,7 +682,15 @@ def national_dashboard(
         | {w.last for ws in all_windows.values() for w in ws}
     )
     totals = to_date_totals(list(all_windows), boundaries) if all_windows else {}
-    dated = further_dated(all_windows, period.start, period.end) if all_windows else {}
+    further = (
+        further_reader(
+            {u: [(w.first, w.last) for w in ws] for u, ws in all_windows.items()},
+            period.start,
+            period.end,
+        )
+        if all_windows
+        else None
+    )
     unit_targets: dict[int, dict[int, Targets]] = {}
     own: dict[int, Targets] = {}
     unit_federation = {m.district_union_id: m.federation_id for m in memberships}
@@ -692,8 +707,9 @@ def national_dashboard(
     for fed_id, federation in by_pk.items():
         result = UnitFigures()
         for unit, ws in keyed.get(fed_id, {}).items():
+            assert further is not None
             result = result + UnitFigures(
-                further=further_in_windows(dated, unit, [(w.first, w.last) for w in ws])
+                further=further.in_windows(unit, [(w.first, w.last) for w in ws])
             )
             for w in ws:
                 part = _figures(totals[w.first - timedelta(days=1)][unit], totals[w.last][unit])

@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from activities.models import CollectiveAgreement, OfficerPosition, PartyEvent
 from activities.services import (
@@ -153,13 +155,39 @@ def test_an_agreement_signed_in_the_future_or_before_the_founding_is_refused(cou
     assert "sau ngày hôm nay" in refused.value.messages[0]
 
 
-def test_records_indicators_cost_one_query_per_kind_of_record(
-    counted, records, django_assert_num_queries
+def test_records_indicators_cost_two_queries_for_every_unit_and_indicator(
+    counted, django_assert_num_queries
 ):
-    # The units, the targets, the day rows (2); the reported figures: none in use; Party
-    # events, agreements, trained officers, new chairs trained (one each).
-    with django_assert_num_queries(8):
-        federation_dashboard(counted.federation, Period(2024, "nam"), TODAY)
-    MemberFactory(grassroots=counted.g["b"], joined_on=date(2024, 2, 2))
-    with django_assert_num_queries(8):
-        federation_dashboard(counted.federation, Period(2024, "nam"), TODAY)
+    """The records' figures are read from their kept day counts (activities.stats): two
+    queries (each unit's last row on or before each day, then those rows) for the six record
+    indicators, one more for a value reported as a number: 3 + 3 queries at 10 indicators,
+    whatever the number of units or records."""
+    from grassroots.indicators import Counting, Indicator
+    from tests.factories import DistrictUnionFactory, GrassrootsFactory
+
+    period = Period(2024, "nam")
+    party_event_record(
+        user=SYSTEM,
+        member=counted.members["b 01/03/2024"],
+        kind=PartyEvent.Kind.ADMITTED,
+        on=date(2024, 6, 1),
+    )
+    with CaptureQueriesContext(connection) as three:
+        federation_dashboard(counted.federation, period, TODAY)
+    reported = Indicator("tenth", "Chỉ số báo cáo", "lượt", Counting.REPORTED)
+    with declared(*(indicator(code) for code in RECORDS), reported):
+        with django_assert_num_queries(len(three) + 3):
+            federation_dashboard(counted.federation, period, TODAY)
+        # More units, with records: the same queries.
+        for n in range(3):
+            unit = DistrictUnionFactory(code=f"X{n}", federation=counted.federation)
+            grassroots = GrassrootsFactory(district_union=unit, founded_on=date(2019, 1, 1))
+            member = MemberFactory(grassroots=grassroots, joined_on=date(2020, 1, 1))
+            party_event_record(
+                user=SYSTEM, member=member, kind=PartyEvent.Kind.INTRODUCED, on=date(2024, 5, 1)
+            )
+        MemberFactory(grassroots=counted.g["b"], joined_on=date(2024, 2, 2))
+        with django_assert_num_queries(len(three) + 3):
+            federation_dashboard(counted.federation, period, TODAY)
+    with django_assert_num_queries(len(three)):  # 3 indicators: as before
+        federation_dashboard(counted.federation, period, TODAY)
