@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Count, F, Min, Q, QuerySet
 
-from grassroots.models import Affiliation
+from grassroots.models import Affiliation, DistrictUnion
 
 from .models import (
     CollectiveAgreement,
@@ -161,6 +161,15 @@ def record_stats_refresh(unit_ids: Iterable[int] | None = None) -> int:
     ids = None if unit_ids is None else {int(u) for u in unit_ids}
     if ids is not None and not ids:
         return 0
+    if ids is not None:
+        # Two writers refreshing the same unit take turns (the second then reads the first's
+        # records), as `reports.stats.stats_refresh` does for the member rows.
+        list(
+            DistrictUnion.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk")
+        )
     flows = _flows(ids)
     stale = UnitRecordDayStat.objects.all()
     if ids is not None:

@@ -97,6 +97,9 @@ def further_codes(counting: Counting | None = None) -> list[str]:
 # Indicator code -> the kept running total of its records (the people's: per grain).
 _KEPT_FLOWS = {code: f"{code}_to_date" for code in _FLOWS}
 Windows = Mapping[int, Sequence[tuple[date, date]]]
+# True: every figure from the records themselves, as before the kept counts (bench_dashboard
+# --indicators times the page both ways side by side).
+DIRECT = False
 
 
 def further_dated(
@@ -167,7 +170,7 @@ def further_reader(
     ids = list(windows)
     records = further_codes(Counting.RECORDS)
     fields: dict[str, str] = {}
-    if on is None and not exact:
+    if on is None and not (exact or DIRECT):
         grain = grain_of(start, end)
         whole = all(list(ws) == [(start, end)] for ws in windows.values())
         for code in records:

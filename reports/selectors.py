@@ -741,7 +741,8 @@ def national_dashboard_current_tree(
     nothing today and has no row. Each CĐCS is in one unit today: the total is the sum of rows.
 
     Three queries whatever the number of federations, units and members: today's memberships,
-    the targets of the year, and the unit day rows corrected by the CĐCS that did not stay (`current_tree_running`).
+    the targets of the year, and the unit day rows corrected by the CĐCS that did not stay (`current_tree_running`);
+    the further indicators one more per way of counting in use (`reports.indicators`).
     """
     by_pk = {
         f.pk: f for f in federations if f.ended_on is None or f.ended_on >= today
@@ -765,6 +766,9 @@ def national_dashboard_current_tree(
             unit_targets.setdefault(unit_federation[unit_id], []).append(targets)
     days = _period_days(period)
     by_unit = current_tree_running(unit_federation, today, days)
+    # The further indicators: the records of the CĐCS each unit holds today (as the
+    # federation's page on today's tree; no query when only the first three are in use).
+    further = further_by_unit(unit_federation, period.start, period.end, on=today)
     share = period.elapsed_share(today)
     units_of: dict[int, list[int]] = {}
     for unit, fed in unit_federation.items():
@@ -773,7 +777,11 @@ def national_dashboard_current_tree(
     for fed_id, federation in by_pk.items():
         units = units_of.get(fed_id, [])
         figures = sum(
-            (_figures(by_unit[days[0]][u], by_unit[days[1]][u]) for u in units), UnitFigures()
+            (
+                replace(_figures(by_unit[days[0]][u], by_unit[days[1]][u]), further=further[u])
+                for u in units
+            ),
+            UnitFigures(),
         )
         last_year = sum(
             (_figures(by_unit[days[2]][u], by_unit[days[3]][u]) for u in units), UnitFigures()

@@ -129,6 +129,10 @@ def test_party_events_and_agreements_count_for_the_unit_of_the_day(counted, reco
     assert (y2025["B"].figures.of("agreements_a"), y2025["B"].figures.of("agreements_b")) == (0, 1)
     national = national_dashboard([counted.federation], Period(2025, "nam"), TODAY)
     assert national.total.figures.of("party_introduced") == 1
+    # On today's tree too: the moved CĐCS's 2024 records, now in B, in the federation's row.
+    tree = national_dashboard([counted.federation], Period(2024, "nam", current_tree=True), TODAY)
+    figures = tree.total.figures
+    assert (figures.of("party_introduced"), figures.of("agreements_a")) == (1, 1)
     assert CollectiveAgreement.objects.count() == 2
 
 
