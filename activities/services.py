@@ -59,7 +59,7 @@ def position_assign(
     position.full_clean()
     position.save()
     if role == OfficerPosition.Role.CHAIR:  # may make the member a new chair trained
-        record_stats_refresh(units_of_members([member.pk]))
+        record_stats_refresh(units_of_members([member.pk]), since=started_on)
     return position
 
 
@@ -117,7 +117,7 @@ def course_record(
         ]
     )
     # The attendees' earlier courses too: a first course decides who is a new chair.
-    record_stats_refresh(units_of_members([m.pk for m in attendees]))
+    record_stats_refresh(units_of_members([m.pk for m in attendees]), since=held_on)
     return course
 
 
@@ -141,7 +141,7 @@ def party_event_record(*, user, member: Member, kind: str, on: date) -> PartyEve
     event = PartyEvent(member=member, grassroots_id=member.grassroots_id, kind=kind, on=on)
     event.full_clean()
     event.save()
-    record_stats_refresh(units_on_days([(member.grassroots_id, on)]))
+    record_stats_refresh(units_on_days([(member.grassroots_id, on)]), since=on)
     return event
 
 
@@ -176,7 +176,7 @@ def agreement_record(
     )
     agreement.full_clean()
     agreement.save()
-    record_stats_refresh(units_on_days([(grassroots.pk, signed_on)]))
+    record_stats_refresh(units_on_days([(grassroots.pk, signed_on)]), since=signed_on)
     return agreement
 
 

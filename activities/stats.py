@@ -106,22 +106,29 @@ def units_of_members(member_ids: Iterable[int]) -> set[int]:
     )
 
 
-def _flows(unit_ids: set[int] | None) -> dict[tuple[int, date], dict[str, int]]:
-    """(unit, day) -> running-total field -> what the day adds."""
+def _flows(unit_ids: set[int] | None, since: date | None) -> dict[tuple[int, date], dict[str, int]]:
+    """(unit, day) -> running-total field -> what the day adds (days from `since`, a 1 January,
+    on: every month, quarter and year counted whole)."""
     flows: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for model, day, split, field in (
         (PartyEvent, "on", "kind", "party_{}_to_date"),
         (CollectiveAgreement, "signed_on", "grade", "agreements_{}_to_date"),
     ):
+        records = model.objects.all()
+        if since is not None:
+            records = records.filter(**{f"{day}__gte": since})
         rows = (
-            on_the_day(model.objects.all(), day, unit_ids)
+            on_the_day(records, day, unit_ids)
             .values_list(UNIT, day, split)
             .annotate(n=Count("pk"))
             .order_by()
         )
         for unit, on, value, n in rows:
             flows[(unit, on)][field.format(value.lower())] += n
-    attendances = on_the_day(TrainingAttendance.objects.all(), "held_on", unit_ids)
+    attendances = TrainingAttendance.objects.all()
+    if since is not None:
+        attendances = attendances.filter(held_on__gte=since)
+    attendances = on_the_day(attendances, "held_on", unit_ids)
     # (unit, member, grain, grain's first day) -> first course in it.
     first: dict[tuple[int, int, str, date], date] = {}
     for unit, member, held_on in (
@@ -155,10 +162,14 @@ def _flows(unit_ids: set[int] | None) -> dict[tuple[int, date], dict[str, int]]:
 
 
 @transaction.atomic
-def record_stats_refresh(unit_ids: Iterable[int] | None = None) -> int:
-    """Rebuild the record day rows of `unit_ids` (all if None) from the records: the rows
-    written."""
+def record_stats_refresh(unit_ids: Iterable[int] | None = None, since: date | None = None) -> int:
+    """Rebuild the record day rows of `unit_ids` (all if None) from the records, from 1 January
+    of `since`'s year on (all days if None; the running totals go on from each unit's last row
+    before): the rows written. A write on day d changes no figure of a year before d's: a
+    record, a chair position or a move counts from its day, a first course only makes later
+    periods' chairs not new."""
     ids = None if unit_ids is None else {int(u) for u in unit_ids}
+    since = None if since is None else date(since.year, 1, 1)
     if ids is not None and not ids:
         return 0
     if ids is not None:
@@ -170,12 +181,24 @@ def record_stats_refresh(unit_ids: Iterable[int] | None = None) -> int:
             .order_by("pk")
             .values_list("pk")
         )
-    flows = _flows(ids)
+    flows = _flows(ids, since)
     stale = UnitRecordDayStat.objects.all()
     if ids is not None:
         stale = stale.filter(district_union_id__in=ids)
-    stale.delete()
     totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if since is not None:
+        stale = stale.filter(day__gte=since)
+        before = (
+            UnitRecordDayStat.objects.filter(day__lt=since)
+            .filter(**({} if ids is None else {"district_union_id__in": ids}))
+            .order_by("district_union_id", "-day")
+            .values("district_union_id", *UnitRecordDayStat.TO_DATE_FIELDS)
+        )
+        for row in before:
+            unit = row.pop("district_union_id")
+            if unit not in totals:
+                totals[unit].update(row)
+    stale.delete()
     rows = []
     for unit, day in sorted(flows):
         running = totals[unit]
@@ -194,4 +217,4 @@ def on_affiliations_changed(sender, grassroots_ids, since: date, unit_ids=(), **
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=since))
         .values_list("district_union_id", flat=True)
     )
-    record_stats_refresh(units | set(unit_ids))
+    record_stats_refresh(units | set(unit_ids), since)
