@@ -15,7 +15,8 @@ equal the hand-written query's over the registers, for every unit.
 `--reform` (issue 11): then applies a reform to the synthetic federation through the
 restructuring (half of the units end on 30/06 with their CĐCS directly under the federation,
 commune unions founded on 01/10 take them over), times the federation page of that year after
-it against before (target: within 1,1x), and undoes it. `--national N`: spreads the units over
+it against before (target: within 1,1x) in alternating rounds (apply, time, undo, time;
+`--rounds`), and prints the pooled medians. `--national N`: spreads the units over
 N federations (bench data shaping, restored after) and times the national dashboard (target:
 under 100 ms median at 34 federations and 5.000.000 members).
 """
