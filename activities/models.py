@@ -242,7 +242,8 @@ class UnitRecordDayStat(models.Model):
     `_quarter`, `_year`), so that a report period starting on the first day of one of those
     (months, quarters, 6 and 9 months, the year; cut at any as-of day) is again a difference.
     A new chair is kept on the later of that first course and the start of their chair
-    position, both needed in the period.
+    position, both needed in the period (a period cut at any day), and again on the first course
+    (`chairs_course_*`: a unit's part of a whole month, quarter or year).
     """
 
     district_union = models.ForeignKey(
@@ -259,6 +260,10 @@ class UnitRecordDayStat(models.Model):
     chairs_month_to_date = models.IntegerField(default=0)
     chairs_quarter_to_date = models.IntegerField(default=0)
     chairs_year_to_date = models.IntegerField(default=0)
+    # The same new chairs dated on their first course (a unit's part of a whole period).
+    chairs_course_month_to_date = models.IntegerField(default=0)
+    chairs_course_quarter_to_date = models.IntegerField(default=0)
+    chairs_course_year_to_date = models.IntegerField(default=0)
 
     TO_DATE_FIELDS = (
         "party_introduced_to_date",
@@ -271,6 +276,9 @@ class UnitRecordDayStat(models.Model):
         "chairs_month_to_date",
         "chairs_quarter_to_date",
         "chairs_year_to_date",
+        "chairs_course_month_to_date",
+        "chairs_course_quarter_to_date",
+        "chairs_course_year_to_date",
     )
 
     class Meta:

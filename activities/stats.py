@@ -158,6 +158,7 @@ def _flows(unit_ids: set[int] | None, since: date | None) -> dict[tuple[int, dat
         began = [day for day in chairs.get(member, ()) if start <= day <= end]
         if began:
             flows[(unit, max(held_on, min(began)))][f"chairs_{grain}_to_date"] += 1
+            flows[(unit, held_on)][f"chairs_course_{grain}_to_date"] += 1
     return flows
 
 

@@ -13,7 +13,8 @@ or of indicators:
   they are a difference too for every report period (it starts on the first day of one of
   those, cut at any as-of day). The direct queries on the records remain for what the kept
   counts cannot give exactly: distinct people over a range not starting on such a day, new
-  chairs over a unit's part of a period (a unit that joined or left the federation in it), and
+  chairs over a unit's part of a period cut at an as-of day (a unit that joined or left the
+  federation in it; over part of a whole month, quarter or year they are kept too), and
   the view on today's tree (`on`). They count the same way (`exact=True` forces them).
 A record counts for the upper-level union its CĐCS belonged to on the record's day (joined to
 the CĐCS's affiliations in the same query), as the member figures do.
@@ -38,7 +39,7 @@ from activities.models import (
     TrainingAttendance,
     UnitRecordDayStat,
 )
-from activities.stats import grain_of
+from activities.stats import grain_bounds, grain_of
 from grassroots.indicators import CORE_CODES, Counting, indicators
 from grassroots.models import DistrictUnion
 
@@ -180,6 +181,9 @@ def further_reader(
                 fields[code] = f"trained_{grain}_to_date"
             elif code == "new_chairs_trained" and grain and whole:
                 fields[code] = f"chairs_{grain}_to_date"
+            elif code == "new_chairs_trained" and grain and end == grain_bounds(start, grain)[1]:
+                # A unit's part of a whole period: counted on the first course.
+                fields[code] = f"chairs_course_{grain}_to_date"
     direct = (set(further_codes()) - fields.keys()) if ids else set()
     dated = further_dated(ids, start, end, on, codes=direct) if direct else {}
     kept: dict[date, dict[int, dict[str, int]]] = {}

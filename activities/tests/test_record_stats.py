@@ -160,8 +160,16 @@ def test_kept_counts_over_a_units_part_of_a_period_equal_the_direct_queries(writ
         c: [(start, end)],
     }
     kept = further_reader(windows, start, end)
+    assert set(kept.fields) == set(RECORDS)  # the whole year: every figure kept
     exact = further_reader(windows, start, end, exact=True)
     for unit, ws in windows.items():
+        assert kept.in_windows(unit, ws) == exact.in_windows(unit, ws)
+    # Cut at 30/09 (year to date): new chairs over part of it from the records, the same.
+    cut = {a: [(start, date(2024, 5, 14))], b: [(date(2024, 3, 1), date(2024, 9, 30))]}
+    kept = further_reader(cut, start, date(2024, 9, 30))
+    assert "new_chairs_trained" not in kept.fields
+    exact = further_reader(cut, start, date(2024, 9, 30), exact=True)
+    for unit, ws in cut.items():
         assert kept.in_windows(unit, ws) == exact.in_windows(unit, ws)
     # Not a period's first day: distinct people from the records, the rest kept.
     start = date(2024, 2, 10)
