@@ -101,7 +101,7 @@ def report_page(unit: DistrictUnion, year: int, kind: str, today: date) -> Repor
 def approval_queue(user) -> QuerySet[PeriodReport]:
     """Submitted reports the user may approve: their federation's (staff), all (admins)."""
     scope = scope_for(user)
-    reports = PeriodReport.objects.filter(status=PeriodReport.Status.SUBMITTED)
+    reports = PeriodReport.objects.filter(status=PeriodReport.Status.SUBMITTED, unit__isnull=False)
     if scope.is_admin:
         pass
     elif scope.is_federation:
