@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import cast
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.html import format_html
 
 from grassroots.access.scope import scope_for
 from grassroots.models import DistrictUnion, Federation, LockException
@@ -39,7 +41,7 @@ from reports.selectors import UnitFigures, figures_by_unit
 
 from .models import PeriodReport, ReportStep
 from .periods import REPORT_KINDS, due_date, report_period
-from .selectors import FIGURE_LABELS
+from .selectors import FIGURE_LABELS, cells_html
 
 NATIONAL_CONTACT = "Tổng Liên đoàn Lao động Việt Nam"
 
@@ -377,6 +379,10 @@ class NationalCell:
         received = self.state not in (NOT_DUE, LATE_MISSING)
         return STATE_LABELS[self.state] + (" (nộp muộn)" if self.late and received else "")
 
+    @cached_property
+    def html(self) -> str:
+        return format_html('<td class="report-{}">{}</td>', self.state, self.label)
+
 
 @dataclass
 class NationalRates:
@@ -415,6 +421,20 @@ class NationalRow:
     federation: Federation
     cells: list[NationalCell | None]
 
+    @property
+    def cells_html(self) -> str:
+        return cells_html(self.cells)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    federation: Federation
+    period: Period
+    sent: date
+
+
+WAITING_SHOWN = 30
+
 
 @dataclass(frozen=True)
 class NationalCompleteness:
@@ -422,7 +442,8 @@ class NationalCompleteness:
     periods: list[Period]
     rates: list[NationalRates]
     rows: list[NationalRow] = field(default_factory=list)
-    waiting: list[PeriodReport] = field(default_factory=list)
+    waiting: list[Waiting] = field(default_factory=list)  # the oldest first, WAITING_SHOWN
+    waiting_more: int = 0
 
 
 def _exists(federation: Federation, end: date) -> bool:
@@ -434,7 +455,8 @@ def _exists(federation: Federation, end: date) -> bool:
 def national_completeness(year: int, today: date, years: int = 5) -> NationalCompleteness:
     """Per federation and ended period: submitted, approved, returned, late or not due, with
     the national reporting and on-time rates of the `years` years up to `year`; and the
-    reports waiting for national approval. Three queries whatever the number of federations."""
+    reports of those years waiting for national approval (the oldest first). Two queries
+    whatever the number of federations; the cells are shared (a few distinct ones)."""
     federations = list(Federation.objects.order_by("name", "pk"))
     first = year - years + 1
     found = {
@@ -448,6 +470,13 @@ def national_completeness(year: int, today: date, years: int = 5) -> NationalCom
     rates: list[NationalRates] = []
     cells: dict[int, list[NationalCell | None]] = defaultdict(list)
     shown: list[Period] = []
+    distinct: dict[tuple[str, bool], NationalCell] = {}
+
+    def cell_of(state: str, late: bool) -> NationalCell:
+        if (state, late) not in distinct:
+            distinct[state, late] = NationalCell(state, late)
+        return distinct[state, late]
+
     for y in range(year, first - 1, -1):
         for kind in REPORT_KINDS:
             period = Period(y, kind)
@@ -470,24 +499,36 @@ def national_completeness(year: int, today: date, years: int = 5) -> NationalCom
                         rate.late_missing += 1
                     else:
                         rate.not_due += 1
-                    cell = NationalCell(LATE_MISSING if past_due else NOT_DUE, past_due)
+                    cell = cell_of(LATE_MISSING if past_due else NOT_DUE, past_due)
                 else:
                     status, sent = got
                     setattr(rate, status, getattr(rate, status) + 1)
                     rate.on_time += sent <= due
-                    cell = NationalCell(status, sent > due)
+                    cell = cell_of(status, sent > due)
                 if keep:
                     cells[federation.pk].append(cell)
             if keep:
                 shown.append(period)
             rates.append(rate)
-    waiting = list(
-        PeriodReport.objects.filter(federation__isnull=False, status=PeriodReport.Status.SUBMITTED)
-        .select_related("federation")
-        .order_by("submitted_at", "pk")
+    # The reports waiting for the national level, from the rows already read (the 5 years).
+    by_pk = {f.pk: f for f in federations}
+    waiting = sorted(
+        (
+            Waiting(by_pk[fid], Period(y, kind), sent)
+            for (fid, y, kind), (status, sent) in found.items()
+            if status == PeriodReport.Status.SUBMITTED and fid in by_pk
+        ),
+        key=lambda w: (w.sent, w.period.natural_end, w.federation.name),
     )
     rows = [NationalRow(f, cells[f.pk]) for f in federations]
-    return NationalCompleteness(year, shown, rates, rows, waiting)
+    return NationalCompleteness(
+        year,
+        shown,
+        rates,
+        rows,
+        waiting[:WAITING_SHOWN],
+        max(0, len(waiting) - WAITING_SHOWN),
+    )
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import cast
 
 from django.db.models import QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from grassroots.access.scope import scope_for
 from grassroots.models import DistrictUnion, Federation, LateCorrection, LockException
@@ -136,6 +139,20 @@ class Cell:
     def is_received(self) -> bool:
         return self.state not in (NOT_DUE, LATE_MISSING)
 
+    @cached_property
+    def html(self) -> str:
+        """The cell as the page shows it; worked out once per distinct cell (the few distinct
+        cells are shared), so the page renders one string per row, not a tag per cell."""
+        return format_html('<td class="report-{}">{}</td>', self.state, self.label)
+
+
+NO_CELL = '<td class="report-none">–</td>'
+
+
+def cells_html(cells) -> str:
+    """A row's cells (None: the unit/federation did not exist in that period) as one string."""
+    return mark_safe("".join(NO_CELL if cell is None else cell.html for cell in cells))  # noqa: S308
+
 
 @dataclass
 class PeriodRates:
@@ -177,6 +194,10 @@ class PeriodRates:
 class UnitRow:
     unit: DistrictUnion
     cells: list[Cell | None]  # None: the unit did not exist in that period
+
+    @property
+    def cells_html(self) -> str:
+        return cells_html(self.cells)
 
 
 @dataclass(frozen=True)

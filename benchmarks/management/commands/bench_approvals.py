@@ -80,7 +80,7 @@ class Command(DashboardCommand):
             today = timezone.localdate()
             self._submit_approve(units, today, repeat)
             self._completeness(federation, units, today, repeat)
-            self._national(options["federations"], today, repeat)
+            self._national_completeness(options["federations"], today, repeat)
             if not options["skip_import"]:
                 self._lock_overhead(options["import_rows"], repeat)
         finally:
@@ -158,7 +158,7 @@ class Command(DashboardCommand):
         )
 
     # --- 2b. the national completeness page -------------------------------------------------
-    def _national(self, count: int, today: date, repeat: int) -> None:
+    def _national_completeness(self, count: int, today: date, repeat: int) -> None:
         """`/bao-cao-ky/toan-quoc/` with `count` federations, each with its reports of 5 years
         (approved, the last year's waiting), timed interleaved with a floor page (the guide's
         period-report page: session, user, template) and the federation's completeness page.
