@@ -160,6 +160,7 @@ def federation_report_submit(
     report = (
         PeriodReport.objects.select_for_update()
         .filter(federation=federation, year=year, kind=kind)
+        .order_by("pk")  # not the default ordering: it joins the nullable unit
         .first()
     )
     if report is not None and report.status != PeriodReport.Status.RETURNED:

@@ -75,9 +75,10 @@ def reports_submit(
     period = report_period(year, kind)
     existing = {
         r.unit_id: r
-        for r in PeriodReport.objects.select_for_update().filter(
-            unit__in=units, year=year, kind=kind
-        )
+        # No ordering: the default one joins the (nullable) unit, which FOR UPDATE refuses.
+        for r in PeriodReport.objects.select_for_update()
+        .filter(unit__in=units, year=year, kind=kind)
+        .order_by()
     }
     for unit in units:
         report = existing.get(unit.pk)
