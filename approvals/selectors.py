@@ -10,14 +10,14 @@ from decimal import Decimal
 from functools import cached_property
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from grassroots.access.scope import scope_for
-from grassroots.models import DistrictUnion, Federation, LateCorrection, LockException
+from grassroots.models import Affiliation, DistrictUnion, Federation, LateCorrection, LockException
 from reports.periods import Period
 from reports.progress import format_pct
 from reports.selectors import figures_by_unit
@@ -223,10 +223,12 @@ def _exists_in(unit: DistrictUnion, period: Period) -> bool:
 def _units(federation: Federation) -> list[DistrictUnion]:
     """The units that report: every unit of the federation (the federation's own CĐCS unit
     once it holds any)."""
+    # EXISTS probes the direct unit's affiliations only; a join over every unit's affiliations
+    # with DISTINCT read the whole table on each federation page.
+    held_any = Exists(Affiliation.objects.filter(district_union=OuterRef("pk")))
     return list(
         DistrictUnion.objects.filter(federation=federation)
-        .exclude(kind=DistrictUnion.Kind.DIRECT, affiliations__isnull=True)
-        .distinct()
+        .filter(~Q(kind=DistrictUnion.Kind.DIRECT) | held_any)
         .order_by("name")
     )
 
