@@ -152,6 +152,26 @@ class AnnualTargetQuerySet(models.QuerySet):
         return scoped(self, user, federation="", district="", write=True)
 
 
+class CampaignQuerySet(models.QuerySet):
+    def for_user(self, user) -> Self:
+        """Campaigns of the federations the user sees (officers: their unit's federation's;
+        national staff and admins: every one). Anonymous or role-less users: none."""
+        from .models import Federation
+
+        scope = scope_for(user)
+        if scope.kind in (ScopeKind.NATIONAL, ScopeKind.ALL):
+            return self
+        return self.filter(federation__in=Federation.objects.for_user(user).values("pk"))
+
+    def editable_by(self, user) -> Self:
+        """Federation staff declare their federation's campaigns; admins any."""
+        from .models import Federation
+
+        return self.filter(
+            federation__in=Federation.objects.where_targets_set_by(user).values("pk")
+        )
+
+
 class UnitMembershipQuerySet(models.QuerySet):
     def overlapping(self, start: date, end: date) -> Self:
         """Memberships with at least one day in start..end (inclusive)."""

@@ -101,7 +101,8 @@ def last_year_period(period: Period) -> Period:
     if period.as_of:
         day = period.as_of
         as_of = date(day.year - 1, day.month, min(day.day, 28 if day.month == 2 else day.day))
-    return Period(period.year - 1, period.kind, as_of)
+    campaign = period.campaign.a_year_earlier() if period.campaign else None
+    return Period(period.year - 1, period.kind, as_of, campaign=campaign)
 
 
 def change_text(now: int, before: int) -> str:
