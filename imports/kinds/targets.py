@@ -146,6 +146,8 @@ class TargetImport(Processor):
                         ok = False
                     continue  # another indicator left blank: its target stays as it is
                 figures[key] = value
+            if campaign_name and campaign is None:
+                continue  # an unknown campaign (or unit): reported, and no annual row either
             if campaign is not None and not figures and ok:
                 self.error(
                     number, "campaign", f"Cần nhập ít nhất một chỉ tiêu của {campaign.name}."
