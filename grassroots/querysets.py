@@ -156,20 +156,21 @@ class CampaignQuerySet(models.QuerySet):
     def for_user(self, user) -> Self:
         """Campaigns of the federations the user sees (officers: their unit's federation's;
         national staff and admins: every one). Anonymous or role-less users: none."""
-        from .models import Federation
-
         scope = scope_for(user)
         if scope.kind in (ScopeKind.NATIONAL, ScopeKind.ALL):
             return self
-        return self.filter(federation__in=Federation.objects.for_user(user).values("pk"))
+        if scope.kind in (ScopeKind.FEDERATION, ScopeKind.DISTRICT) and scope.federation_id:
+            return self.filter(federation_id=scope.federation_id)
+        return self.none()
 
     def editable_by(self, user) -> Self:
-        """Federation staff declare their federation's campaigns; admins any."""
-        from .models import Federation
-
-        return self.filter(
-            federation__in=Federation.objects.where_targets_set_by(user).values("pk")
-        )
+        """Federation staff declare their federation's campaigns; admins any; nobody else."""
+        scope = scope_for(user)
+        if scope.kind is ScopeKind.ALL:
+            return self
+        if scope.kind is ScopeKind.FEDERATION and scope.federation_id:
+            return self.filter(federation_id=scope.federation_id)
+        return self.none()
 
 
 class UnitMembershipQuerySet(models.QuerySet):
