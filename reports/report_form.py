@@ -83,6 +83,7 @@ class ReportDocument:
     units_total: UnitLine | None = None
     recipients: list[str] = field(default_factory=list)
     filename_stem: str = "bao-cao"
+    target_header: str = "Chỉ tiêu năm"  # a campaign's report: "Chỉ tiêu của đợt"
 
 
 def place_of(federation: Federation) -> str:
@@ -175,6 +176,7 @@ def federation_report(
         parent_name=NATIONAL_NAME,
         unit_name=federation.name.upper(),
         number_line=f"Số:        /BC-{federation.code}",
+        target_header="Chỉ tiêu của đợt" if dashboard.period.campaign else "Chỉ tiêu năm",
         place_date=dated_line(place_of(federation), today),
         title="BÁO CÁO",
         subtitle=f"Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở {_period_phrase(period)}",
@@ -208,6 +210,7 @@ def district_report(
         parent_name=federation.name.upper(),
         unit_name=unit.name.upper(),
         number_line=f"Số:        /BC-{unit.code}",
+        target_header="Chỉ tiêu của đợt" if period.campaign else "Chỉ tiêu năm",
         place_date=dated_line(place_of(federation), today),
         title="BÁO CÁO",
         subtitle=f"Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở {_period_phrase(period)}",
@@ -288,7 +291,7 @@ def report_docx(document: ReportDocument) -> bytes:
         "Chỉ tiêu",
         "Đơn vị tính",
         "Thực hiện",
-        "Chỉ tiêu năm",
+        document.target_header,
         "Tỷ lệ",
         "Cùng kỳ năm trước",
         "So với cùng kỳ",

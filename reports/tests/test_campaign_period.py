@@ -196,3 +196,23 @@ def test_campaign_unit_dashboard_queries(django_assert_num_queries):
     with django_assert_num_queries(9):
         dashboard = district_dashboard(unit, period, date(2026, 1, 1))
     assert dashboard.row.figures.new_members == 1 and dashboard.row.targets.new_members == 3
+
+
+def test_the_report_form_and_the_workbook_name_the_campaigns_target(counted, login):
+    campaign = _peak(counted)
+    client = login(counted.staff)
+    docx = client.get(f"/?period=dot-{campaign.pk}&export=docx")
+    assert docx.status_code == 200
+    from docx import Document
+
+    document = Document(BytesIO(docx.content))
+    all_text = " ".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "Chỉ tiêu của đợt" in all_text
+    assert "Chỉ tiêu năm" not in all_text
+    sheet = openpyxl.load_workbook(
+        BytesIO(client.get(f"/?period=dot-{campaign.pk}&export=xlsx").content)
+    ).worksheets[0]
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert any("chỉ tiêu của đợt thi đua" in c for c in cells)
