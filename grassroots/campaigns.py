@@ -198,6 +198,65 @@ def campaign_targets_save(
     return changed
 
 
+@transaction.atomic
+def campaign_delete(*, user, campaign: Campaign) -> None:
+    """Remove a campaign and its targets (404 for a user who may not set them). Refused when a
+    unit with targets in it has the period of the campaign's last day approved."""
+    if not Campaign.objects.editable_by(user).filter(pk=campaign.pk).exists():
+        raise Http404
+    unit_ids = set(
+        CampaignTarget.objects.filter(campaign=campaign, district_union__isnull=False).values_list(
+            "district_union_id", flat=True
+        )
+    )
+    period_lock_check(
+        units=[(pk, campaign.end_on) for pk in unit_ids], what=f"Xóa đợt thi đua {campaign.name}"
+    )
+    for row in CampaignTarget.objects.filter(campaign=campaign):
+        _attribute(row, user, f"Xóa đợt thi đua {campaign.name}")
+        row.delete()  # a history row for each target removed
+    _attribute(campaign, user, "")
+    campaign.delete()
+
+
+class CampaignDeleteView(TemplateView):
+    """`/cdcs/chi-tieu/dot-thi-dua/<pk>/xoa/`: confirm, then remove a campaign and its targets
+    (its federation's staff and admins; others 404). The POST needs the confirmation box."""
+
+    template_name = "grassroots/campaign_confirm_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.campaign = get_object_or_404(
+            Campaign.objects.editable_by(request.user).select_related("federation"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            campaign=self.campaign,
+            target_count=CampaignTarget.objects.filter(campaign=self.campaign).count(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        error = ""
+        if request.POST.get("xac_nhan") != "1":
+            error = "Đánh dấu ô xác nhận để xóa đợt thi đua."
+        else:
+            try:
+                campaign_delete(user=request.user, campaign=self.campaign)
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+            else:
+                messages.success(request, f"Đã xóa đợt thi đua {self.campaign.name}.")
+                return redirect(
+                    f"{reverse('grassroots:targets')}?year={self.campaign.year}"
+                    f"&lien_doan={self.campaign.federation.code}"
+                )
+        return self.render_to_response(self.get_context_data(error=error))
+
+
 class CampaignForm(forms.Form):
     name = forms.CharField(
         label="Tên đợt thi đua",

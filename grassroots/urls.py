@@ -19,5 +19,10 @@ urlpatterns = [
         campaigns.CampaignEditView.as_view(),
         name="campaign-update",
     ),
+    path(
+        "chi-tieu/dot-thi-dua/<int:pk>/xoa/",
+        campaigns.CampaignDeleteView.as_view(),
+        name="campaign-delete",
+    ),
     path("<int:pk>/chuyen/", views.GrassrootsMoveView.as_view(), name="grassroots-move"),
 ]

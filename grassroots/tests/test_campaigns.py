@@ -129,3 +129,41 @@ def test_campaign_targets_follow_the_period_locks(org, users, login):
     assert response.status_code == 200
     assert "Tháng 5/2025" in response.text and "Chưa lưu" in response.text
     assert not CampaignTarget.objects.exists()
+
+
+def test_a_campaign_is_deleted_with_its_targets_after_confirmation(org, users, login):
+    campaign = _campaign(org)
+    CampaignTarget.objects.create(
+        campaign=campaign, district_union=org.unit_a, indicator="new_members", value=7
+    )
+    client = login(users.staff)
+    url = f"/cdcs/chi-tieu/dot-thi-dua/{campaign.pk}/xoa/"
+    assert "1 chỉ tiêu đã giao" in client.get(url).text
+    refused = client.post(url, {})
+    assert "Đánh dấu ô xác nhận" in refused.text and Campaign.objects.exists()
+    assert client.post(url, {"xac_nhan": "1"}).status_code == 302
+    assert not Campaign.objects.exists() and not CampaignTarget.objects.exists()
+    assert CampaignTarget.history.filter(history_type="-").get().history_user == users.staff
+
+
+def test_a_campaign_inside_an_approved_period_is_not_deleted(org, users, login):
+    campaign = _campaign(org)
+    CampaignTarget.objects.create(
+        campaign=campaign, district_union=org.unit_a, indicator="new_members", value=7
+    )
+    PeriodLock.objects.create(
+        unit=org.unit_a,
+        year=2025,
+        kind="nam",
+        start=date(2025, 1, 1),
+        end=date(2025, 12, 31),
+        label="Năm 2025",
+        approver_name="Trần Duyệt",
+        approved_at=timezone.now(),
+        contact="Ban Tổ chức LĐLĐ",
+    )
+    response = login(users.staff).post(
+        f"/cdcs/chi-tieu/dot-thi-dua/{campaign.pk}/xoa/", {"xac_nhan": "1"}
+    )
+    assert response.status_code == 200 and "Năm 2025" in response.text
+    assert CampaignTarget.objects.count() == 1

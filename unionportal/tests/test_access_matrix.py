@@ -227,6 +227,9 @@ MATRIX: dict[str, Row] = {
                                       get="302 404 404 200 200 200  404 404 404", post="302 404 404 200 200 200  404 404 404"),
     "grassroots:campaign-update": Row(_campaign, get="302 404 404 404 200 200  404 404 404",
                                       post="302 404 404 404 200 200  404 404 404"),
+    # Deleting one: the same; an empty POST (no confirmation box) deletes nothing.
+    "grassroots:campaign-delete": Row(_campaign, get="302 404 404 404 200 200  404 404 404",
+                                      post="302 404 404 404 200 200  404 404 404"),
     # Type-to-search of the CĐCS pickers (htmx): every role with a scope gets 200, but only the
     # CĐCS it may pick ("Alpha" is unit A's: officer B and the other federation get no option).
     "grassroots:grassroots-search": Row(query=lambda org: "?pham_vi=xem&ten=to_grassroots&cdcs_q=Alpha",
