@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 
 from grassroots.models import DistrictUnion, Federation
 
-from .approved import FiguresStatus
+from .approved import FiguresStatus, national_note
 from .periods import Period
 from .progress import DASH, format_int, format_pct, percent
 from .selectors import (
@@ -177,7 +177,15 @@ def federation_report(
         place_date=dated_line(place_of(federation), today),
         title="BÁO CÁO",
         subtitle=f"Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở {_period_phrase(period)}",
-        figures_note=_figures_note(period, dashboard.data_date, status),
+        figures_note=" ".join(
+            filter(
+                None,
+                [
+                    _figures_note(period, dashboard.data_date, status),
+                    national_note(federation, period),
+                ],
+            )
+        ),
         indicators=_indicator_lines(head, last.units_total.figures),
         stock_line=_stock_line(dashboard.units_total.figures, period, dashboard.data_date),
         units=units,

@@ -146,7 +146,8 @@ def test_the_block_costs_one_query_at_1_and_25_units(client, django_assert_num_q
         client.get("/")
         # session, user, role, federation; the selector's 4 (units, targets, the two of the
         # day rows); this year's period reports (late units' box and figures status: 1); the
-        # headroom block: 1 (the kept per-unit counts); the session save (3).
+        # federation's own reports to the national level (its box: 1); the headroom block: 1
+        # (the kept per-unit counts); the session save (3).
         with django_assert_num_queries(CURRENT_YEAR_PAGE_QUERIES) as captured:
             response = client.get("/")
         assert response.content.decode().count('id="headroom-unit-') == units
@@ -155,7 +156,7 @@ def test_the_block_costs_one_query_at_1_and_25_units(client, django_assert_num_q
     assert counts[1] == counts[25]
 
 
-CURRENT_YEAR_PAGE_QUERIES = 13
+CURRENT_YEAR_PAGE_QUERIES = 14
 
 
 def test_the_unit_page_block_costs_one_query(client, django_assert_num_queries):

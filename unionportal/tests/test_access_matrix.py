@@ -174,6 +174,11 @@ def _a_report(org) -> dict:
     return {"pk": org.unit_a.pk, "year": 2024, "kind": "nam"}
 
 
+def _hn_report(org) -> dict:
+    """Hà Nội federation's own report of the year 2024 (to the national level)."""
+    return {"pk": org.federation.pk, "year": 2024, "kind": "nam"}
+
+
 # fmt: off
 #                            anon  A   B  other staff admin   nat ended ward
 MATRIX: dict[str, Row] = {
@@ -301,8 +306,22 @@ MATRIX: dict[str, Row] = {
                                    post="302 302 404 404 404 302  404 404 404"),
     "approvals:report-decide": Row(_a_report, get="302 405 405 405 405 405  405 405 405",
                                    post="302 404 404 404 302 302  404 404 404"),
+    # Opening: also the national level (after it approved the federation's report, only it).
     "approvals:report-open": Row(_a_report, get="302 405 405 405 405 405  405 405 405",
-                                 post="302 404 404 404 302 302  404 404 404"),
+                                 post="302 404 404 404 302 302  302 404 404"),
+    # The federation's own report to the national level: its staff, admins and national
+    # staff read; its staff (and admins) submit; national staff (and admins) decide.
+    "approvals:national-completeness": Row(query=lambda org: "?year=2024",
+                                           get="302 404 404 404 404 200  200 404 404"),
+    "approvals:federation-reports": Row(_a_pk("federation"), query=lambda org: "?year=2024",
+                                        get="302 404 404 404 200 200  200 404 404"),
+    "approvals:federation-report": Row(_hn_report, get="302 404 404 404 200 200  200 404 404"),
+    "approvals:federation-report-submit": Row(_hn_report,
+                                              get="302 405 405 405 405 405  405 405 405",
+                                              post="302 404 404 404 302 302  404 404 404"),
+    "approvals:federation-report-decide": Row(_hn_report,
+                                              get="302 405 405 405 405 405  405 405 405",
+                                              post="302 404 404 404 404 302  302 404 404"),
     # --- activity records, support ledger, weak CĐCS (activities/) -----------------------
     # Pages of a CĐCS/member: readers of it see the page; its officer and admins write.
     "activities:officers": Row(_a_pk("grassroots_a"), get="302 200 404 404 200 200  200 404 404",
