@@ -4,9 +4,10 @@ books of the period (`grassroots.models.PeriodLock`, checked by `grassroots.lock
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from grassroots.access.scope import scoped
-from grassroots.models import DistrictUnion, PeriodLock
+from grassroots.models import DistrictUnion, Federation, PeriodLock
 from reports.periods import Period
 
 
@@ -15,6 +16,12 @@ class PeriodReportQuerySet(models.QuerySet):
         """Reports a user may see: their unit's (officers), their federation's (staff)."""
         return scoped(self, user, federation="unit__federation_id", district="unit_id", write=False)
 
+    def of_units(self) -> "PeriodReportQuerySet":
+        return self.filter(unit__isnull=False)
+
+    def of_federations(self) -> "PeriodReportQuerySet":
+        return self.filter(federation__isnull=False)
+
 
 class PeriodReport(models.Model):
     class Status(models.TextChoices):
@@ -22,11 +29,23 @@ class PeriodReport(models.Model):
         APPROVED = "approved", "Đã duyệt"
         RETURNED = "returned", "Bị trả lại"
 
+    # A unit's report (to its federation), or a federation's own report to the national level
+    # (Tổng Liên đoàn): exactly one of the two is set.
     unit = models.ForeignKey(
         DistrictUnion,
         on_delete=models.CASCADE,
         related_name="period_reports",
         verbose_name="đơn vị",
+        null=True,
+        blank=True,
+    )
+    federation = models.ForeignKey(
+        Federation,
+        on_delete=models.CASCADE,
+        related_name="period_reports",
+        verbose_name="LĐLĐ (báo cáo lên Tổng Liên đoàn)",
+        null=True,
+        blank=True,
     )
     year = models.PositiveSmallIntegerField("năm")
     kind = models.CharField("kỳ", max_length=20)
@@ -56,12 +75,30 @@ class PeriodReport(models.Model):
         verbose_name_plural = "báo cáo kỳ"
         ordering = ["unit", "-year", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year", "kind"], name="period_report_unique")
+            models.UniqueConstraint(
+                fields=["unit", "year", "kind"],
+                condition=Q(unit__isnull=False),
+                name="period_report_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["federation", "year", "kind"],
+                condition=Q(federation__isnull=False),
+                name="period_report_federation_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, federation__isnull=True)
+                | Q(unit__isnull=True, federation__isnull=False),
+                name="period_report_unit_xor_federation",
+            ),
         ]
         indexes = [models.Index(fields=["status", "year"], name="period_report_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.period.label} – {self.unit}"
+        return f"{self.period.label} – {self.unit or self.federation}"
+
+    @property
+    def is_federation_report(self) -> bool:
+        return self.federation_id is not None
 
     @property
     def period(self) -> Period:
@@ -77,6 +114,7 @@ class ReportStep(models.Model):
         APPROVE = "approve", "Duyệt"
         RETURN = "return", "Trả lại"
         OPEN = "open", "Mở khóa (ngoại lệ)"
+        CLOSE = "close", "Đóng ngoại lệ (Tổng Liên đoàn đã duyệt báo cáo của LĐLĐ)"
 
     report = models.ForeignKey(PeriodReport, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField("bước", max_length=20, choices=Action.choices)

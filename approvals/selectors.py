@@ -7,14 +7,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from grassroots.access.scope import scope_for
-from grassroots.models import DistrictUnion, Federation, LateCorrection, LockException
+from grassroots.models import Affiliation, DistrictUnion, Federation, LateCorrection, LockException
 from reports.periods import Period
 from reports.progress import format_pct
 from reports.selectors import figures_by_unit
@@ -101,7 +104,7 @@ def report_page(unit: DistrictUnion, year: int, kind: str, today: date) -> Repor
 def approval_queue(user) -> QuerySet[PeriodReport]:
     """Submitted reports the user may approve: their federation's (staff), all (admins)."""
     scope = scope_for(user)
-    reports = PeriodReport.objects.filter(status=PeriodReport.Status.SUBMITTED)
+    reports = PeriodReport.objects.filter(status=PeriodReport.Status.SUBMITTED, unit__isnull=False)
     if scope.is_admin:
         pass
     elif scope.is_federation:
@@ -135,6 +138,20 @@ class Cell:
     @property
     def is_received(self) -> bool:
         return self.state not in (NOT_DUE, LATE_MISSING)
+
+    @cached_property
+    def html(self) -> str:
+        """The cell as the page shows it; worked out once per distinct cell (the few distinct
+        cells are shared), so the page renders one string per row, not a tag per cell."""
+        return format_html('<td class="report-{}">{}</td>', self.state, self.label)
+
+
+NO_CELL = '<td class="report-none">–</td>'
+
+
+def cells_html(cells) -> str:
+    """A row's cells (None: the unit/federation did not exist in that period) as one string."""
+    return mark_safe("".join(NO_CELL if cell is None else cell.html for cell in cells))  # noqa: S308
 
 
 @dataclass
@@ -178,6 +195,10 @@ class UnitRow:
     unit: DistrictUnion
     cells: list[Cell | None]  # None: the unit did not exist in that period
 
+    @property
+    def cells_html(self) -> str:
+        return cells_html(self.cells)
+
 
 @dataclass(frozen=True)
 class Completeness:
@@ -202,10 +223,12 @@ def _exists_in(unit: DistrictUnion, period: Period) -> bool:
 def _units(federation: Federation) -> list[DistrictUnion]:
     """The units that report: every unit of the federation (the federation's own CĐCS unit
     once it holds any)."""
+    # EXISTS probes the direct unit's affiliations only; a join over every unit's affiliations
+    # with DISTINCT read the whole table on each federation page.
+    held_any = Exists(Affiliation.objects.filter(district_union=OuterRef("pk")))
     return list(
         DistrictUnion.objects.filter(federation=federation)
-        .exclude(kind=DistrictUnion.Kind.DIRECT, affiliations__isnull=True)
-        .distinct()
+        .filter(~Q(kind=DistrictUnion.Kind.DIRECT) | held_any)
         .order_by("name")
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +22,7 @@ from grassroots.models import DistrictUnion, LockException, PeriodLock
 from reports.selectors import figures_by_unit
 
 from .models import PeriodReport, ReportStep
+from .national import may_approve_federation, sealed_message, sealing_report
 from .periods import REPORT_KINDS, report_period
 
 
@@ -73,9 +75,10 @@ def reports_submit(
     period = report_period(year, kind)
     existing = {
         r.unit_id: r
-        for r in PeriodReport.objects.select_for_update().filter(
-            unit__in=units, year=year, kind=kind
-        )
+        # No ordering: the default one joins the (nullable) unit, which FOR UPDATE refuses.
+        for r in PeriodReport.objects.select_for_update()
+        .filter(unit__in=units, year=year, kind=kind)
+        .order_by()
     }
     for unit in units:
         report = existing.get(unit.pk)
@@ -136,6 +139,8 @@ def _contact(unit: DistrictUnion, approver: str) -> str:
 
 def _decidable(user, reports: list[PeriodReport]) -> None:
     for report in reports:
+        if report.unit is None:  # a federation's report: the national level decides it
+            raise ValidationError("Báo cáo của LĐLĐ do Tổng Liên đoàn duyệt hoặc trả lại.")
         if not may_approve(user, report.unit):
             raise PermissionDenied("Chỉ cấp trên của đơn vị mới duyệt được báo cáo.")
         if report.status != PeriodReport.Status.SUBMITTED:
@@ -159,7 +164,7 @@ def reports_approve(*, user, reports: list[PeriodReport], now=None) -> list[Peri
     name = user_name(user)
     locks = [
         PeriodLock(
-            unit_id=r.unit_id,
+            unit_id=cast(int, r.unit_id),
             year=r.year,
             kind=r.kind,
             start=r.period.natural_start,
@@ -168,7 +173,7 @@ def reports_approve(*, user, reports: list[PeriodReport], now=None) -> list[Peri
             approved_by=_user_or_none(user),
             approver_name=name,
             approved_at=now,
-            contact=_contact(r.unit, name),
+            contact=_contact(cast(DistrictUnion, r.unit), name),
             figures=r.figures,
         )
         for r in fresh
@@ -179,7 +184,7 @@ def reports_approve(*, user, reports: list[PeriodReport], now=None) -> list[Peri
             (lock.unit_id, lock.year, lock.kind): lock
             for lock in PeriodLock.objects.filter(approved_at=now, unit__in=[r.unit for r in fresh])
         }
-        locks = [by_key[r.unit_id, r.year, r.kind] for r in fresh]
+        locks = [by_key[cast(int, r.unit_id), r.year, r.kind] for r in fresh]
     for report, lock in zip(fresh, locks, strict=True):
         report.status = PeriodReport.Status.APPROVED
         report.decided_at, report.decided_by, report.lock = now, _user_or_none(user), lock
@@ -236,10 +241,18 @@ def lock_exception_open(
     """Open an approved period of one unit until `expires_at`: writes dated in it are then
     accepted and recorded as late corrections; the approved snapshot stays."""
     report = PeriodReport.objects.select_related("unit__federation", "lock").get(pk=report.pk)
-    if not may_approve(user, report.unit):
+    if report.unit is None:
+        raise ValidationError("Chỉ mở khóa được kỳ đã duyệt của một đơn vị.")
+    national = may_approve_federation(user)
+    if not (may_approve(user, report.unit) or national):
         raise PermissionDenied("Chỉ cấp trên của đơn vị mới mở khóa được kỳ báo cáo.")
     if report.status != PeriodReport.Status.APPROVED or report.lock is None:
         raise ValidationError("Chỉ mở khóa được kỳ đã duyệt.")
+    # Once the national level approved the federation's report of an overlapping period, only
+    # the national level opens it (a national lock exception).
+    sealed = sealing_report(report.unit.federation_id, report.lock.start, report.lock.end)
+    if sealed is not None and not national:
+        raise ValidationError(sealed_message(sealed))
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Cần ghi lý do mở khóa."})

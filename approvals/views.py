@@ -19,6 +19,20 @@ from grassroots.models import DistrictUnion, Federation
 from reports.periods import Period, PeriodError, parse_date, parse_year
 
 from .models import PeriodReport
+from .national import (
+    STATE_LABELS,
+    federation_due_date,
+    federation_report_approve,
+    federation_report_page,
+    federation_report_return,
+    federation_report_submit,
+    may_approve_federation,
+    may_see_federation,
+    may_submit_federation,
+    national_completeness,
+    sealed_message,
+    sealing_report,
+)
 from .periods import REPORT_KINDS, TYPE_LABELS, due_date, period_type
 from .selectors import CELL_LABELS, approval_queue, completeness, report_page
 from .services import (
@@ -111,6 +125,9 @@ class ReportDetailView(TemplateView):
         report = page.report
         status = report.status if report else None
         ended = page.period.natural_end < today
+        sealed = sealing_report(
+            unit.federation_id, page.period.natural_start, page.period.natural_end
+        )
         return {
             **super().get_context_data(**kwargs),
             "page": page,
@@ -119,7 +136,10 @@ class ReportDetailView(TemplateView):
             and may_submit(user, unit)
             and status in (None, PeriodReport.Status.RETURNED),
             "can_decide": may_approve(user, unit) and status == PeriodReport.Status.SUBMITTED,
-            "can_open": may_approve(user, unit) and status == PeriodReport.Status.APPROVED,
+            "can_open": (may_approve(user, unit) or may_approve_federation(user))
+            and status == PeriodReport.Status.APPROVED,
+            "sealed": sealed,
+            "sealed_message": sealed_message(sealed) if sealed else "",
             "default_expiry": (today + timedelta(days=7)).strftime("%d/%m/%Y"),
         }
 
@@ -150,7 +170,8 @@ class ReportActionView(View):
                 )
                 messages.success(request, f"Đã gửi báo cáo {label} lên cấp trên.")
             else:
-                if not may_approve(request.user, unit):
+                national_open = self.action == "open" and may_approve_federation(request.user)
+                if not (may_approve(request.user, unit) or national_open):
                     raise Http404
                 if report is None:
                     raise ValidationError(f"Đơn vị chưa gửi báo cáo {label}.")
@@ -239,4 +260,156 @@ class CompletenessView(TemplateView):
             "federations": federations if scope.sees_federations else [],
             "years": list(range(today.year, today.year - 6, -1)),
             "year": year,
+        }
+
+
+# --- the federation's own report to the national level ----------------------------------------
+
+
+def _federation(request, pk: int) -> Federation:
+    """A federation the user may see the reports of: national staff and admins any, federation
+    staff their own; anyone else (unit officers included) gets 404."""
+    federation = get_object_or_404(Federation, pk=pk)
+    if not may_see_federation(request.user, federation):
+        raise Http404
+    return federation
+
+
+class FederationReportsView(TemplateView):
+    """`/bao-cao-ky/lien-doan/<pk>/`: every report period of a year of the federation's own
+    report to the national level, with its state and deadline."""
+
+    template_name = "approvals/federation_reports.html"
+
+    def get_context_data(self, **kwargs):
+        federation = _federation(self.request, kwargs["pk"])
+        today = _today()
+        year = _year(self.request, today.year)
+        reports = {r.kind: r for r in PeriodReport.objects.filter(federation=federation, year=year)}
+        rows = []
+        for kind in REPORT_KINDS:
+            period = Period(year, kind)
+            report = reports.get(kind)
+            due = federation_due_date(year, kind)
+            if report is not None:
+                state = report.get_status_display()
+            elif period.natural_end >= today:
+                state = "Kỳ chưa kết thúc"
+            else:
+                state = STATE_LABELS["late_missing" if today > due else "not_due"]
+            rows.append(
+                {
+                    "period": period,
+                    "type": TYPE_LABELS[period_type(kind)],
+                    "due": due,
+                    "report": report,
+                    "state": state,
+                    "url": reverse("approvals:federation-report", args=[federation.pk, year, kind]),
+                }
+            )
+        return {
+            **super().get_context_data(**kwargs),
+            "federation": federation,
+            "year": year,
+            "rows": rows,
+            "years": list(range(today.year, today.year - 6, -1)),
+        }
+
+
+class FederationReportView(TemplateView):
+    """`/bao-cao-ky/lien-doan/<pk>/<year>/<kind>/`: the federation's report of one period:
+    state, the units' reports, snapshot vs today, history, and the actions the user may take."""
+
+    template_name = "approvals/federation_report.html"
+
+    def get_context_data(self, **kwargs):
+        federation = _federation(self.request, kwargs["pk"])
+        if kwargs["kind"] not in REPORT_KINDS:
+            raise Http404
+        today = _today()
+        page = federation_report_page(federation, kwargs["year"], kwargs["kind"], today)
+        user = self.request.user
+        status = page.report.status if page.report else None
+        return {
+            **super().get_context_data(**kwargs),
+            "page": page,
+            "federation": federation,
+            "can_submit": page.period.natural_end < today
+            and may_submit_federation(user, federation)
+            and status in (None, PeriodReport.Status.RETURNED),
+            "can_decide": may_approve_federation(user) and status == PeriodReport.Status.SUBMITTED,
+        }
+
+
+class FederationReportActionView(View):
+    """POST only: the federation submits; the national level approves or returns. Back to the
+    report page with the outcome; a user who may not take the action gets 404."""
+
+    action = ""
+
+    def post(self, request, pk: int, year: int, kind: str):
+        federation = _federation(request, pk)
+        if kind not in REPORT_KINDS:
+            raise Http404
+        back = reverse("approvals:federation-report", args=[federation.pk, year, kind])
+        label = Period(year, kind).label
+        try:
+            if self.action == "submit":
+                if not may_submit_federation(request.user, federation):
+                    raise Http404
+                federation_report_submit(
+                    user=request.user,
+                    federation=federation,
+                    year=year,
+                    kind=kind,
+                    comment=request.POST.get("comment", ""),
+                )
+                messages.success(request, f"Đã gửi báo cáo {label} lên Tổng Liên đoàn.")
+            else:
+                if not may_approve_federation(request.user):
+                    raise Http404
+                report = PeriodReport.objects.filter(
+                    federation=federation, year=year, kind=kind
+                ).first()
+                if report is None:
+                    raise ValidationError(f"LĐLĐ chưa gửi báo cáo {label}.")
+                decision = request.POST.get("decision")
+                if decision == "approve":
+                    federation_report_approve(user=request.user, report=report)
+                    messages.success(
+                        request,
+                        f"Đã duyệt báo cáo {label} của {federation.name}: kỳ đã khóa sổ"
+                        " cho mọi đơn vị của LĐLĐ.",
+                    )
+                elif decision == "return":
+                    federation_report_return(
+                        user=request.user, report=report, reason=request.POST.get("reason", "")
+                    )
+                    messages.success(request, f"Đã trả lại báo cáo {label} cho {federation.name}.")
+                else:
+                    raise ValidationError("Chọn Duyệt hoặc Trả lại.")
+        except ValidationError as error:
+            messages.error(request, _message(error))
+        except PermissionDenied:
+            raise Http404 from None
+        return redirect(back)
+
+
+class NationalCompletenessView(TemplateView):
+    """`/bao-cao-ky/toan-quoc/`: one row per federation, per period of the year, with the
+    national reporting, on-time and approved rates of 5 years and the reports waiting for
+    national approval. National staff and admins."""
+
+    template_name = "approvals/national_completeness.html"
+
+    def get_context_data(self, **kwargs):
+        if not may_approve_federation(self.request.user):
+            raise Http404
+        today = _today()
+        year = _year(self.request, today.year)
+        return {
+            **super().get_context_data(**kwargs),
+            "table": national_completeness(year, today),
+            "year": year,
+            "years": list(range(today.year, today.year - 6, -1)),
         }

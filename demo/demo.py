@@ -26,6 +26,8 @@ from grassroots.models import (
     WORKERS_THRESHOLD,
     Affiliation,
     AnnualTarget,
+    Campaign,
+    CampaignTarget,
     DistrictUnion,
     Federation,
     GrassrootsUnion,
@@ -33,6 +35,7 @@ from grassroots.models import (
     direct_unit_name,
     grassroots_search_text,
 )
+from grassroots.rules import unit_campaign_problem
 from grassroots.services import figures_touch
 from grassroots.targets import targets_bulk_create
 from members.models import LeaveReason, Member, Placement
@@ -153,6 +156,13 @@ PINS = [
     Pin("QY", date(2024, 1, 1), date(2024, 6, 30), 5, 3, 900),
     Pin("KKTQN", date(2024, 1, 1), date(2024, 6, 30), 6, 4, 1100),
 ]
+# Campaign windows (đợt thi đua) each federation declares, with the share of a unit's annual
+# targets it gives the window: Tháng Công nhân (May) and the July peak for new members.
+DEMO_CAMPAIGNS = (
+    ("Tháng Công nhân 2025", date(2025, 5, 1), date(2025, 5, 31), 0.15),
+    ("Tháng cao điểm phát triển đoàn viên 2026", date(2026, 7, 1), date(2026, 7, 31), 0.2),
+)
+
 # Targets stated in the articles; other targets are derived from the plan figures.
 PINNED_TARGETS = {
     ("TX", 2024): (6500, 20, 15),
@@ -578,6 +588,44 @@ class DemoBuilder:
                 )
         return targets
 
+    def build_campaigns(self, targets: list[tuple[AnnualTarget, dict[str, int]]]) -> None:
+        """Each federation's campaign windows (DEMO_CAMPAIGNS) up to today, with targets for the
+        units that exist in the window: a share of their annual target (the campaign month
+        carries more than a twelfth of the year). No random draw, and separate tables: the
+        annual figures and targets of the articles stay as they are."""
+        rows: list[CampaignTarget] = []
+        for federation in self.federations.values():
+            for name, start, end, share in DEMO_CAMPAIGNS:
+                if start > self.today:
+                    continue
+                campaign = Campaign.objects.create(
+                    federation=federation, name=name, start_on=start, end_on=end
+                )
+                for target, figures in targets:
+                    if target.year != start.year:
+                        continue
+                    unit = target.district_union
+                    if unit is not None and (
+                        unit.federation_id != federation.pk
+                        or unit_campaign_problem(
+                            unit.name, name, start, end, unit.founded_on, unit.ended_on
+                        )
+                    ):
+                        continue
+                    if unit is None and target.federation_id != federation.pk:
+                        continue
+                    for code, value in figures.items():
+                        rows.append(
+                            CampaignTarget(
+                                campaign=campaign,
+                                district_union=unit,
+                                federation=None if unit else federation,
+                                indicator=code,
+                                value=max(1, round(value * share)),
+                            )
+                        )
+        CampaignTarget.objects.bulk_create(rows, batch_size=2000)
+
     def build_users(self) -> None:
         User = get_user_model()
         admin = User.objects.create_superuser(
@@ -675,7 +723,9 @@ class DemoBuilder:
             stay.member_id = self.members[index].pk
             stays.append(stay)
         bulk_insert(Placement, stays)
-        targets_bulk_create(self.build_targets())
+        targets = self.build_targets()
+        targets_bulk_create(targets)
+        self.build_campaigns(targets)
         self.build_users()
         figures_touch(self.grassroots.keys(), date(1900, 1, 1))
         return {

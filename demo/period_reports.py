@@ -5,7 +5,8 @@ nothing since June of this year); periods still within their deadline are submit
 for approval. Written after every other demo row, so no write meets a closed period.
 
 The federation's staff account (thanhpho, quangninh) approves; the figures are the demo's
-own (the snapshot of today's registers), so no past figure changes.
+own (the snapshot of today's registers), so no past figure changes. Then each federation sends
+its own report to the national level (`federation_reports_build`), approved by toanquoc.
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from approvals.models import PeriodReport
+from approvals.national import (
+    federation_due_date,
+    federation_report_approve,
+    federation_report_return,
+    federation_report_submit,
+    unit_states,
+)
 from approvals.periods import REPORT_KINDS, due_date
 from approvals.services import report_return, reports_approve, reports_submit
 from grassroots.access import SYSTEM
@@ -103,4 +111,62 @@ def period_reports_build(today: date, first_year: int) -> dict[str, int]:
                 )
                 counts["approved"] += len(to_approve)
     assert PeriodReport.objects.exists()
+    counts.update(federation_reports_build(today, first_year))
+    return counts
+
+
+# Hà Nội's 2024 is sent to the national level and waits (the issue's walk-through: thanhpho
+# opens Thanh Xuân's year 2024 for a late admission, which the federation's level can do only
+# while no report of the federation overlapping that year is approved nationally).
+HANOI_WAITING_YEAR = 2024
+NATIONAL_RETURN_REASON = (
+    "Số đoàn viên cuối kỳ chưa khớp với báo cáo tổng hợp của LĐLĐ gửi bằng văn bản: đề nghị"
+    " rà soát lại rồi gửi lại."
+)
+
+
+def federation_reports_build(today: date, first_year: int) -> dict[str, int]:
+    """Each federation's own report to the national level, for every ended period whose units
+    are all approved: up to and including 2024 approved by the national staff (toanquoc),
+    except Hà Nội's 2024 (sent, waiting); 2025 and 2026 sent and waiting, except Quảng Ninh's
+    year 2025, returned by the national level."""
+    User = get_user_model()
+    national: object = User.objects.filter(username="toanquoc").first() or SYSTEM
+    counts = {"federation_approved": 0, "federation_submitted": 0, "federation_returned": 0}
+    for federation in Federation.objects.order_by("code"):
+        staff: object = (
+            User.objects.filter(username=APPROVERS.get(federation.code, "")).first() or SYSTEM
+        )
+        for year in range(first_year, today.year + 1):
+            for kind in REPORT_KINDS:
+                period = Period(year, kind)
+                if period.natural_end >= today:
+                    continue
+                states = unit_states(federation, year, kind)
+                if not states or not all(s.approved for s in states):
+                    continue
+                sent_on = min(federation_due_date(year, kind) - timedelta(days=2), today)
+                report = federation_report_submit(
+                    user=staff,
+                    federation=federation,
+                    year=year,
+                    kind=kind,
+                    comment=f"{federation.name} kính gửi báo cáo {period.label}.",
+                    now=_at(sent_on, 10),
+                )
+                waiting = year > 2024 or (federation.code == "HN" and year == HANOI_WAITING_YEAR)
+                if federation.code == "QN" and (year, kind) == (2025, "nam"):
+                    federation_report_return(
+                        user=national, report=report, reason=NATIONAL_RETURN_REASON
+                    )
+                    counts["federation_returned"] += 1
+                elif waiting:
+                    counts["federation_submitted"] += 1
+                else:
+                    federation_report_approve(
+                        user=national,
+                        report=report,
+                        now=_at(min(sent_on + timedelta(days=2), today), 14),
+                    )
+                    counts["federation_approved"] += 1
     return counts

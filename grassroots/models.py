@@ -18,6 +18,7 @@ from unionportal.text import fold
 from .querysets import (
     AffiliationQuerySet,
     AnnualTargetQuerySet,
+    CampaignQuerySet,
     DistrictUnionQuerySet,
     FederationQuerySet,
     GrassrootsUnionQuerySet,
@@ -409,6 +410,109 @@ class TargetValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target}: {self.indicator} = {self.value}"
+
+
+class Campaign(models.Model):
+    """A campaign window (đợt thi đua, đợt cao điểm) a federation declares inside one year:
+    "Tháng Công nhân 2026", 01/05-31/05/2026. Its units get targets for it
+    (`CampaignTarget`), and the dashboards measure the window against them."""
+
+    federation = models.ForeignKey(
+        Federation, on_delete=models.CASCADE, related_name="campaigns", verbose_name="LĐLĐ"
+    )
+    name = models.CharField("tên đợt", max_length=200)
+    start_on = models.DateField("từ ngày")
+    end_on = models.DateField("đến ngày")
+    created_at = models.DateTimeField("tạo lúc", default=timezone.now)
+
+    objects = CampaignQuerySet.as_manager()
+    history = HistoricalRecords()
+    _history_user: Any
+    _change_reason: str
+
+    class Meta:
+        verbose_name = "đợt thi đua"
+        verbose_name_plural = "đợt thi đua"
+        ordering = ["start_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "name"], name="campaign_unique_name"),
+            models.CheckConstraint(
+                condition=Q(end_on__gte=F("start_on")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.start_on:%d/%m/%Y}–{self.end_on:%d/%m/%Y})"
+
+    @property
+    def year(self) -> int:
+        return self.start_on.year
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .rules import campaign_problem
+
+        if self.start_on and self.end_on:
+            problem = campaign_problem(self.start_on, self.end_on)
+            if problem:
+                raise ValidationError(problem)
+
+
+class CampaignTarget(models.Model):
+    """One unit's target for one indicator in one campaign (a district union's, or the
+    federation's own): the campaign's counterpart of `TargetValue`."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name="đợt thi đua"
+    )
+    federation = models.ForeignKey(
+        Federation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="campaign_targets",
+        verbose_name="liên đoàn lao động",
+    )
+    district_union = models.ForeignKey(
+        DistrictUnion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="campaign_targets",
+        verbose_name="công đoàn cấp trên",
+    )
+    indicator = models.CharField("chỉ số", max_length=40)
+    value = models.PositiveIntegerField("chỉ tiêu")
+
+    history = HistoricalRecords()
+    _history_user: Any
+    _change_reason: str
+
+    class Meta:
+        verbose_name = "chỉ tiêu đợt thi đua"
+        verbose_name_plural = "chỉ tiêu đợt thi đua"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(federation__isnull=True) & Q(district_union__isnull=False))
+                | (Q(federation__isnull=False) & Q(district_union__isnull=True)),
+                name="campaigntarget_exactly_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "district_union", "indicator"],
+                condition=Q(district_union__isnull=False),
+                name="campaigntarget_unique_district",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "federation", "indicator"],
+                condition=Q(federation__isnull=False),
+                name="campaigntarget_unique_federation",
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="campaigntarget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.district_union or self.federation} {self.indicator}"
 
 
 class UserRole(models.Model):

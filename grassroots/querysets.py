@@ -152,6 +152,27 @@ class AnnualTargetQuerySet(models.QuerySet):
         return scoped(self, user, federation="", district="", write=True)
 
 
+class CampaignQuerySet(models.QuerySet):
+    def for_user(self, user) -> Self:
+        """Campaigns of the federations the user sees (officers: their unit's federation's;
+        national staff and admins: every one). Anonymous or role-less users: none."""
+        scope = scope_for(user)
+        if scope.kind in (ScopeKind.NATIONAL, ScopeKind.ALL):
+            return self
+        if scope.kind in (ScopeKind.FEDERATION, ScopeKind.DISTRICT) and scope.federation_id:
+            return self.filter(federation_id=scope.federation_id)
+        return self.none()
+
+    def editable_by(self, user) -> Self:
+        """Federation staff declare their federation's campaigns; admins any; nobody else."""
+        scope = scope_for(user)
+        if scope.kind is ScopeKind.ALL:
+            return self
+        if scope.kind is ScopeKind.FEDERATION and scope.federation_id:
+            return self.filter(federation_id=scope.federation_id)
+        return self.none()
+
+
 class UnitMembershipQuerySet(models.QuerySet):
     def overlapping(self, start: date, end: date) -> Self:
         """Memberships with at least one day in start..end (inclusive)."""

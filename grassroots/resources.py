@@ -208,6 +208,17 @@ def target_columns() -> Columns:
             )
             for i in indicators()
         ),
+        # Last, and optional: the annual files and template of before keep working unchanged.
+        Column(
+            "campaign",
+            "Đợt thi đua",
+            required=False,
+            help="Để trống: chỉ tiêu năm. Tên một đợt thi đua LĐLĐ đã khai báo (ví dụ Tháng"
+            " Công nhân 2026): chỉ tiêu của đợt, năm là năm của đợt; các chỉ tiêu để trống giữ"
+            " như đã có.",
+            example="",
+            width=24,
+        ),
     )
 
 

@@ -98,6 +98,33 @@ def year_problem(year: int) -> str | None:
     return None
 
 
+def campaign_problem(start: date, end: date) -> str | None:
+    """A campaign window: from-to inside one year of the targets' years."""
+    if end < start:
+        return (
+            f"Ngày kết thúc {end:%d/%m/%Y} ở trước ngày bắt đầu {start:%d/%m/%Y} của đợt thi đua."
+        )
+    if start.year != end.year:
+        return (
+            f"Đợt thi đua phải nằm trong một năm: {start:%d/%m/%Y} và {end:%d/%m/%Y} thuộc hai"
+            " năm khác nhau."
+        )
+    return year_problem(start.year)
+
+
+def unit_campaign_problem(
+    name: str, campaign: str, start: date, end: date, founded_on: date | None, ended_on: date | None
+) -> str | None:
+    """A unit gets campaign targets when it existed on some day of the window."""
+    if founded_on is not None and founded_on > end:
+        return f"{name} thành lập ngày {founded_on:%d/%m/%Y}: không có chỉ tiêu {campaign}."
+    if ended_on is not None and ended_on < start:
+        return (
+            f"{name} đã kết thúc hoạt động ngày {ended_on:%d/%m/%Y}: không có chỉ tiêu {campaign}."
+        )
+    return None
+
+
 def unit_year_problem(
     name: str, year: int, founded_on: date | None, ended_on: date | None
 ) -> str | None:

@@ -16,13 +16,26 @@ from .rules import founding_change_problem, founding_day_problem
 from .signals import affiliations_changed, figures_changed
 
 
-def figures_touch(grassroots_ids: Iterable[int], since: date, unit_ids: Iterable[int] = ()) -> None:
+def figures_touch(
+    grassroots_ids: Iterable[int],
+    since: date,
+    unit_ids: Iterable[int] = (),
+    stays: Iterable[tuple] = (),
+) -> None:
     """Tell derived-figure keepers that the events of these CĐCS changed from `since` on
-    (`unit_ids`: units to refresh besides those the CĐCS belong to now, e.g. after an undo)."""
+    (`unit_ids`: units to refresh besides those the CĐCS belong to now, e.g. after an undo).
+
+    `stays`: when the change is exactly some members' stays, each as (before, after) with
+    `Placement.as_stay()` (None for a stay that did not exist), so that the day figures can be
+    updated in place instead of rebuilt."""
     ids, units = set(grassroots_ids), set(unit_ids)
     if ids or units:
         figures_changed.send(
-            sender=GrassrootsUnion, grassroots_ids=ids, since=since, unit_ids=units
+            sender=GrassrootsUnion,
+            grassroots_ids=ids,
+            since=since,
+            unit_ids=units,
+            stays=list(stays),
         )
 
 

@@ -21,10 +21,16 @@ from django.views.generic import TemplateView
 
 from unionportal.text import parse_id
 
+from .campaigns import (
+    campaign_from_param,
+    campaign_targets_for,
+    campaign_targets_save,
+    campaign_units,
+)
 from .collation import vi_order
 from .indicators import CORE_CODES
 from .locks import period_lock_check
-from .models import AnnualTarget, DistrictUnion, Federation, TargetValue
+from .models import AnnualTarget, Campaign, DistrictUnion, Federation, TargetValue
 from .rules import (
     MAX_YEAR,
     MIN_YEAR,
@@ -76,9 +82,18 @@ class TargetsForm(forms.Form):
     """One integer field per unit and indicator; blank means "no target set"."""
 
     def __init__(
-        self, *args, federation: Federation, units, targets: dict, year: int | None = None, **kwargs
+        self,
+        *args,
+        federation: Federation,
+        units,
+        targets: dict,
+        year: int | None = None,
+        core_together: bool = True,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        # A campaign's targets may name one indicator only (the annual ones: all three or none).
+        self.core_together = core_together
         self.units = [federation, *units]
         self.year = year
         self.indicator_fields = target_fields()
@@ -132,7 +147,11 @@ class TargetsForm(forms.Form):
                 for name, _ in self.indicator_fields
             }
             core = [values[name] for name in CORE_CODES]
-            if any(v is None for v in core) and any(v is not None for v in core):
+            if (
+                self.core_together
+                and any(v is None for v in core)
+                and any(v is not None for v in core)
+            ):
                 raise ValidationError(
                     f"{unit.name}: nhập đủ ba chỉ tiêu, hoặc để trống cả ba nếu chưa giao chỉ tiêu."
                 )
@@ -258,6 +277,12 @@ class TargetsView(TemplateView):
                 messages.error(request, f"Năm “{raw_year[:10]}” không hợp lệ: hiển thị năm nay.")
             year = timezone.localdate().year
         self.year = year
+        # `dot=<id>`: the targets of one of the federation's campaigns instead of the year's.
+        self.campaign = campaign_from_param(
+            request.user, self.federation, request.GET.get("dot") or request.POST.get("dot") or ""
+        )
+        if self.campaign is not None:
+            self.year = self.campaign.year
         # The units that existed on some day of the year, also for part of it (an ended unit
         # keeps its targets; a unit founded during the year gets the rest of the year's).
         self.units = [
@@ -267,15 +292,23 @@ class TargetsView(TemplateView):
             )
             if unit_year_problem(unit.name, self.year, unit.founded_on, unit.ended_on) is None
         ]
+        if self.campaign is not None:
+            self.units = campaign_units(self.campaign, self.units)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data=None) -> TargetsForm:
+        targets: dict
+        if self.campaign is not None:
+            targets = campaign_targets_for(self.campaign)
+        else:
+            targets = targets_for(self.federation, self.year)
         return TargetsForm(
             data,
             federation=self.federation,
             units=self.units,
-            targets=targets_for(self.federation, self.year),
+            targets=targets,
             year=self.year,
+            core_together=self.campaign is None,
         )
 
     def get_context_data(self, **kwargs):
@@ -287,6 +320,10 @@ class TargetsView(TemplateView):
             federations=self.federations,
             year=self.year,
             years=range(self.year - 3, self.year + 2),
+            campaign=self.campaign,
+            campaigns=list(
+                Campaign.objects.filter(federation=self.federation, start_on__year=self.year)
+            ),
             **kwargs,
         )
 
@@ -294,17 +331,26 @@ class TargetsView(TemplateView):
         form = self.get_form(request.POST)
         if form.is_valid():
             try:
-                changed = targets_save(
-                    user=request.user,
-                    federation=self.federation,
-                    year=self.year,
-                    values=form.values(),
-                )
+                if self.campaign is not None:
+                    changed = campaign_targets_save(
+                        user=request.user, campaign=self.campaign, values=form.values()
+                    )
+                else:
+                    changed = targets_save(
+                        user=request.user,
+                        federation=self.federation,
+                        year=self.year,
+                        values=form.values(),
+                    )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Đã lưu chỉ tiêu năm {self.year}: {changed} thay đổi.")
-                return redirect(f"{request.path}?year={self.year}&lien_doan={self.federation.code}")
+                what = self.campaign.name if self.campaign else f"năm {self.year}"
+                messages.success(request, f"Đã lưu chỉ tiêu {what}: {changed} thay đổi.")
+                dot = f"&dot={self.campaign.pk}" if self.campaign else ""
+                return redirect(
+                    f"{request.path}?year={self.year}&lien_doan={self.federation.code}{dot}"
+                )
         return self.render_to_response(self.get_context_data(form=form))
 
 

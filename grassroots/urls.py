@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import exports, search, targets, views
+from . import campaigns, exports, search, targets, views
 
 urlpatterns = [
     path("xuat.<str:fmt>", exports.GrassrootsExportView.as_view(), name="grassroots-export"),
@@ -11,5 +11,18 @@ urlpatterns = [
     path("<int:pk>/sua/", views.GrassrootsUpdateView.as_view(), name="grassroots-update"),
     path("tim/", search.GrassrootsSearchView.as_view(), name="grassroots-search"),
     path("chi-tieu/", targets.TargetsView.as_view(), name="targets"),
+    path(
+        "chi-tieu/dot-thi-dua/them/", campaigns.CampaignEditView.as_view(), name="campaign-create"
+    ),
+    path(
+        "chi-tieu/dot-thi-dua/<int:pk>/sua/",
+        campaigns.CampaignEditView.as_view(),
+        name="campaign-update",
+    ),
+    path(
+        "chi-tieu/dot-thi-dua/<int:pk>/xoa/",
+        campaigns.CampaignDeleteView.as_view(),
+        name="campaign-delete",
+    ),
     path("<int:pk>/chuyen/", views.GrassrootsMoveView.as_view(), name="grassroots-move"),
 ]

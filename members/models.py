@@ -184,6 +184,17 @@ class Placement(models.Model):
     def __str__(self) -> str:
         return f"{self.member_id} @ {self.grassroots_id} từ {self.start_on:%d/%m/%Y}"
 
+    def as_stay(self) -> tuple:
+        """(CĐCS id, start_on, start_kind, end_on, end_kind): what the day figures count of this
+        stay (see `grassroots.services.figures_touch`)."""
+        return (
+            self.grassroots_id,
+            self.start_on,
+            str(self.start_kind),
+            self.end_on,
+            str(self.end_kind or ""),
+        )
+
 
 class AccessLog(models.Model):
     """Who opened which member's personal data, and who exported what (Law 91/2025/QH15)."""

@@ -191,14 +191,14 @@ def _member_admit(
     except IntegrityError:
         # Two officers (or a double submit) raced past the check above.
         raise ValidationError({"cccd": "Số CCCD này đã là đoàn viên."}) from None
-    Placement.objects.create(
+    placement = Placement.objects.create(
         member=member,
         grassroots=grassroots,
         start_on=joined_on,
         start_kind=Placement.StartKind.ADMISSION,
         created_by=user if getattr(user, "pk", None) else None,
     )
-    figures_touch([grassroots.pk], joined_on)
+    figures_touch([grassroots.pk], joined_on, stays=[(None, placement.as_stay())])
     return member
 
 
@@ -305,6 +305,7 @@ def member_transfer(
         what="Chuyển sinh hoạt",
         field="on",
     )
+    ending = current.as_stay()
     current.end_on = on
     current.end_kind = Placement.EndKind.TRANSFER
     current.save(update_fields=["end_on", "end_kind"])
@@ -319,7 +320,11 @@ def member_transfer(
     member.grassroots = to_grassroots
     member.version += 1
     member.save()
-    figures_touch([old_grassroots_id, to_grassroots.pk], on)
+    figures_touch(
+        [old_grassroots_id, to_grassroots.pk],
+        on,
+        stays=[(ending, current.as_stay()), (None, new.as_stay())],
+    )
     return new
 
 
@@ -340,6 +345,7 @@ def member_leave(
     if problem:
         raise ValidationError({"on": problem})
     period_lock_check(grassroots=[(member.grassroots_id, on)], what="Ra khỏi công đoàn", field="on")
+    ending = current.as_stay()
     current.end_on = on
     current.end_kind = Placement.EndKind.LEFT
     current.save(update_fields=["end_on", "end_kind"])
@@ -348,7 +354,7 @@ def member_leave(
     member.leave_note = clean_text(note)
     member.version += 1
     member.save()
-    figures_touch([member.grassroots_id], on)
+    figures_touch([member.grassroots_id], on, stays=[(ending, current.as_stay())])
     return member
 
 
@@ -368,7 +374,7 @@ def member_rejoin(
         )
     _check_day_in_grassroots(grassroots, on, "on", "kết nạp lại")
     period_lock_check(grassroots=[(grassroots.pk, on)], what="Kết nạp lại", field="on")
-    Placement.objects.create(
+    placement = Placement.objects.create(
         member=member,
         grassroots=grassroots,
         start_on=on,
@@ -382,7 +388,7 @@ def member_rejoin(
     member.leave_note = ""
     member.version += 1
     member.save()
-    figures_touch([grassroots.pk], on)
+    figures_touch([grassroots.pk], on, stays=[(None, placement.as_stay())])
     return member
 
 

@@ -8,12 +8,13 @@ late corrections changed any since.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.utils import timezone
 
-from grassroots.models import PeriodLock
+from grassroots.models import Federation, PeriodLock
 
 from .periods import Period
 from .selectors import ProgressRow
@@ -60,3 +61,17 @@ def figures_status(rows: list[ProgressRow], period: Period, today: date) -> Figu
     if changed:
         note += f", {changed} đơn vị có điều chỉnh sau duyệt (số liệu đã duyệt giữ nguyên)"
     return FiguresStatus(False, CURRENT_LABEL, note + ".")
+
+
+# The national level's word on a federation's own period report ("Tổng Liên đoàn đã duyệt"),
+# for the federation's report form. approvals/ registers the reader in its AppConfig.ready()
+# (reports/ does not import approvals/); without it the form says nothing of it.
+NATIONAL_NOTE_READERS: list[Callable[[Federation, Period], str]] = []
+
+
+def national_note(federation: Federation, period: Period) -> str:
+    """One sentence on whether the national level approved the federation's report of
+    `period` ("" for a period that is not a report period, or with no reader registered)."""
+    if period.is_cut or period.current_tree or not NATIONAL_NOTE_READERS:
+        return ""
+    return NATIONAL_NOTE_READERS[0](federation, period)

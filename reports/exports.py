@@ -249,7 +249,10 @@ def federation_workbook(
         cell.font = Font(bold=True)
     _formats(sheet, first, PERCENT_COLUMNS)
     sheet.append([])
-    sheet.append([safe_cell(RULES_NOTE)])
+    note = RULES_NOTE
+    if dashboard.period.campaign:  # measured against the campaign's own targets
+        note = note.replace("chỉ tiêu cả năm", "chỉ tiêu của đợt thi đua, trong thời gian của đợt")
+    sheet.append([safe_cell(note)])
     if dashboard.period.current_tree:
         sheet.append([safe_cell(CURRENT_TREE_NOTE)])
     return _save(workbook)

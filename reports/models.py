@@ -2,7 +2,9 @@
 
 Dashboards read these rows instead of scanning members, so their cost grows with units (and
 days), not with members. Rows are rebuilt from the registers (`reports.stats`) inside the
-transaction of every write that changes them, so they are never out of date.
+transaction of every write that changes them, so they are never out of date; a write of single
+stays (admission, rejoin, leaving, transfer) updates them in place instead (`stays_refresh`),
+to the same values.
 
 Each row also carries running totals up to and including its day (`*_to_date`): the figures of
 any period are then the difference of two rows per unit (the last row on or before the period's

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,6 +51,39 @@ DEFAULT_PERIOD = "nam"
 TREE_PARAM, CURRENT_TREE_VALUE = "co-cau", "hien-nay"
 AS_IT_WAS_LABEL = "theo cơ cấu tại thời điểm"
 CURRENT_TREE_LABEL = "theo cơ cấu hiện nay"
+
+
+# A federation's own campaign window (grassroots.Campaign): `period=dot-<id>`.
+CAMPAIGN_PREFIX = "dot-"
+
+
+@dataclass(frozen=True)
+class CampaignWindow:
+    """A campaign as the dashboards read it: its window and name (no database access)."""
+
+    pk: int
+    name: str
+    start: date
+    end: date
+    federation_id: int
+
+    @property
+    def key(self) -> str:
+        return f"{CAMPAIGN_PREFIX}{self.pk}"
+
+    @property
+    def choice_label(self) -> str:
+        return f"{self.name} ({self.start:%d/%m}–{self.end:%d/%m/%Y})"
+
+    def a_year_earlier(self) -> CampaignWindow:
+        def back(day: date) -> date:
+            return day.replace(
+                year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1])
+            )
+
+        return CampaignWindow(
+            self.pk, self.name, back(self.start), back(self.end), self.federation_id
+        )
 
 
 class PeriodError(ValueError):
@@ -98,13 +131,23 @@ class Period:
     kind: str
     as_of: date | None = None
     current_tree: bool = False  # "theo cơ cấu hiện nay" (see CURRENT_TREE_LABEL)
+    # A campaign window (kind "dot-<id>"): its own days, measured against its own targets.
+    campaign: CampaignWindow | None = None
+
+    @property
+    def campaign_id(self) -> int | None:
+        return self.campaign.pk if self.campaign else None
 
     @property
     def natural_start(self) -> date:
+        if self.campaign:
+            return self.campaign.start
         return date(self.year, PERIODS[self.kind][1], 1)
 
     @property
     def natural_end(self) -> date:
+        if self.campaign:
+            return self.campaign.end
         return month_end(self.year, PERIODS[self.kind][2])
 
     @property
@@ -131,6 +174,15 @@ class Period:
         return date(self.year, 12, 31)
 
     @property
+    def target_start(self) -> date:
+        """First day the period's target is for: 01/01 (the annual target) or the campaign's."""
+        return self.campaign.start if self.campaign else self.year_start
+
+    @property
+    def target_end(self) -> date:
+        return self.campaign.end if self.campaign else self.year_end
+
+    @property
     def year_to_date_end(self) -> date:
         """End of the year-long views (quarter table, monthly chart): the as-of day or 31/12."""
         return self.as_of or self.year_end
@@ -138,6 +190,14 @@ class Period:
     @property
     def label(self) -> str:
         """`Năm 2024`, `Quý I/2024`, `Tháng Công nhân (tháng 5) 2024`, `... đến ngày 04/04/2021`."""
+        if self.campaign:
+            window = self.campaign
+            text = f"{window.name} (từ {window.start:%d/%m/%Y} đến {window.end:%d/%m/%Y})"
+            if self.is_cut:
+                text += f", lũy kế đến ngày {self.end:%d/%m/%Y}"
+            if self.current_tree:
+                text += f" ({CURRENT_TREE_LABEL})"
+            return text
         name = PERIODS[self.kind][0]
         if self.kind == "nam":
             text = f"Năm {self.year}"
@@ -158,14 +218,15 @@ class Period:
         return min(self.end, today)
 
     def elapsed_share(self, today: date) -> Decimal:
-        """Part of the year covered by the period so far: elapsed period days / days in year.
+        """Part of the year covered by the period so far: elapsed period days / days in year
+        (a campaign: elapsed campaign days / the campaign's days).
 
-        The yardstick for the colour bands: an annual target pro rata over elapsed time.
+        The yardstick for the colour bands: the target pro rata over elapsed time.
         """
         last = self.data_date(today)
         if last < self.start:
             return Decimal(0)
-        days_in_year = (self.year_end - self.year_start).days + 1
+        days_in_year = (self.target_end - self.target_start).days + 1
         return Decimal((last - self.start).days + 1) / Decimal(days_in_year)
 
     def params(self) -> dict[str, str]:
@@ -187,15 +248,30 @@ class Period:
         if as_of is not None:
             day = min(as_of.day, calendar.monthrange(as_of.year - 1, as_of.month)[1])
             as_of = as_of.replace(year=as_of.year - 1, day=day)
-        return Period(self.year - 1, self.kind, as_of, self.current_tree)
+        campaign = self.campaign.a_year_earlier() if self.campaign else None
+        return Period(self.year - 1, self.kind, as_of, self.current_tree, campaign)
 
 
-def period_parse(params: Mapping[str, str], today: date) -> Period:
-    """Build a Period from GET-like `params`; raise PeriodError with a Vietnamese message."""
+def period_parse(
+    params: Mapping[str, str],
+    today: date,
+    campaign: Callable[[int], CampaignWindow] | None = None,
+) -> Period:
+    """Build a Period from GET-like `params`; raise PeriodError with a Vietnamese message.
+
+    `period=dot-<id>` is a campaign window, read through `campaign(id)` (the view's lookup,
+    which answers 404 for a campaign the user may not see); its year is the campaign's."""
     year_text = (params.get("year") or "").strip()
     kind = (params.get("period") or "").strip() or DEFAULT_PERIOD
     as_of_text = (params.get("as_of") or "").strip()
-    if kind not in PERIODS:
+    window: CampaignWindow | None = None
+    if kind.startswith(CAMPAIGN_PREFIX) and campaign is not None:
+        pk = parse_id(kind.removeprefix(CAMPAIGN_PREFIX))
+        if pk is None:
+            raise PeriodError(f"Đợt thi đua «{kind[:40]}» không có.")
+        window = campaign(pk)
+        year_text = str(window.start.year)
+    elif kind not in PERIODS:
         raise PeriodError(
             f"Kỳ báo cáo «{kind}» không có. Chọn một trong: "
             + ", ".join(label for _, label in PERIOD_CHOICES[:8])
@@ -215,10 +291,11 @@ def period_parse(params: Mapping[str, str], today: date) -> Period:
             f"Cách xem «{tree}» không có: bỏ tham số «{TREE_PARAM}» để xem {AS_IT_WAS_LABEL},"
             f" hoặc đặt «{TREE_PARAM}={CURRENT_TREE_VALUE}» để xem {CURRENT_TREE_LABEL}."
         )
-    period = Period(year=year, kind=kind, as_of=as_of, current_tree=bool(tree))
+    period = Period(year=year, kind=kind, as_of=as_of, current_tree=bool(tree), campaign=window)
     if as_of and as_of < period.natural_start:
+        name = window.name if window else PERIODS[kind][0]
         raise PeriodError(
-            f"Ngày số liệu {as_of:%d/%m/%Y} ở trước kỳ «{PERIODS[kind][0]}» (bắt đầu từ ngày"
+            f"Ngày số liệu {as_of:%d/%m/%Y} ở trước kỳ «{name}» (bắt đầu từ ngày"
             f" {period.natural_start:%d/%m/%Y})."
         )
     return period

@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 
 from grassroots.models import DistrictUnion, Federation
 
-from .approved import FiguresStatus
+from .approved import FiguresStatus, national_note
 from .periods import Period
 from .progress import DASH, format_int, format_pct, percent
 from .selectors import (
@@ -83,6 +83,7 @@ class ReportDocument:
     units_total: UnitLine | None = None
     recipients: list[str] = field(default_factory=list)
     filename_stem: str = "bao-cao"
+    target_header: str = "Chỉ tiêu năm"  # a campaign's report: "Chỉ tiêu của đợt"
 
 
 def place_of(federation: Federation) -> str:
@@ -101,7 +102,8 @@ def last_year_period(period: Period) -> Period:
     if period.as_of:
         day = period.as_of
         as_of = date(day.year - 1, day.month, min(day.day, 28 if day.month == 2 else day.day))
-    return Period(period.year - 1, period.kind, as_of)
+    campaign = period.campaign.a_year_earlier() if period.campaign else None
+    return Period(period.year - 1, period.kind, as_of, campaign=campaign)
 
 
 def change_text(now: int, before: int) -> str:
@@ -174,10 +176,19 @@ def federation_report(
         parent_name=NATIONAL_NAME,
         unit_name=federation.name.upper(),
         number_line=f"Số:        /BC-{federation.code}",
+        target_header="Chỉ tiêu của đợt" if dashboard.period.campaign else "Chỉ tiêu năm",
         place_date=dated_line(place_of(federation), today),
         title="BÁO CÁO",
         subtitle=f"Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở {_period_phrase(period)}",
-        figures_note=_figures_note(period, dashboard.data_date, status),
+        figures_note=" ".join(
+            filter(
+                None,
+                [
+                    _figures_note(period, dashboard.data_date, status),
+                    national_note(federation, period),
+                ],
+            )
+        ),
         indicators=_indicator_lines(head, last.units_total.figures),
         stock_line=_stock_line(dashboard.units_total.figures, period, dashboard.data_date),
         units=units,
@@ -207,6 +218,7 @@ def district_report(
         parent_name=federation.name.upper(),
         unit_name=unit.name.upper(),
         number_line=f"Số:        /BC-{unit.code}",
+        target_header="Chỉ tiêu của đợt" if period.campaign else "Chỉ tiêu năm",
         place_date=dated_line(place_of(federation), today),
         title="BÁO CÁO",
         subtitle=f"Kết quả phát triển đoàn viên, thành lập công đoàn cơ sở {_period_phrase(period)}",
@@ -287,7 +299,7 @@ def report_docx(document: ReportDocument) -> bytes:
         "Chỉ tiêu",
         "Đơn vị tính",
         "Thực hiện",
-        "Chỉ tiêu năm",
+        document.target_header,
         "Tỷ lệ",
         "Cùng kỳ năm trước",
         "So với cùng kỳ",

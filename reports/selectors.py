@@ -19,6 +19,7 @@ from grassroots.indicators import CORE_CODES, Indicator, indicator_codes, indica
 from grassroots.models import (
     Affiliation,
     AnnualTarget,
+    CampaignTarget,
     DistrictUnion,
     Federation,
     GrassrootsUnion,
@@ -194,30 +195,42 @@ class Targets:
         return cls({code: value for code, value in sums.items() if value is not None})
 
 
-def target_values(condition: Q, year: int) -> dict[tuple[int | None, int | None], Targets]:
+def target_values(
+    condition: Q, year: int, campaign_id: int | None = None
+) -> dict[tuple[int | None, int | None], Targets]:
     """{(district union id, federation id): Targets} of the targets matching `condition`
-    (on AnnualTarget's fields) for `year`: one query (the values joined to their targets),
-    whatever the number of units and indicators."""
+    (on AnnualTarget's fields) for `year`, or of the campaign `campaign_id` (its own targets,
+    never the year's): one query (the values joined to their targets), whatever the number
+    of units and indicators."""
     values: dict[tuple[int | None, int | None], dict[str, int]] = {}
-    for unit, federation, code, value in (
-        TargetValue.objects.filter(target__in=AnnualTarget.objects.filter(condition, year=year))
-        .values_list("target__district_union_id", "target__federation_id", "indicator", "value")
-        .order_by()
-    ):
+    rows = (
+        CampaignTarget.objects.filter(condition, campaign_id=campaign_id).values_list(
+            "district_union_id", "federation_id", "indicator", "value"
+        )
+        if campaign_id is not None
+        else TargetValue.objects.filter(
+            target__in=AnnualTarget.objects.filter(condition, year=year)
+        ).values_list("target__district_union_id", "target__federation_id", "indicator", "value")
+    )
+    for unit, federation, code, value in rows.order_by():
         values.setdefault((unit, federation), {})[code] = value
     return {key: Targets(figures) for key, figures in values.items()}
 
 
 def targets_by_unit(
-    year: int, unit_ids: Iterable[int], federation_id: int | None = None
+    year: int,
+    unit_ids: Iterable[int],
+    federation_id: int | None = None,
+    campaign_id: int | None = None,
 ) -> tuple[dict[int, Targets], Targets]:
-    """Targets of the units and (if `federation_id`) the federation's own: one query."""
+    """Targets of the units and (if `federation_id`) the federation's own, of the year or
+    of the campaign `campaign_id`: one query."""
     condition = Q(district_union_id__in=list(unit_ids))
     if federation_id is not None:
         condition |= Q(federation_id=federation_id)
     by_unit: dict[int, Targets] = {}
     own = Targets()
-    for (unit, _federation), targets in target_values(condition, year).items():
+    for (unit, _federation), targets in target_values(condition, year, campaign_id).items():
         if unit is not None:
             by_unit[unit] = targets
         else:
@@ -347,8 +360,11 @@ class Window:
         period / its active days in the year (its target is for its part of the year)."""
         if not (self.starts_late or self.ends_early):
             return period.elapsed_share(today)
-        year_first = max(self.first if self.starts_late else period.year_start, period.year_start)
-        year_last = min(self.last if self.ends_early else period.year_end, period.year_end)
+        # (a campaign: its target is for the campaign's days, not the year's)
+        year_first = max(
+            self.first if self.starts_late else period.target_start, period.target_start
+        )
+        year_last = min(self.last if self.ends_early else period.target_end, period.target_end)
         days_in_year = (year_last - year_first).days + 1
         last = min(self.last, period.data_date(today))
         if last < self.first or days_in_year <= 0:
@@ -485,7 +501,7 @@ def federation_dashboard(
     units = {m.district_union_id: m.district_union for m in memberships}
     windows = unit_windows(memberships, period.start, period.end)
     ids = list(windows)
-    targets, own = targets_by_unit(period.year, ids, federation.pk)
+    targets, own = targets_by_unit(period.year, ids, federation.pk, period.campaign_id)
     figures, at_end = figures_over_windows(windows, period.end)
     share = period.elapsed_share(today)
     rows = [
@@ -555,7 +571,7 @@ def federation_dashboard_current_tree(
         )
     )
     units = {m.district_union_id: m.district_union for m in memberships}
-    targets, own = targets_by_unit(period.year, list(units), federation.pk)
+    targets, own = targets_by_unit(period.year, list(units), federation.pk, period.campaign_id)
     days = _period_days(period)
     by_unit = current_tree_running(units, today, days)
     # The further indicators: the records of the CĐCS each unit holds today.
@@ -695,7 +711,9 @@ def national_dashboard(
     own: dict[int, Targets] = {}
     unit_federation = {m.district_union_id: m.federation_id for m in memberships}
     condition = Q(federation_id__in=list(by_pk)) | Q(district_union_id__in=list(unit_federation))
-    for (unit_id, fed_own), targets in target_values(condition, period.year).items():
+    for (unit_id, fed_own), targets in target_values(
+        condition, period.year, period.campaign_id
+    ).items():
         if fed_own is not None:
             own[fed_own] = targets
         else:
@@ -758,6 +776,7 @@ def national_dashboard_current_tree(
     for (unit_id, federation_id), targets in target_values(
         Q(federation_id__in=list(by_pk)) | Q(district_union_id__in=list(unit_federation)),
         period.year,
+        period.campaign_id,
     ).items():
         if federation_id is not None:
             own[federation_id] = targets
@@ -974,8 +993,12 @@ def district_dashboard(unit: DistrictUnion, period: Period, today: date) -> Dist
     tree (`period.current_tree`) four: target, today's CĐCS, and the two of the CĐCS day rows
     read for every day at once (the period, the same period last year, the month ends).
     """
-    targets, _ = targets_by_unit(period.year, [unit.pk])
-    unit_targets = targets.get(unit.pk, Targets())
+    targets, _ = targets_by_unit(period.year, [unit.pk], campaign_id=period.campaign_id)
+    unit_targets = year_targets = targets.get(unit.pk, Targets())
+    if period.campaign:
+        # The quarter table and the month chart are the year's: measured against the year's
+        # targets (one more query, on a campaign's page only).
+        year_targets = targets_by_unit(period.year, [unit.pk])[0].get(unit.pk, Targets())
     # Running totals at the end of each month so far (and of the previous year): month flows
     # are differences, stocks are read directly.
     ends = [period.year_start - timedelta(days=1)] + [
@@ -1060,7 +1083,7 @@ def district_dashboard(unit: DistrictUnion, period: Period, today: date) -> Dist
                     else None
                 ),
                 flows,
-                ProgressRow(unit.code, unit.name, cumulative, unit_targets, share, unit.pk),
+                ProgressRow(unit.code, unit.name, cumulative, year_targets, share, unit.pk),
             )
         )
     points: list[MonthPoint] = []
@@ -1069,7 +1092,7 @@ def district_dashboard(unit: DistrictUnion, period: Period, today: date) -> Dist
         if date(period.year, month, 1) > last_day:
             break
         running += month_flows[month].new_members
-        target = unit_targets.new_members
+        target = year_targets.new_members
         points.append(
             MonthPoint(
                 month=month,

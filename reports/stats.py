@@ -341,8 +341,255 @@ def _grassroots_rows_sql(ids: list[int] | None, since: date | None) -> tuple[str
     return sql, params
 
 
-def on_figures_changed(sender, grassroots_ids, since: date, unit_ids=(), **kwargs) -> None:
+def on_figures_changed(
+    sender, grassroots_ids, since: date, unit_ids=(), stays=(), **kwargs
+) -> None:
+    """Receiver of `figures_changed`. A write that names its changed stays (an admission,
+    rejoin, leaving, transfer: `stays`) updates the day rows in place (`stays_refresh`); every
+    other write rebuilds the rows of its CĐCS and units from `since` on."""
+    if stays and not unit_ids and stays_refresh(list(stays)):
+        return
     stats_refresh(units_of(grassroots_ids, since) | set(unit_ids), since)
     # A CĐCS's own rows do not depend on its unit: a move changes none, but refreshing the
     # CĐCS named is cheap and keeps every other write right.
     grassroots_stats_refresh(grassroots_ids, since)
+
+
+# --- Single stays: the day rows updated in place ------------------------------------------------
+#
+# An admission, a rejoin, a leaving or a transfer changes one or two stays (placements). Their
+# effect on the day rows is known from the stays alone (the attribution rules above, applied to
+# one stay and the affiliations of its CĐCS), so the rows are updated in place: each changed
+# (unit, day) row gets its flows, and it and every later row of the unit their running totals,
+# in one UPDATE per table; a missing row is inserted first (INSERT ... SELECT with the totals of
+# the unit's row before it, ON CONFLICT DO NOTHING). The rebuild above (delete from the day on,
+# ~10 grouped queries, re-insert) stays for everything else.
+
+Stay = tuple[int, date, str, date | None, str]  # (CĐCS id, start_on, start_kind, end_on, end_kind)
+
+
+def _first_changed_day(before: Stay | None, after: Stay | None) -> date:
+    """The first day whose figures a change of one stay can change: its new or removed start,
+    or else its new or removed end (a stay ending earlier is no longer carried by a later move
+    of its CĐCS)."""
+    if before is None or after is None or before[:3] != after[:3]:
+        return min(stay[1] for stay in (before, after) if stay is not None)
+    ends = [stay[3] for stay in (before, after) if stay[3] is not None]
+    return min(ends) if ends and before[3:] != after[3:] else after[1]
+
+
+Affiliations = dict[int, tuple[date | None, list[tuple[int, date, date | None]]]]
+
+
+def _stay_unit_flows(stay: Stay, affiliations: Affiliations) -> dict[tuple[int, date, str], int]:
+    """What one stay adds to the unit day rows, by the rules of `_collect`:
+    {(unit, day, flow field): count}."""
+    grassroots, start, start_kind, end, end_kind = stay
+    founded_on, spans = affiliations.get(grassroots, (None, []))
+    flows: dict[tuple[int, date, str], int] = defaultdict(int)
+    for unit, valid_from, valid_to in spans:
+        if valid_from <= start and (valid_to is None or valid_to > start):
+            if start_kind in Placement.ADMISSION_KINDS:
+                flows[(unit, start, "admitted")] += 1
+            elif start_kind == Placement.StartKind.TRANSFER:
+                flows[(unit, start, "transferred_in")] += 1
+        if end is not None and valid_from < end and (valid_to is None or valid_to >= end):
+            if end_kind == Placement.EndKind.LEFT:
+                flows[(unit, end, "left")] += 1
+            elif end_kind == Placement.EndKind.TRANSFER:
+                flows[(unit, end, "transferred_out")] += 1
+        # Carried along by a move of its CĐCS (in it on both the day before and the day).
+        moved_in = founded_on is not None and valid_from > founded_on
+        if moved_in and start < valid_from and (end is None or end > valid_from):
+            flows[(unit, valid_from, "moved_in")] += 1
+        if valid_to is not None and start < valid_to and (end is None or end > valid_to):
+            flows[(unit, valid_to, "moved_out")] += 1
+    return flows
+
+
+def _stay_grassroots_events(stay: Stay) -> dict[tuple[int, date], dict[str, int]]:
+    """What one stay adds to its CĐCS's day rows (`_grassroots_rows_sql`): the running totals
+    from each of its days on, {(CĐCS, day): changes}; each day is a row of the CĐCS."""
+    grassroots, start, start_kind, end, end_kind = stay
+    events = {
+        (grassroots, start): {
+            "admitted_to_date": int(start_kind in Placement.ADMISSION_KINDS),
+            "members_to_date": 1,
+        }
+    }
+    if end is not None:
+        ending = events.setdefault((grassroots, end), {})
+        ending["left_to_date"] = ending.get("left_to_date", 0) + int(
+            end_kind == Placement.EndKind.LEFT
+        )
+        ending["members_to_date"] = ending.get("members_to_date", 0) - 1
+    return events
+
+
+def stays_refresh(changes: list[tuple[Stay | None, Stay | None]]) -> bool:
+    """Update the unit and CĐCS day rows in place for these changed stays ((before, after),
+    None for a stay that did not exist). Returns False, having written nothing, when the
+    change is not one it handles (an event of a stay removed: then the caller rebuilds).
+
+    Locks the rows of the units the stays' CĐCS belong to from the earliest day on (the units
+    a rebuild locks), so that a rebuild and another write take turns with this one; the lock
+    is held from here to the commit, a few small statements.
+    """
+    if not changes:
+        return True
+    grassroots_ids = sorted({stay[0] for pair in changes for stay in pair if stay is not None})
+    since = min(_first_changed_day(before, after) for before, after in changes)
+    before_events: set[tuple[int, date]] = set()
+    after_events: set[tuple[int, date]] = set()
+    grassroots_changes: dict[tuple[int, date], dict[str, int]] = defaultdict(
+        lambda: defaultdict(int)
+    )
+    for before, after in changes:
+        for stay, sign in ((before, -1), (after, 1)):
+            if stay is None:
+                continue
+            for key, totals in _stay_grassroots_events(stay).items():
+                if sign < 0:
+                    before_events.add(key)
+                else:
+                    after_events.add(key)
+                for field, value in totals.items():
+                    grassroots_changes[key][field] += sign * value
+    if not before_events <= after_events:
+        return False  # a day row of a CĐCS could vanish: rebuild
+    # Lock first, then read the affiliations the rows depend on (a move of a CĐCS committed
+    # before the lock is seen; one after it waits for this transaction).
+    affiliated = Affiliation.objects.filter(grassroots_id__in=grassroots_ids).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=since)
+    )
+    locked = set(
+        DistrictUnion.objects.select_for_update(no_key=True)
+        .filter(pk__in=affiliated.values("district_union_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    affiliations: Affiliations = {}
+    for grassroots, founded_on, unit, valid_from, valid_to in (
+        Affiliation.objects.filter(grassroots_id__in=grassroots_ids)
+        .order_by()
+        .values_list(
+            "grassroots_id", "grassroots__founded_on", "district_union_id", "valid_from", "valid_to"
+        )
+    ):
+        affiliations.setdefault(grassroots, (founded_on, []))[1].append(
+            (unit, valid_from, valid_to)
+        )
+    needed = {
+        unit
+        for _founded, spans in affiliations.values()
+        for unit, _from, valid_to in spans
+        if valid_to is None or valid_to >= since
+    }
+    if not needed <= locked:
+        return False  # the CĐCS moved while this write waited: rebuild
+    unit_flows: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for before, after in changes:
+        for stay, sign in ((before, -1), (after, 1)):
+            if stay is None:
+                continue
+            for (unit, day, field), count in _stay_unit_flows(stay, affiliations).items():
+                unit_flows[(unit, day)][field] += sign * count
+    unit_flows = {key: {f: n for f, n in flows.items() if n} for key, flows in unit_flows.items()}
+    unit_flows = {key: flows for key, flows in unit_flows.items() if flows}
+    _rows_update(
+        UnitDayStat._meta.db_table,
+        "district_union_id",
+        {key: UnitDayStat.day_changes(flows) for key, flows in unit_flows.items()},
+        flows=unit_flows,
+        insert=[key for key, flows in unit_flows.items() if any(n > 0 for n in flows.values())],
+    )
+    _rows_update(
+        GrassrootsDayStat._meta.db_table,
+        "grassroots_id",
+        {key: dict(values) for key, values in grassroots_changes.items()},
+        flows={},
+        insert=sorted(after_events - before_events),
+    )
+    if any(n < 0 for flows in unit_flows.values() for n in flows.values()):
+        _empty_rows_delete(list(unit_flows))
+    return True
+
+
+def _date_placeholder() -> str:
+    return "%s::date" if is_postgresql() else "%s"
+
+
+def _rows_update(
+    table_name: str,
+    key_column: str,
+    totals: dict[tuple[int, date], dict[str, int]],
+    *,
+    flows: dict[tuple[int, date], dict[str, int]],
+    insert: list[tuple[int, date]],
+) -> None:
+    """Add `flows` to the rows (key, day) and `totals` (changes of running totals) to them and
+    every later row of the same key; first insert the rows of `insert` that are missing, with
+    the running totals of the key's row before them (or zeros)."""
+    quote = connection.ops.quote_name
+    table, key = quote(table_name), quote(key_column)
+    adapt = connection.ops.adapt_datefield_value
+    fields = UnitDayStat.TO_DATE_FIELDS
+    flow_fields = UnitDayStat.FLOW_FIELDS if flows else ()
+    with connection.cursor() as cursor:
+        if insert:
+            source = " UNION ALL ".join(
+                f"SELECT %s AS k, {_date_placeholder()} AS d" for _ in insert
+            )
+            params: list = [value for k, day in insert for value in (k, adapt(day))]
+            carried = ", ".join(
+                f"COALESCE((SELECT p.{quote(f)} FROM {table} p WHERE p.{key} = v.k"
+                f" AND p.day < v.d ORDER BY p.day DESC LIMIT 1), 0)"
+                for f in fields
+            )
+            zeros = "".join(", 0" for _ in flow_fields)
+            cursor.execute(
+                f"INSERT INTO {table} ({key}, day"
+                f"{''.join(', ' + quote(f) for f in flow_fields)}, "
+                f"{', '.join(quote(f) for f in fields)})"
+                f" SELECT v.k, v.d{zeros}, {carried} FROM ({source}) v WHERE 1 = 1"
+                f" ON CONFLICT ({key}, day) DO NOTHING",
+                params,
+            )
+        assignments, params = [], []
+        for field in flow_fields:
+            terms = [(k, day, n) for (k, day), values in flows.items() if (n := values.get(field))]
+            if terms:
+                cases = " ".join(f"WHEN {key} = %s AND day = %s THEN {int(n)}" for *_, n in terms)
+                assignments.append(f"{quote(field)} = {quote(field)} + CASE {cases} ELSE 0 END")
+                params += [value for k, day, _n in terms for value in (k, adapt(day))]
+        for field in fields:
+            terms = [(k, day, n) for (k, day), values in totals.items() if (n := values.get(field))]
+            if terms:
+                cases = " + ".join(
+                    f"CASE WHEN {key} = %s AND day >= %s THEN {int(n)} ELSE 0 END"
+                    for *_, n in terms
+                )
+                assignments.append(f"{quote(field)} = {quote(field)} + {cases}")
+                params += [value for k, day, _n in terms for value in (k, adapt(day))]
+        if not assignments:
+            return
+        # Each key from its earliest day changed.
+        starts: dict[int, date] = {}
+        for k, day in [*totals, *flows]:
+            starts[k] = min(day, starts.get(k, day))
+        where = " OR ".join(f"({key} = %s AND day >= %s)" for _ in starts)
+        params += [value for k, day in sorted(starts.items()) for value in (k, adapt(day))]
+        cursor.execute(f"UPDATE {table} SET {', '.join(assignments)} WHERE {where}", params)
+
+
+def _empty_rows_delete(keys: list[tuple[int, date]]) -> None:
+    """A rebuild writes no unit row whose flows are all zero: remove such rows among `keys`."""
+    adapt = connection.ops.adapt_datefield_value
+    quote = connection.ops.quote_name
+    which = " OR ".join("(district_union_id = %s AND day = %s)" for _ in keys)
+    empty = " AND ".join(f"{quote(f)} = 0" for f in UnitDayStat.FLOW_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(UnitDayStat._meta.db_table)} WHERE ({which}) AND {empty}",
+            [value for unit, day in keys for value in (unit, adapt(day))],
+        )

@@ -28,6 +28,7 @@ from unionportal.text import parse_id
 
 from . import charts, exports, report_form
 from .approved import figures_status
+from .campaigns import CampaignPeriods
 from .drill_exports import drill_export
 from .drilldown import DRILLS, DrillKind, drill_in_use, drill_queryset
 from .paging import pager_for
@@ -246,7 +247,7 @@ class NationalDashboardView(View):
             notice = f"Không có cột «{sort}» để sắp xếp; bảng được xếp theo tên đơn vị."
             sort = DEFAULT_SORT
         try:
-            period = period_parse(request.GET, _today())
+            period = period_parse(request.GET, _today(), CampaignPeriods(request.user))
         except PeriodError as error:
             return _error_page(request, str(error))
         dashboard = national_dashboard(federations, period, _today(), sort)
@@ -293,8 +294,9 @@ class FederationDashboardView:
         if sort_column(sort.removeprefix("-")) is None:
             notice = f"Không có cột «{sort}» để sắp xếp; bảng được xếp theo tên đơn vị."
             sort = DEFAULT_SORT
+        campaigns = CampaignPeriods(request.user, federation.pk)
         try:
-            period = period_parse(request.GET, _today())
+            period = period_parse(request.GET, _today(), campaigns)
         except PeriodError as error:
             return _error_page(
                 request, str(error), {"federation": federation, "federation_choices": choices}
@@ -330,11 +332,9 @@ class FederationDashboardView:
                 "text/plain; charset=utf-8",
                 f"Tiến độ (văn bản) {federation.name} – {period.label}",
             )
-        return render(
-            request,
-            "reports/federation_dashboard.html",
-            _federation_context(request, dashboard, choices, sort, notice),
-        )
+        context = _federation_context(request, dashboard, choices, sort, notice)
+        context["period_choices"] = campaigns.choices(PERIOD_CHOICES)  # + its campaigns
+        return render(request, "reports/federation_dashboard.html", context)
 
 
 def _tree_links(request) -> dict:
@@ -432,8 +432,9 @@ class DistrictDashboardView(View):
 
     @staticmethod
     def respond(request, unit: DistrictUnion):
+        campaigns = CampaignPeriods(request.user, unit.federation_id)
         try:
-            period = period_parse(request.GET, _today())
+            period = period_parse(request.GET, _today(), campaigns)
         except PeriodError as error:
             return _error_page(request, str(error), {"unit": unit})
         dashboard = district_dashboard(unit, period, _today())
@@ -470,9 +471,9 @@ class DistrictDashboardView(View):
                 "text/plain; charset=utf-8",
                 f"Tiến độ (văn bản) {unit.name} – {period.label}",
             )
-        return render(
-            request, "reports/district_dashboard.html", _district_context(request, dashboard)
-        )
+        context = _district_context(request, dashboard)
+        context["period_choices"] = campaigns.choices(PERIOD_CHOICES)  # + its campaigns
+        return render(request, "reports/district_dashboard.html", context)
 
 
 def _district_context(request, dashboard: DistrictDashboard) -> dict:
@@ -555,7 +556,10 @@ def _district_context(request, dashboard: DistrictDashboard) -> dict:
         "text": exports.district_text(dashboard),
         "chart": charts.cumulative_chart(
             dashboard.months,
-            dashboard.row.targets.new_members,
+            # The year's months: a campaign's target is for its window, not for this line.
+            (dashboard.months[0].target if dashboard.months else None)
+            if period.campaign
+            else dashboard.row.targets.new_members,
             "Kết nạp đoàn viên lũy kế theo tháng so với chỉ tiêu",
         ),
         "federation_url": federation_url,
@@ -580,7 +584,7 @@ class DrillDownView(View):
         if not drill_in_use(drill):
             raise Http404
         try:
-            period = period_parse(request.GET, _today())
+            period = period_parse(request.GET, _today(), CampaignPeriods(request.user))
             unit_id = _int_param(request, "unit")
             federation_id = _int_param(request, "federation")
             grassroots_id = _int_param(request, "cdcs")

@@ -140,9 +140,9 @@ def test_report_page_queries_do_not_grow(org, users, login, count, django_assert
     client = login(users.officer_a)
     client.get(detail(org.unit_a))
     # Queries: session, user, role; the unit; the report with its lock, its steps, the open
-    # exception, the corrections; today's figures (two); the session saved (three, with its
-    # savepoint).
-    with django_assert_num_queries(13):
+    # exception, the corrections; today's figures (two); the federation's approved reports (is
+    # the period closed at the national level?); the session saved (three, with its savepoint).
+    with django_assert_num_queries(14):
         client.get(detail(org.unit_a))
 
 

@@ -40,8 +40,9 @@ def test_every_unit_is_approved_up_to_2024_with_the_articles_figures(demo):
     lock = PeriodLock.objects.get(unit=tx, year=2024, kind="nam")
     assert (lock.figures["new_members"], lock.figures["new_grassroots"]) == (4550, 27)
     assert lock.figures["new_grassroots_25plus"] == 15
-    assert not PeriodReport.objects.filter(year__lte=2024).exclude(status="approved").exists()
-    assert PeriodReport.objects.filter(status="returned").count() == 1
+    units = PeriodReport.objects.filter(unit__isnull=False)  # the units' own reports
+    assert not units.filter(year__lte=2024).exclude(status="approved").exists()
+    assert units.filter(status="returned").count() == 1
 
 
 def test_a_2024_admission_is_refused_to_the_ward_officer_and_an_admin_then_let_in(demo):
@@ -86,3 +87,37 @@ def test_thanhpho_sees_completeness_the_returned_report_and_the_late_unit(demo):
     assert "Tình hình gửi báo cáo" in page and "Bị trả lại" in page and "Quá hạn, chưa gửi" in page
     home = staff.get("/").content.decode()
     assert "Đơn vị chậm gửi báo cáo kỳ" in home
+
+
+def test_federation_reports_to_the_national_level(demo):
+    federations = PeriodReport.objects.filter(federation__isnull=False)
+    qn_2024 = federations.filter(federation__code="QN", year__lte=2024)
+    assert qn_2024.exists() and not qn_2024.exclude(status="approved").exists()
+    assert federations.filter(federation__code="HN", year=2023, status="approved").exists()
+    hn_2024 = federations.filter(federation__code="HN", year=2024)
+    assert hn_2024.exists() and not hn_2024.exclude(status="submitted").exists()
+    assert federations.filter(year__gte=2025, status="submitted").exists()
+    assert list(federations.filter(status="returned").values_list("federation__code", "year")) == [
+        ("QN", 2025)
+    ]
+    national = client_for("toanquoc")
+    home = national.get(reverse("progress-national")).content.decode()
+    assert reverse("approvals:national-completeness") in home
+    page = national.get(reverse("approvals:national-completeness") + "?year=2024").content
+    text = page.decode()
+    assert "Đã duyệt" in text and "Báo cáo chờ Tổng Liên đoàn duyệt" in text
+    # toanquoc approves Hà Nội's year 2024: thanhpho can no longer open Thanh Xuân's 2024.
+    hn = federations.get(federation__code="HN", year=2024, kind="nam").federation
+    url = f"/bao-cao-ky/lien-doan/{hn.pk}/2024/nam/"
+    page = national.post(url + "duyet/", {"decision": "approve"}, follow=True).content.decode()
+    assert "Đã duyệt báo cáo Năm 2024 của LĐLĐ thành phố Hà Nội" in page
+    tx = DistrictUnion.objects.get(code="TX")
+    expiry = (timezone.localdate() + timedelta(days=2)).strftime("%d/%m/%Y")
+    page = client_for("thanhpho").post(
+        f"/bao-cao-ky/don-vi/{tx.pk}/2024/nam/mo-khoa/",
+        {"reason": "Sót hồ sơ", "expires_on": expiry},
+        follow=True,
+    )
+    assert "chỉ Tổng Liên đoàn Lao động Việt Nam mở khóa được" in page.content.decode()
+    home = client_for("thanhpho").get("/").content.decode()
+    assert "Báo cáo của LĐLĐ lên Tổng Liên đoàn" in home

@@ -24,7 +24,6 @@ from typing import Any
 from grassroots.models import DistrictUnion, GrassrootsUnion
 from organising.bulk import EnterpriseBatch
 from organising.models import (
-    Enterprise,
     Source,
     UnitBasis,
     UnitWard,
@@ -165,50 +164,81 @@ class EnterpriseImport(Processor):
             )
         }
         self.batch = EnterpriseBatch(
-            user=self.user, source_name=self.source_name, now=self.now, today=self.today
+            user=self.user,
+            source_name=self.source_name,
+            now=self.now,
+            today=self.today,
+            writing=self.writing,
+        )
+        self.pick = self.picker(
+            [
+                "tax_code",
+                "name",
+                "address",
+                "ward_code",
+                "ward",
+                "sector",
+                "workers",
+                "women",
+                "founded_on",
+                "source",
+                "unit_code",
+            ]
         )
         self.scope_hint = " trong phạm vi của bạn" if self.scope.is_district else ""
 
-    def _cell(self, number: int, key: str, read):
+    def _cell(self, number: int, key: str, read, *args):
         try:
-            return read(), True
+            return read(*args), True
         except (RuleError, CellError) as problem:
             self.error(number, key, problem.message)
             return None, False
 
     def parse(self, number: int, values: list) -> tuple[dict | None, str]:
-        get = self.getter(values)
+        (
+            raw_tax,
+            raw_name,
+            raw_address,
+            raw_ward_code,
+            raw_ward,
+            raw_sector,
+            raw_workers,
+            raw_women,
+            raw_founded,
+            raw_source,
+            raw_unit,
+        ) = self.pick(values)
         ok = True
-        split, good = self._cell(number, "tax_code", lambda: tax_code_split(get("tax_code")))
+        split, good = self._cell(number, "tax_code", tax_code_split, raw_tax)
         if not good:
             return None, ""
         tax, branch = split
         full = enterprise_full_tax_code(tax, branch)
-        name = text(get("name"))
+        name = text(raw_name)
         if not self.required_text(number, "name", name, "tên doanh nghiệp", 255):
             ok = False
-        address = text(get("address"))[:255]
+        address = text(raw_address)[:255]
         ward_code = None
-        raw_ward = text(get("ward_code"))
-        if raw_ward:
-            if not raw_ward.isdigit() or not ward_exists(int(raw_ward)):
+        raw_ward_code = text(raw_ward_code)
+        if raw_ward_code:
+            if not raw_ward_code.isdigit() or not ward_exists(int(raw_ward_code)):
                 self.error(
                     number,
                     "ward_code",
-                    f"Không có phường/xã mã '{raw_ward}' (danh mục từ 01/07/2025).",
+                    f"Không có phường/xã mã '{raw_ward_code}' (danh mục từ 01/07/2025).",
                 )
                 ok = False
             else:
-                ward_code = int(raw_ward)
-        elif text(get("ward")):
-            found = ward_codes_named(text(get("ward")))
+                ward_code = int(raw_ward_code)
+        elif ward_name := text(raw_ward):
+            found = ward_codes_named(ward_name)
             if len(found) == 1:
                 ward_code = found[0]
             else:
                 self.error(
                     number,
                     "ward",
-                    f"Phường/xã '{text(get('ward'))}' "
+                    f"Phường/xã '{ward_name}' "
                     + (
                         "có ở nhiều tỉnh: hãy ghi mã phường/xã."
                         if found
@@ -216,9 +246,8 @@ class EnterpriseImport(Processor):
                     ),
                 )
                 ok = False
-        raw_sector = text(get("sector"))
         sector: str | None = GrassrootsUnion.Sector.PRIVATE_ENTERPRISE
-        if raw_sector:
+        if raw_sector is not None and (raw_sector := text(raw_sector)):
             sector = SECTORS.get(label_key(raw_sector))
             if sector is None:
                 self.error(
@@ -229,28 +258,23 @@ class EnterpriseImport(Processor):
                     + ".",
                 )
                 ok = False
-        workers, good = self._cell(number, "workers", lambda: worker_count(get("workers")))
+        workers, good = self._cell(number, "workers", worker_count, raw_workers)
         if good and workers is None:
             self.error(number, "workers", "Cần nhập số lao động.")
             good = False
         ok = ok and good
-        women, good = self._cell(
-            number, "women", lambda: worker_count(get("women"), "Số lao động nữ")
-        )
+        women, good = self._cell(number, "women", worker_count, raw_women, "Số lao động nữ")
         ok = ok and good
         if ok:
-            _, good = self._cell(number, "women", lambda: women_check(workers, women))
+            _, good = self._cell(number, "women", women_check, workers, women)
             ok = ok and good
-        founded, good = self._cell(
-            number, "founded_on", lambda: day(get("founded_on"), "Ngày thành lập")
-        )
+        founded, good = self._cell(number, "founded_on", day, raw_founded, "Ngày thành lập")
         if good and founded and founded > self.today:
             self.error(number, "founded_on", "Ngày thành lập không được ở tương lai.")
             good = False
         ok = ok and good
-        raw_source = text(get("source"))
         source: str | None = Source.TAX_OFFICE
-        if raw_source:
+        if raw_source is not None and (raw_source := text(raw_source)):
             source = SOURCES.get(label_key(raw_source))
             if source is None:
                 self.error(
@@ -261,7 +285,7 @@ class EnterpriseImport(Processor):
                     + ".",
                 )
                 ok = False
-        unit_code = code(get("unit_code"))
+        unit_code = code(raw_unit)
         unit_id = None
         basis = UnitBasis.ASSIGNED
         if unit_code:
@@ -306,14 +330,7 @@ class EnterpriseImport(Processor):
         plan: dict[str, Any] = {"new": [], "updates": []}
         if not parsed:
             return plan
-        existing = {
-            row["full_tax_code"]: row
-            for row in Enterprise.objects.filter(
-                full_tax_code__in=[r["full_tax_code"] for _, r in parsed]
-            ).values(
-                "pk", "full_tax_code", "district_union_id", "workers", "women", *FILLED_WHEN_EMPTY
-            )
-        }
+        existing = self.batch.known([r["full_tax_code"] for _, r in parsed])
         for number, record in parsed:
             old = existing.get(record["full_tax_code"])
             if old is None:
@@ -369,8 +386,14 @@ class EnterpriseImport(Processor):
         ]
 
     def write_chunk(self, plan) -> None:
-        self.batch.register_many(plan["new"])
+        # The updates first: the new rows' COPY then runs while the next chunk is checked.
         self.batch.update_many(plan["updates"])
+        self.batch.register_many(plan["new"])
 
     def finish(self) -> None:
         self.batch.finish()
+
+    def close(self) -> None:
+        batch = getattr(self, "batch", None)  # prepare() may not have run
+        if batch is not None:
+            batch.close()

@@ -160,9 +160,10 @@ def test_federation_page_queries_do_not_grow_with_units(client, django_assert_nu
         client.force_login(staff)
         client.get("/?year=2024")
         # session, user, role, federations; the 4 of the selector; the closed books of the
-        # period (figures_status); the session save (savepoint, update, release). (The late
-        # units' box, two more queries, is on this year's page only.)
-        with django_assert_num_queries(12) as captured:
+        # period (figures_status); the federation's campaigns (the period choices); the
+        # session save (savepoint, update, release). (The late units' box, two more queries,
+        # is on this year's page only.)
+        with django_assert_num_queries(13) as captured:
             response = client.get("/?year=2024")
         assert len(response.context["lines"]) == units
         counts[units] = len(captured.captured_queries)
@@ -185,7 +186,8 @@ def test_district_dashboard_queries_do_not_grow_with_cdcs(client, django_assert_
         with django_assert_num_queries(8):
             dashboard = district_dashboard(unit, Period(2024, "nam"), date(2026, 1, 1))
         assert len(dashboard.grassroots) == size
-        # + session, user, role, unit; the closed books of the period; session save (3)
-        with django_assert_num_queries(16):
+        # + session, user, role, unit; the closed books of the period; the federation's
+        # campaigns (the period choices); session save (3)
+        with django_assert_num_queries(17):
             response = client.get("/?year=2024")
         assert len(response.context["grassroots"]) == size

@@ -282,8 +282,9 @@ def test_current_tree_page_queries_do_not_grow_with_units(client, django_assert_
         staff = make_user(f"staff{units}", UserRole.Role.FEDERATION_STAFF, federation)
         client.force_login(staff)
         client.get("/?year=2024&co-cau=hien-nay")
-        # session, user, role, federations; the 3 of the selector; the session save (3).
-        with django_assert_num_queries(10) as captured:
+        # session, user, role, federations; the 3 of the selector; the federation's campaigns
+        # (the period choices); the session save (3).
+        with django_assert_num_queries(11) as captured:
             response = client.get("/?year=2024&co-cau=hien-nay")
         assert len(response.context["lines"]) == units
         counts[units] = len(captured.captured_queries)

@@ -146,7 +146,9 @@ def test_the_block_costs_one_query_at_1_and_25_units(client, django_assert_num_q
         client.get("/")
         # session, user, role, federation; the selector's 4 (units, targets, the two of the
         # day rows); this year's period reports (late units' box and figures status: 1); the
-        # headroom block: 1 (the kept per-unit counts); the session save (3).
+        # federation's own reports to the national level (its box: 1); the headroom block: 1
+        # (the kept per-unit counts); the federation's campaigns (the period choices: 1); the
+        # session save (3).
         with django_assert_num_queries(CURRENT_YEAR_PAGE_QUERIES) as captured:
             response = client.get("/")
         assert response.content.decode().count('id="headroom-unit-') == units
@@ -155,7 +157,7 @@ def test_the_block_costs_one_query_at_1_and_25_units(client, django_assert_num_q
     assert counts[1] == counts[25]
 
 
-CURRENT_YEAR_PAGE_QUERIES = 13
+CURRENT_YEAR_PAGE_QUERIES = 15
 
 
 def test_the_unit_page_block_costs_one_query(client, django_assert_num_queries):
@@ -170,8 +172,8 @@ def test_the_unit_page_block_costs_one_query(client, django_assert_num_queries):
 
 # session, user, role, unit; the dashboard's (target, figures 2, month totals 2, CĐCS lines:
 # affiliations; none to count per CĐCS); this year's period reports; the headroom block (1);
-# the session save (3).
-UNIT_PAGE_QUERIES = 12
+# the federation's campaigns (the period choices); the session save (3).
+UNIT_PAGE_QUERIES = 13
 
 
 def test_an_export_with_a_refused_filter_sends_nothing(client):

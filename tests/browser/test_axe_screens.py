@@ -14,7 +14,13 @@ from .test_pages import YEAR, small_org  # noqa: F401 (fixture)
 from .test_screens import axe_serious
 
 PAGES = {
-    "toanquoc": ["/", f"/tien-do/toan-quoc/?year={YEAR}"],
+    "toanquoc": [
+        "/",
+        f"/tien-do/toan-quoc/?year={YEAR}",
+        # Federation reports to the national level (issue 15).
+        "/bao-cao-ky/toan-quoc/",
+        f"/bao-cao-ky/lien-doan/{{federation}}/{YEAR}/nam/",
+    ],
     "vanphong": [
         f"/?year={YEAR}",
         f"/tien-do/don-vi/{{unit}}/?year={YEAR}",
@@ -34,6 +40,11 @@ PAGES = {
         "/hoat-dong/tap-huan/",
         f"/hoat-dong/ho-tro/?nam={YEAR}",
         "/hoat-dong/cdcs-yeu-kem/",
+    ],
+    "vanphong:bao-cao-ky": [
+        "/bao-cao-ky/day-du/",
+        "/bao-cao-ky/lien-doan/{federation}/",
+        f"/bao-cao-ky/lien-doan/{{federation}}/{YEAR}/nam/",
     ],
 }
 

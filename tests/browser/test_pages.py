@@ -101,7 +101,12 @@ def small_org(transactional_db):
     AccessLog.objects.create(
         user=officer, action=AccessLog.Action.VIEW_MEMBER, member=member, what=member.full_name
     )
-    return {"unit": tx.pk, "grassroots": grassroots.pk, "member": member.pk}
+    return {
+        "unit": tx.pk,
+        "grassroots": grassroots.pk,
+        "member": member.pk,
+        "federation": hn.pk,
+    }
 
 
 USERNAMES = {"anonymous": None, "officer": "canbo_tx", "staff": "vanphong", "admin": "quantri"}

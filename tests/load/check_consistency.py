@@ -5,8 +5,9 @@
 Checks, on the load database (DATABASE_URL):
 - every member has a placement (a stay in a CĐCS) and every current member exactly one open
   placement: a member row without its placement would be a half-written admission;
-- the day figures (UnitDayStat) equal a rebuild from the registers: an admission whose
-  figures were not updated would be half-written too;
+- the day figures (UnitDayStat and GrassrootsDayStat, flows and running totals) equal a full
+  rebuild from the registers (done in a transaction rolled back at once): an admission whose
+  figures were not updated, or updated in place wrongly, would show;
 - every admission the probe submitted is either complete (member + placement) or absent, and
   every one answered with a redirect (saved) exists;
 - no spreadsheet import was left half-done (if the import app keeps jobs, none is stuck
@@ -30,14 +31,14 @@ import django  # noqa: E402
 django.setup()
 
 from django.apps import apps  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 
 from members.models import Member  # noqa: E402
-from reports.models import UnitDayStat  # noqa: E402
-from reports.stats import _collect  # noqa: E402
+from reports.models import GrassrootsDayStat, UnitDayStat  # noqa: E402
+from reports.stats import stats_refresh  # noqa: E402
 
-# The day's own flows (the running *_to_date totals are derived from them, not from _collect).
-FLOW_FIELDS = list(UnitDayStat.FLOW_FIELDS)
+UNIT_FIELDS = [*UnitDayStat.FLOW_FIELDS, *UnitDayStat.TO_DATE_FIELDS]
 
 
 def check_members(problems: list[str]) -> None:
@@ -53,25 +54,46 @@ def check_members(problems: list[str]) -> None:
         problems.append(f"{bad_open} current members without exactly one open placement")
 
 
+class _RolledBack(Exception):
+    pass
+
+
+def _day_tables() -> dict[str, dict[tuple, tuple]]:
+    return {
+        "unit": {
+            (row[0], row[1]): row[2:]
+            for row in UnitDayStat.objects.values_list("district_union_id", "day", *UNIT_FIELDS)
+        },
+        "CĐCS": {
+            (row[0], row[1]): row[2:]
+            for row in GrassrootsDayStat.objects.values_list(
+                "grassroots_id", "day", *UnitDayStat.TO_DATE_FIELDS
+            )
+        },
+    }
+
+
 def check_figures(problems: list[str]) -> None:
-    rebuilt = {
-        key: {f: int(values.get(f, 0)) for f in FLOW_FIELDS}
-        for key, values in _collect(None, None).items()
-    }
-    rebuilt = {k: v for k, v in rebuilt.items() if any(v.values())}
-    stored = {
-        (row["district_union_id"], row["day"]): {f: row[f] for f in FLOW_FIELDS}
-        for row in UnitDayStat.objects.values("district_union_id", "day", *FLOW_FIELDS)
-    }
-    stored = {k: v for k, v in stored.items() if any(v.values())}
-    differing = [k for k in set(rebuilt) | set(stored) if rebuilt.get(k) != stored.get(k)]
-    if differing:
-        sample = sorted(differing)[:5]
-        problems.append(
-            f"{len(differing)} unit-day figure rows differ from a rebuild, e.g. "
-            + "; ".join(f"{k}: stored {stored.get(k)} rebuilt {rebuilt.get(k)}" for k in sample)
-        )
-    print(f"figures: {len(stored)} unit-day rows, identical to a rebuild: {not differing}")
+    """The unit and CĐCS day rows, flows and running totals, against a full rebuild
+    (`stats_refresh()`) done in a transaction that is then rolled back."""
+    stored = _day_tables()
+    try:
+        with transaction.atomic():
+            stats_refresh()
+            rebuilt = _day_tables()
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    for name in stored:
+        mine, theirs = stored[name], rebuilt[name]
+        differing = [k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)]
+        if differing:
+            sample = sorted(differing)[:5]
+            problems.append(
+                f"{len(differing)} {name}-day rows differ from a rebuild, e.g. "
+                + "; ".join(f"{k}: stored {mine.get(k)} rebuilt {theirs.get(k)}" for k in sample)
+            )
+        print(f"figures: {len(mine)} {name}-day rows, identical to a rebuild: {not differing}")
 
 
 def check_probe(problems: list[str], probe_path: str) -> None:

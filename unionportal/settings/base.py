@@ -232,6 +232,8 @@ REPORT_DEADLINE_DAYS = {
     "9-thang": int(os.environ.get("UNIONPORTAL_REPORT_DEADLINE_NINE_MONTHS_DAYS", "10")),
     "nam": int(os.environ.get("UNIONPORTAL_REPORT_DEADLINE_YEAR_DAYS", "15")),
 }
+# A federation's own report to the national level is due this many days after its units'.
+FEDERATION_REPORT_EXTRA_DAYS = int(os.environ.get("UNIONPORTAL_FEDERATION_REPORT_EXTRA_DAYS", "5"))
 
 # Argon2 first (Django's recommended hasher; argon2-cffi): a login costs about 0,28 s of CPU
 # against 0,61 s for PBKDF2 on these 2-core machines (see README, Load test). Accounts whose

@@ -17,10 +17,8 @@ import unicodedata
 from datetime import date, datetime
 
 from unionportal.spreadsheets.export import unescape_cell
-from unionportal.text import INVISIBLE, clean_text
+from unionportal.text import clean_text
 
-# Text needing more than NFC: white space other than single inner spaces.
-_NEEDS_CLEANING = re.compile(rf"^\s|\s$|\s\s|[^\S ]|[{INVISIBLE}]")
 # A time after the date (CSV written by other programs: "15/07/2024 00:00:00",
 # "2024-07-15T00:00:00") says nothing more about the day: it is allowed and dropped.
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
@@ -56,14 +54,8 @@ def number_text(value: float) -> str:
 
 
 def clean(value: str) -> str:
-    """`unionportal.text.clean_text` with a fast path for text that is already clean (most
-    cells): one scan instead of a substitution, a normalisation and a strip."""
-    if value.isascii():
-        # ASCII is always NFC; only white space can need work.
-        if value.isprintable() and "  " not in value and value == value.strip():
-            return value
-    elif _NEEDS_CLEANING.search(value) is None and unicodedata.is_normalized("NFC", value):
-        return value
+    """`unionportal.text.clean_text` (which returns text that is already clean, most cells, after
+    one scan)."""
     return clean_text(value)
 
 

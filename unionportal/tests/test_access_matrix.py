@@ -107,6 +107,23 @@ def _plan_job(org) -> dict:
     return {"pk": job.pk}
 
 
+def _campaign(org) -> dict:
+    """Hà Nội's "Tháng Công nhân 2025", with a target for unit A."""
+    from datetime import date
+
+    from grassroots.models import Campaign, CampaignTarget
+
+    campaign, _ = Campaign.objects.get_or_create(
+        federation=org.federation,
+        name="Tháng Công nhân 2025",
+        defaults={"start_on": date(2025, 5, 1), "end_on": date(2025, 5, 31)},
+    )
+    CampaignTarget.objects.get_or_create(
+        campaign=campaign, district_union=org.unit_a, indicator="new_members", defaults={"value": 9}
+    )
+    return {"pk": campaign.pk}
+
+
 def _restructuring(org) -> dict:
     """An applied restructuring plan of Hà Nội (nothing to reverse: undo just records it)."""
     from datetime import date
@@ -174,6 +191,11 @@ def _a_report(org) -> dict:
     return {"pk": org.unit_a.pk, "year": 2024, "kind": "nam"}
 
 
+def _hn_report(org) -> dict:
+    """Hà Nội federation's own report of the year 2024 (to the national level)."""
+    return {"pk": org.federation.pk, "year": 2024, "kind": "nam"}
+
+
 # fmt: off
 #                            anon  A   B  other staff admin   nat ended ward
 MATRIX: dict[str, Row] = {
@@ -203,6 +225,16 @@ MATRIX: dict[str, Row] = {
     # asking for HN get their own federation's page), admins any; officers only read them.
     "grassroots:targets": Row(query=lambda org: "?lien_doan=HN&year=2024",
                               get="302 404 404 200 200 200  404 404 404", post="302 404 404 302 302 302  404 404 404"),
+    # Campaign windows (đợt thi đua) are declared like targets are set: federation staff their
+    # own federation's (the other federation's staff get a form for their own), admins any;
+    # changing one: only its federation's staff and admins. An empty POST shows the form again.
+    "grassroots:campaign-create": Row(query=lambda org: "?lien_doan=HN",
+                                      get="302 404 404 200 200 200  404 404 404", post="302 404 404 200 200 200  404 404 404"),
+    "grassroots:campaign-update": Row(_campaign, get="302 404 404 404 200 200  404 404 404",
+                                      post="302 404 404 404 200 200  404 404 404"),
+    # Deleting one: the same; an empty POST (no confirmation box) deletes nothing.
+    "grassroots:campaign-delete": Row(_campaign, get="302 404 404 404 200 200  404 404 404",
+                                      post="302 404 404 404 200 200  404 404 404"),
     # Type-to-search of the CĐCS pickers (htmx): every role with a scope gets 200, but only the
     # CĐCS it may pick ("Alpha" is unit A's: officer B and the other federation get no option).
     "grassroots:grassroots-search": Row(query=lambda org: "?pham_vi=xem&ten=to_grassroots&cdcs_q=Alpha",
@@ -301,8 +333,22 @@ MATRIX: dict[str, Row] = {
                                    post="302 302 404 404 404 302  404 404 404"),
     "approvals:report-decide": Row(_a_report, get="302 405 405 405 405 405  405 405 405",
                                    post="302 404 404 404 302 302  404 404 404"),
+    # Opening: also the national level (after it approved the federation's report, only it).
     "approvals:report-open": Row(_a_report, get="302 405 405 405 405 405  405 405 405",
-                                 post="302 404 404 404 302 302  404 404 404"),
+                                 post="302 404 404 404 302 302  302 404 404"),
+    # The federation's own report to the national level: its staff, admins and national
+    # staff read; its staff (and admins) submit; national staff (and admins) decide.
+    "approvals:national-completeness": Row(query=lambda org: "?year=2024",
+                                           get="302 404 404 404 404 200  200 404 404"),
+    "approvals:federation-reports": Row(_a_pk("federation"), query=lambda org: "?year=2024",
+                                        get="302 404 404 404 200 200  200 404 404"),
+    "approvals:federation-report": Row(_hn_report, get="302 404 404 404 200 200  200 404 404"),
+    "approvals:federation-report-submit": Row(_hn_report,
+                                              get="302 405 405 405 405 405  405 405 405",
+                                              post="302 404 404 404 302 302  404 404 404"),
+    "approvals:federation-report-decide": Row(_hn_report,
+                                              get="302 405 405 405 405 405  405 405 405",
+                                              post="302 404 404 404 404 302  302 404 404"),
     # --- activity records, support ledger, weak CĐCS (activities/) -----------------------
     # Pages of a CĐCS/member: readers of it see the page; its officer and admins write.
     "activities:officers": Row(_a_pk("grassroots_a"), get="302 200 404 404 200 200  200 404 404",
@@ -602,3 +648,37 @@ def test_admin_object_pages_open_for_admins(org, users):
     ):
         response = client.get(reverse(f"admin:{model}_change", args=[obj.pk]))
         assert response.status_code == 200, model
+
+
+def test_campaign_period_matrix(org, users, reform):
+    """The dashboards' campaign period (`period=dot-<id>`), each role × page: a campaign is its
+    federation's. Those who see the page see its campaign; the other federation's staff asking
+    for Hà Nội's campaign get 404 on their home, as for any object out of scope; the unit page
+    and its lists keep their own scope (B, other: 404)."""
+    campaign = _campaign(org)["pk"]
+    q = f"?period=dot-{campaign}"
+    pages = {
+        "home": (reverse("home") + q, "302 200 200 404 200 200  200 200 200"),
+        "unit": (
+            reverse("progress-unit", args=[org.unit_a.pk]) + q,
+            "302 200 404 404 200 200  200 404 404",
+        ),
+        "drill": (
+            reverse("progress-drill", args=["doan-vien-moi"]) + q + f"&unit={org.unit_a.pk}",
+            "302 200 404 404 200 200  200 404 404",
+        ),
+        "national": (
+            reverse("progress-national") + q,
+            "302 404 404 404 404 200  200 404 404",
+        ),
+    }
+    clients = _clients(users, reform)
+    problems: list[str] = []
+    for _page, (url, spec) in pages.items():
+        for role, expected in zip(ROLES, (int(s) for s in spec.split()), strict=True):
+            response = clients[role].get(url)
+            _check_answer(problems, role, "GET", url, response, expected, Row(), org)
+    # A campaign id that does not exist answers like one out of scope.
+    missing = clients["staff"].get(reverse("home") + "?period=dot-999999999")
+    assert missing.status_code == 404
+    assert not problems, "\n".join(problems)

@@ -55,6 +55,8 @@ class Command(DashboardCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--import-rows", type=int, default=20_000)
+        parser.add_argument("--federations", type=int, default=34)
+        parser.add_argument("--skip-import", action="store_true")
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
@@ -78,7 +80,9 @@ class Command(DashboardCommand):
             today = timezone.localdate()
             self._submit_approve(units, today, repeat)
             self._completeness(federation, units, today, repeat)
-            self._lock_overhead(options["import_rows"], repeat)
+            self._national_completeness(options["federations"], today, repeat)
+            if not options["skip_import"]:
+                self._lock_overhead(options["import_rows"], repeat)
         finally:
             connections["default"].close()
             admin.close()
@@ -152,6 +156,75 @@ class Command(DashboardCommand):
             f"Trang tình hình gửi báo cáo, {len(units)} đơn vị × 5 năm: trung vị {_ms(median)}"
             f" (mục tiêu < 150 ms: {verdict})"
         )
+
+    # --- 2b. the national completeness page -------------------------------------------------
+    def _national_completeness(self, count: int, today: date, repeat: int) -> None:
+        """`/bao-cao-ky/toan-quoc/` with `count` federations, each with its reports of 5 years
+        (approved, the last year's waiting), timed interleaved with a floor page (the guide's
+        period-report page: session, user, template) and the federation's completeness page.
+        Written and rolled back."""
+        User = get_user_model()
+        with transaction.atomic():
+            existing = Federation.objects.count()
+            Federation.objects.bulk_create(
+                Federation(code=f"NATB{i}", name=f"LĐLĐ tỉnh thử {i}")
+                for i in range(max(0, count - existing))
+            )
+            now = timezone.now()
+            rows = []
+            for federation in Federation.objects.all():
+                for year in range(today.year - 4, today.year + 1):
+                    for kind in REPORT_KINDS:
+                        if Period(year, kind).natural_end >= today:
+                            continue
+                        status = "submitted" if year == today.year else "approved"
+                        rows.append(
+                            PeriodReport(
+                                federation=federation,
+                                year=year,
+                                kind=kind,
+                                status=status,
+                                first_submitted_at=now,
+                                submitted_at=now,
+                            )
+                        )
+            PeriodReport.objects.bulk_create(rows, ignore_conflicts=True)
+            national = User.objects.create_user("bench_approvals_national", password=None)
+            UserRole.objects.create(user=national, role=UserRole.Role.NATIONAL_STAFF)
+            staff = User.objects.get(username="bench_approvals_staff")
+            as_national, as_staff = Client(), Client()
+            as_national.force_login(national)
+            as_staff.force_login(staff)
+            pages = {
+                "sàn (trang hướng dẫn)": (as_national, "/huong-dan/bao-cao-ky/"),
+                "tình hình gửi báo cáo của LĐLĐ": (
+                    as_staff,
+                    f"/bao-cao-ky/day-du/?year={today.year}",
+                ),
+                "tình hình gửi báo cáo toàn quốc": (
+                    as_national,
+                    f"/bao-cao-ky/toan-quoc/?year={today.year}",
+                ),
+            }
+            times: dict[str, list[float]] = {name: [] for name in pages}
+            with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+                for i in range(repeat + 1):
+                    for name, (client, url) in pages.items():
+                        started = time.perf_counter()
+                        response = client.get(url)
+                        elapsed = time.perf_counter() - started
+                        if response.status_code != 200:
+                            raise CommandError(f"{url} trả về {response.status_code}")
+                        if i:
+                            times[name].append(elapsed)
+            transaction.set_rollback(True)
+        floor = statistics.median(times["sàn (trang hướng dẫn)"])
+        for name, values in times.items():
+            median = statistics.median(values)
+            self.stdout.write(
+                f"Trang {name} ({count} LĐLĐ):"
+                f" trung vị {_ms(median)}, gấp {vn(median / floor, 2)} lần sàn"
+            )
 
     # --- 3. the lock check in an import ------------------------------------------------------
     def _lock_overhead(self, rows: int, repeat: int) -> None:
