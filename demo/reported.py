@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -35,10 +36,10 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _holders(units: dict[int, DistrictUnion]) -> dict[int, tuple[object | None, str]]:
+def _holders(units: dict[int, DistrictUnion]) -> dict[int, tuple[Any, str]]:
     """unit -> (user, name) who enters its values: its officer, else its federation's staff."""
-    officers: dict[int, object] = {}
-    staff: dict[int, object] = {}
+    officers: dict[int, Any] = {}
+    staff: dict[int, Any] = {}
     for role in UserRole.objects.select_related("user").filter(
         role__in=(UserRole.Role.DISTRICT_OFFICER, UserRole.Role.FEDERATION_STAFF)
     ):
@@ -46,10 +47,10 @@ def _holders(units: dict[int, DistrictUnion]) -> dict[int, tuple[object | None, 
             officers.setdefault(role.district_union_id, role.user)
         elif role.federation_id:
             staff.setdefault(role.federation_id, role.user)
-    result: dict[int, tuple[object | None, str]] = {}
+    result: dict[int, tuple[Any, str]] = {}
     for pk, unit in units.items():
         user = officers.get(pk) or staff.get(unit.federation_id)
-        name = (user.get_full_name() or user.username) if user is not None else ""  # type: ignore[attr-defined]
+        name = (user.get_full_name() or user.username) if user is not None else ""
         result[pk] = (user, name or f"Cán bộ {unit.name}")
     return result
 
@@ -57,10 +58,10 @@ def _holders(units: dict[int, DistrictUnion]) -> dict[int, tuple[object | None, 
 def reported_build(today: date, first_year: int) -> dict[str, int]:
     units = {u.pk: u for u in DistrictUnion.objects.all()}
     spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for unit, start, end in Affiliation.objects.values_list(
+    for unit_id, start, end in Affiliation.objects.values_list(
         "district_union_id", "valid_from", "valid_to"
     ):
-        spans[unit].append((start, end))
+        spans[unit_id].append((start, end))
     holders = _holders(units)
     last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     figures: list[ReportedFigure] = []
