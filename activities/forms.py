@@ -142,6 +142,12 @@ class CourseForm(AttendeesForm):
         set_required_messages(self)
 
 
+class ApprovePayoutForm(forms.Form):
+    """Duyệt chi: one due row of the ledger, by its key."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+
 class MarkPaidForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, max_length=40)
     paid_on = VNDateField(

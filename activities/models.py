@@ -203,6 +203,17 @@ class SupportPayout(models.Model):
     status = models.CharField("trạng thái", max_length=10, choices=Status.choices)
     paid_on = models.DateField("ngày chi", null=True, blank=True)
     voucher = models.CharField("số chứng từ", max_length=50, blank=True)
+    # The approval (duyệt chi) before the payment: who and when.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người duyệt chi",
+    )
+    approved_by_name = models.CharField("người duyệt chi", max_length=150, blank=True)
+    approved_at = models.DateTimeField("lúc duyệt chi", null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -223,6 +234,10 @@ class SupportPayout(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="paid") | (Q(paid_on__isnull=False) & ~Q(voucher="")),
                 name="payout_paid_has_voucher",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="due") | Q(approved_at__isnull=False),
+                name="payout_approved_has_when",
             ),
         ]
 

@@ -28,6 +28,7 @@ from unionportal.views import ActionFormMixin, add_service_errors
 from . import services
 from .forms import (
     AgreementForm,
+    ApprovePayoutForm,
     AttendeesForm,
     CourseForm,
     MarkPaidForm,
@@ -348,6 +349,11 @@ class PayoutsView(ScopeRequiredMixin, FormView):
             **kwargs,
         )
 
+    def get_form_class(self):
+        if self.request.method == "POST" and self.request.POST.get("action") == "approve":
+            return ApprovePayoutForm
+        return MarkPaidForm
+
     def form_valid(self, form):
         data = form.cleaned_data
         dues = {d.key: d for d in support_due(self.request.user, self.year)}
@@ -355,6 +361,16 @@ class PayoutsView(ScopeRequiredMixin, FormView):
         if due is None:
             form.add_error(None, "Không tìm thấy khoản hỗ trợ này trong năm đã chọn.")
             return self.form_invalid(form)
+        if isinstance(form, ApprovePayoutForm):
+            try:
+                services.payout_approve(user=self.request.user, due=due)
+            except ValidationError as error:
+                add_service_errors(form, error)
+                return self.form_invalid(form)
+            messages.success(
+                self.request, f"Đã duyệt chi {vnd(due.amount)} cho {due.grassroots.name}."
+            )
+            return redirect(f"{self.request.path}?nam={self.year}")
         try:
             services.payout_mark_paid(
                 user=self.request.user, due=due, paid_on=data["paid_on"], voucher=data["voucher"]
@@ -391,6 +407,10 @@ def _payout_rows(dues: list[Due]):
             d.status_label,
             p.paid_on if p else None,
             p.voucher if p else "",
+            d.payout.approved_by_name if d.payout and d.payout.approved_at else "",
+            timezone.localtime(d.payout.approved_at).date()
+            if d.payout and d.payout.approved_at
+            else None,
         ]
 
 
@@ -409,15 +429,19 @@ class PayoutsExportView(ScopeRequiredMixin, View):
             "Trạng thái",
             "Ngày chi",
             "Số chứng từ",
+            "Người duyệt chi",
+            "Ngày duyệt chi",
         ]
         rows = list(_payout_rows(dues))
-        rows.append(["Tổng cộng", "", "", "", "", None, sum(d.amount for d in dues), "", None, ""])
+        rows.append(
+            ["Tổng cộng", "", "", "", "", None, sum(d.amount for d in dues), "", None, "", "", None]
+        )
         sheet = Sheet(
             title=f"Hỗ trợ {year}",
             headers=headers,
             rows=rows,
             text_columns=["Mã CĐCS", "Số chứng từ"],
-            date_columns=["Ngày đến hạn", "Ngày chi"],
+            date_columns=["Ngày đến hạn", "Ngày chi", "Ngày duyệt chi"],
         )
         return xlsx_response(f"ho-tro-{year}.xlsx", [sheet])
 
