@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from grassroots.models import DistrictUnion, GrassrootsUnion
@@ -243,3 +244,39 @@ class SupportPayout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.grassroots_id}: {self.amount}"
+
+
+class ConsolidationOutcome(models.Model):
+    """The outcome of consolidating a weak CĐCS (kết quả củng cố, kiện toàn, sắp xếp), recorded
+    by an officer with its day and a note. Dissolutions and mergers are also derived from the
+    CĐCS register (activities.weak.consolidation_outcomes); a revival only an officer knows."""
+
+    class Outcome(models.TextChoices):
+        MERGED = "merged", "Sáp nhập vào CĐCS khác"
+        DISSOLVED = "dissolved", "Giải thể"
+        REVIVED = "revived", "Củng cố, hoạt động trở lại"
+
+    grassroots = models.ForeignKey(
+        GrassrootsUnion, on_delete=models.CASCADE, related_name="+", verbose_name="CĐCS"
+    )
+    outcome = models.CharField("kết quả", max_length=10, choices=Outcome.choices)
+    on = models.DateField("ngày")
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người ghi",
+    )
+    recorded_by_name = models.CharField("người ghi", max_length=150, blank=True)
+    recorded_at = models.DateTimeField("lúc ghi", default=timezone.now)
+
+    class Meta:
+        verbose_name = "kết quả củng cố CĐCS"
+        verbose_name_plural = "kết quả củng cố CĐCS"
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.grassroots_id} {self.get_outcome_display()} ({self.on:%d/%m/%Y})"

@@ -20,6 +20,7 @@ from members.models import Member
 
 from .models import (
     CollectiveAgreement,
+    ConsolidationOutcome,
     OfficerPosition,
     PartyEvent,
     SupportPayout,
@@ -275,3 +276,39 @@ def payout_mark_paid(*, user, due, paid_on: date, voucher: str) -> SupportPayout
     payout.voucher = voucher[:50]
     payout.save(update_fields=["status", "paid_on", "voucher"])
     return payout
+
+
+@transaction.atomic
+def consolidation_record(
+    *, user, grassroots: GrassrootsUnion, outcome: str, on: date, note: str = ""
+) -> ConsolidationOutcome:
+    """Record the outcome of consolidating a CĐCS (merged, dissolved, revived) with its day and
+    a note: the officer of its unit or an admin (404 for others)."""
+    _check_writable(user, [grassroots.pk])
+    if outcome not in ConsolidationOutcome.Outcome.values:
+        raise ValidationError(
+            {"outcome": "Chọn kết quả: sáp nhập, giải thể hoặc hoạt động trở lại."}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": f"Ngày {on:%d/%m/%Y} sau ngày hôm nay."})
+    if on < grassroots.founded_on:
+        raise ValidationError(
+            {
+                "on": f"Ngày {on:%d/%m/%Y} trước ngày thành lập CĐCS ({grassroots.founded_on:%d/%m/%Y})."
+            }
+        )
+    note = note.strip()
+    if outcome == ConsolidationOutcome.Outcome.MERGED and not note:
+        raise ValidationError({"note": "Ghi CĐCS được sáp nhập vào (và số quyết định nếu có)."})
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    record = ConsolidationOutcome(
+        grassroots=grassroots,
+        outcome=outcome,
+        on=on,
+        note=note[:255],
+        recorded_by=user if getattr(user, "pk", None) else None,
+        recorded_by_name=(full or getattr(user, "username", ""))[:150],
+    )
+    record.full_clean()
+    record.save()
+    return record

@@ -330,6 +330,10 @@ MATRIX: dict[str, Row] = {
     "activities:payouts-export": Row(get="302 200 200 200 200 200  200 200 200"),
     "activities:weak": Row(get="302 200 200 200 200 200  200 200 200"),
     "activities:weak-export": Row(get="302 200 200 200 200 200  200 200 200"),
+    # Recording a consolidation outcome: officers with a CĐCS to write and admins; federation
+    # and national staff and the ended unit's officer read only (404). Empty POST: the errors.
+    "activities:weak-outcome": Row(get="302 200 200 404 404 200  404 404 200",
+                                   post="302 200 200 404 404 200  404 404 200"),
 }
 # fmt: on
 
