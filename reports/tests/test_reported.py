@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvals.services import lock_exception_open, report_approve, report_submit
-from grassroots.indicators import CATALOGUE, Counting, Indicator, declared, indicator
+from grassroots.indicators import (
+    CATALOGUE,
+    Counting,
+    Indicator,
+    declared,
+    indicator,
+    indicator_codes,
+)
 from grassroots.models import LateCorrection, UserRole
 from reports.models import ReportedFigure, ReportedFigureChange
 from reports.periods import Period
@@ -33,6 +40,10 @@ LOCKED = (
 
 @pytest.fixture
 def supported():
+    """The catalogue's reported indicator in use (already so with every indicator on)."""
+    if SUPPORTED.code in indicator_codes():
+        yield SUPPORTED
+        return
     with declared(SUPPORTED):
         yield SUPPORTED
 
@@ -255,3 +266,49 @@ def test_dashboards_read_every_reported_indicator_in_one_query(
     assert one == three
     with django_assert_num_queries(one):
         federation_dashboard(org.federation, Period(2024, "nam"), date(2026, 1, 1))
+
+
+def test_the_reported_indicator_reaches_every_output_with_no_code_of_its_own(
+    org, users, login, supported
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.downloads import text_of
+    from tests.factories import TargetFactory
+
+    TargetFactory(
+        district_union=org.unit_a,
+        year=2024,
+        new_members=None,
+        new_grassroots=None,
+        new_grassroots_25plus=None,
+        figures={"workers_supported": 2000},
+    )
+    for month, value in ((date(2024, 1, 1), 1200), (date(2024, 7, 1), 250)):
+        ReportedFigure.objects.create(
+            district_union=org.unit_a, indicator="workers_supported", month=month, value=value
+        )
+    out = StringIO()
+    call_command("progress_report", "--year", "2024", "--unit", "TX", "--format", "csv", stdout=out)
+    header, line = out.getvalue().splitlines()
+    assert header.endswith(
+        "members_total,grassroots_total,workers_supported,target_workers_supported,"
+        "pct_workers_supported"
+    )
+    assert line.endswith(",1450,2000,72.50")
+    staff = login(users.staff)
+    sentences = text_of(staff.get(reverse("home"), {"year": 2024, "export": "txt"}))
+    assert "đoàn viên, người lao động được chăm lo, hỗ trợ: 1.450/2.000 lượt người, đạt 72,5%" in (
+        sentences
+    )
+    workbook = text_of(staff.get(reverse("home"), {"year": 2024, "export": "xlsx"}))
+    # The unit's row: achieved and target of the reported indicator after the stocks.
+    assert "<v>1450</v>" in workbook and "<v>2000</v>" in workbook
+    document = text_of(
+        staff.get(reverse("progress-unit", args=[org.unit_a.pk]), {"year": 2024, "export": "docx"})
+    )
+    # The report form's table: a numbered line after the first three.
+    assert ">3<" in document
+    assert "Đoàn viên, người lao động được chăm lo, hỗ trợ" in document and "1.450" in document
