@@ -160,7 +160,6 @@ class ReportedEntryView(View):
                 "year": month.year,
                 "history_url": history_url,
                 "month_error": month_error,
-                "units_count": form.fields["unit"].queryset.count() if reported else 0,
             },
             status=status,
         )

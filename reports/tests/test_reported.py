@@ -312,3 +312,29 @@ def test_the_reported_indicator_reaches_every_output_with_no_code_of_its_own(
     # The report form's table: a numbered line after the first three.
     assert ">3<" in document
     assert "Đoàn viên, người lao động được chăm lo, hỗ trợ" in document and "1.450" in document
+
+
+def test_a_post_without_the_csrf_token_is_refused(org, users, supported):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users.officer_a)
+    answer = client.post(
+        ENTRY, {"unit": org.unit_a.pk, "month": "03/2024", "workers_supported": "5"}
+    )
+    assert answer.status_code == 403
+    assert not ReportedFigure.objects.exists()
+    # With the page's token, the same entry goes through.
+    page = client.get(ENTRY)
+    token = page.cookies["csrftoken"].value
+    answer = client.post(
+        ENTRY,
+        {
+            "unit": org.unit_a.pk,
+            "month": "03/2024",
+            "workers_supported": "5",
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert answer.status_code == 302
+    assert values(org.unit_a) == {date(2024, 3, 1): 5}
