@@ -396,22 +396,33 @@ def current_tree_running(
     params += [adapt(today), adapt(today)]  # held (the flag)
     params += [adapt(today), adapt(high), adapt(first)]  # stayer
     params += [adapt(last), adapt(first), adapt(today), adapt(today)]  # window or held
-    # (u, i, g, probe day, sign, which fields: 0 flows, 1 stock, 2 both).
+    # (u, i, g, probe day, sign, which fields: 0 flows, 2 flows and stock). A stay overlapping
+    # the days read, other than an open one held today: minus its flows in the unit up to each
+    # day (its row on min(day, last day of the stay), flows and, while in the unit, stock) plus
+    # its row on the day before it came (flows; left out when the stay began by the first day
+    # read: a constant). A stay held today with no end: plus its row on each day before it came
+    # (flows and stock) and on the day before it came for the days after (flows): the unit's
+    # own rows count the rest (three terms per day merged into one). A stay held today that
+    # ends later: the first two, and plus its row on each day (flows and stock).
+    closed = "(e.h = 0 OR e.t IS NOT NULL)"
     terms = " UNION ALL ".join(
         [
-            f"SELECT e.u, d.i, e.g, {least('d.day', day_before('e.t'))} AS pd, -1 AS sg, 0 AS k"
-            f" FROM edges e JOIN d ON e.f <= d.day WHERE e.t IS NOT NULL AND {window}",
-            f"SELECT e.u, d.i, e.g, d.day, -1, 0"
-            f" FROM edges e JOIN d ON e.f <= d.day WHERE e.t IS NULL AND {window}",
+            f"SELECT e.u, d.i, e.g,"
+            f" CASE WHEN e.t IS NULL THEN d.day ELSE {least('d.day', day_before('e.t'))} END"
+            f" AS pd, -1 AS sg, CASE WHEN e.t IS NULL OR d.day < e.t THEN 2 ELSE 0 END AS k"
+            f" FROM edges e JOIN d ON e.f <= d.day WHERE {closed} AND {window}",
             f"SELECT e.u, d.i, e.g, {day_before('e.f')}, 1, 0"
-            f" FROM edges e JOIN d ON e.f <= d.day WHERE {window}",
-            f"SELECT e.u, d.i, e.g, d.day, -1, 1 FROM edges e"
-            f" JOIN d ON e.f <= d.day AND (e.t IS NULL OR d.day < e.t) WHERE {window}",
-            "SELECT e.u, d.i, e.g, d.day, 1, 2 FROM edges e CROSS JOIN d WHERE e.h = 1",
+            f" FROM edges e JOIN d ON e.f <= d.day WHERE {closed} AND {window} AND e.f > %s",
+            f"SELECT e.u, d.i, e.g,"
+            f" CASE WHEN d.day < e.f THEN d.day ELSE {day_before('e.f')} END,"
+            f" 1, CASE WHEN d.day < e.f THEN 2 ELSE 0 END"
+            f" FROM edges e CROSS JOIN d WHERE e.h = 1 AND e.t IS NULL",
+            "SELECT e.u, d.i, e.g, d.day, 1, 2 FROM edges e CROSS JOIN d"
+            " WHERE e.h = 1 AND e.t IS NOT NULL",
         ]
     )
-    for _ in range(4):
-        params += [adapt(last), adapt(first)]
+    params += [adapt(last), adapt(first)]
+    params += [adapt(last), adapt(first), adapt(first)]
     if postgres:
         probed = (
             f"SELECT p.g, p.pd, s.* FROM (SELECT DISTINCT g, pd FROM terms) p"
@@ -442,14 +453,18 @@ def current_tree_running(
         )
     stock = {"members_to_date", "grassroots_to_date"}
     corrections = ", ".join(
-        f"SUM(CASE WHEN t.k IN ({'1, 2' if name in stock else '0, 2'})"
-        f" THEN t.sg * v.{quote(name)} ELSE 0 END) AS {quote(name)}"
+        (
+            f"SUM(CASE WHEN t.k = 2 THEN t.sg * v.{quote(name)} ELSE 0 END)"
+            if name in stock
+            else f"SUM(t.sg * v.{quote(name)})"
+        )
+        + f" AS {quote(name)}"
         for name in fields
     )
     columns = ", ".join(f"COALESCE(r.{quote(n)}, 0) + COALESCE(c.{quote(n)}, 0)" for n in fields)
     sql = (
         f"WITH d(i, day) AS (VALUES {values}), edges AS ({edges}), terms AS ({terms}),"
-        f" probed AS ({probed}),"
+        f" probed AS {'MATERIALIZED ' if postgres else ''}({probed}),"
         f" corr AS (SELECT t.u, t.i, {corrections} FROM terms t"
         f" JOIN probed v ON v.g = t.g AND v.pd = t.pd GROUP BY t.u, t.i),"
         f" unit_rows AS ({unit_rows}),"

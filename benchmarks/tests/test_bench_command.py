@@ -92,3 +92,50 @@ def test_tiny_run_prints_the_medians_and_checks_the_figures():
     ):
         assert label in out
     assert "(từng đơn vị): KHỚP" in out
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_tiny_reform_run_alternates_rounds_and_restores_the_tree():
+    """`--reform` applies, times, undoes and times again in each round: the page's query count
+    is the same on both sides and every round is printed (the second applies the same plan
+    again, with the same ward codes: the first round's undo restored the tree whole)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionportal.settings.local"}
+    env.pop("UNIONPORTAL_TEST_DB_NAME", None)
+    scale = ["--members", "3000", "--units", "10", "--grassroots", "200", "--years", "2"]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "bench_dashboard",
+            *scale,
+            "--repeat",
+            "2",
+            "--reform",
+            "--rounds",
+            "2",
+            "--extra-only",
+            "--db-name",
+            "test_dash_bench_reform",
+            "--rebuild",
+            "--drop-after",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "Đo xen kẽ 2 vòng" in out
+    assert "Trang đơn vị" not in out  # --extra-only: the reform alone
+    lines = [line for line in out.splitlines() if "Trang LĐLĐ năm" in line]
+    assert len(lines) == 2  # as it was, and on today's tree
+    for line in lines:
+        rounds = line.split("từng vòng ")[1].split(";")[0]
+        assert len(rounds.split(", ")) == 2
+        before, after = line.rsplit("truy vấn ", 1)[1].split(" / ")
+        assert before == after
