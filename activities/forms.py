@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from grassroots.forms import VNDateField, set_required_messages
-from grassroots.models import DistrictUnion
+from grassroots.models import DistrictUnion, GrassrootsUnion
 from members.models import Member
 from members.validators import clean_cccd
 
-from .models import CollectiveAgreement, OfficerPosition, PartyEvent
+from .models import CollectiveAgreement, ConsolidationOutcome, OfficerPosition, PartyEvent
 
 
 class PositionForm(forms.Form):
@@ -142,6 +142,12 @@ class CourseForm(AttendeesForm):
         set_required_messages(self)
 
 
+class ApprovePayoutForm(forms.Form):
+    """Duyệt chi: one due row of the ledger, by its key."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+
 class MarkPaidForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, max_length=40)
     paid_on = VNDateField(
@@ -151,4 +157,30 @@ class MarkPaidForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        set_required_messages(self)
+
+
+class ConsolidationForm(forms.Form):
+    """The outcome of consolidating a weak CĐCS, as an officer records it."""
+
+    grassroots = forms.ModelChoiceField(
+        label="CĐCS",
+        queryset=GrassrootsUnion.objects.none(),
+        error_messages={"invalid_choice": "CĐCS đã chọn không có trong phạm vi của bạn."},
+    )
+    outcome = forms.ChoiceField(
+        label="Kết quả củng cố",
+        choices=ConsolidationOutcome.Outcome.choices,
+        error_messages={
+            "invalid_choice": "Chọn kết quả: sáp nhập, giải thể hoặc hoạt động trở lại."
+        },
+    )
+    on = VNDateField(label="Ngày", what="Ngày", not_future=True)
+    note = forms.CharField(
+        label="Ghi chú (số quyết định; sáp nhập: vào CĐCS nào)", max_length=255, required=False
+    )
+
+    def __init__(self, *args, grassroots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grassroots"].queryset = grassroots  # type: ignore[attr-defined]
         set_required_messages(self)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from grassroots.models import DistrictUnion, GrassrootsUnion
@@ -203,6 +204,17 @@ class SupportPayout(models.Model):
     status = models.CharField("trạng thái", max_length=10, choices=Status.choices)
     paid_on = models.DateField("ngày chi", null=True, blank=True)
     voucher = models.CharField("số chứng từ", max_length=50, blank=True)
+    # The approval (duyệt chi) before the payment: who and when.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người duyệt chi",
+    )
+    approved_by_name = models.CharField("người duyệt chi", max_length=150, blank=True)
+    approved_at = models.DateTimeField("lúc duyệt chi", null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -223,6 +235,10 @@ class SupportPayout(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="paid") | (Q(paid_on__isnull=False) & ~Q(voucher="")),
                 name="payout_paid_has_voucher",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="due") | Q(approved_at__isnull=False),
+                name="payout_approved_has_when",
             ),
         ]
 
@@ -292,3 +308,39 @@ class UnitRecordDayStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district_union_id} {self.day:%d/%m/%Y}"
+
+
+class ConsolidationOutcome(models.Model):
+    """The outcome of consolidating a weak CĐCS (kết quả củng cố, kiện toàn, sắp xếp), recorded
+    by an officer with its day and a note. Dissolutions and mergers are also derived from the
+    CĐCS register (activities.weak.consolidation_outcomes); a revival only an officer knows."""
+
+    class Outcome(models.TextChoices):
+        MERGED = "merged", "Sáp nhập vào CĐCS khác"
+        DISSOLVED = "dissolved", "Giải thể"
+        REVIVED = "revived", "Củng cố, hoạt động trở lại"
+
+    grassroots = models.ForeignKey(
+        GrassrootsUnion, on_delete=models.CASCADE, related_name="+", verbose_name="CĐCS"
+    )
+    outcome = models.CharField("kết quả", max_length=10, choices=Outcome.choices)
+    on = models.DateField("ngày")
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người ghi",
+    )
+    recorded_by_name = models.CharField("người ghi", max_length=150, blank=True)
+    recorded_at = models.DateTimeField("lúc ghi", default=timezone.now)
+
+    class Meta:
+        verbose_name = "kết quả củng cố CĐCS"
+        verbose_name_plural = "kết quả củng cố CĐCS"
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.grassroots_id} {self.get_outcome_display()} ({self.on:%d/%m/%Y})"

@@ -71,6 +71,11 @@ class Due:
         return self.payout is not None and self.payout.status == SupportPayout.Status.PAID
 
     @property
+    def approved(self) -> bool:
+        """Approved for payment and not yet paid."""
+        return self.payout is not None and self.payout.status == SupportPayout.Status.APPROVED
+
+    @property
     def status_label(self) -> str:
         if self.payout is None:
             return SupportPayout.Status.DUE.label

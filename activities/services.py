@@ -20,6 +20,7 @@ from members.models import Member
 
 from .models import (
     CollectiveAgreement,
+    ConsolidationOutcome,
     OfficerPosition,
     PartyEvent,
     SupportPayout,
@@ -208,31 +209,35 @@ def position_end(*, user, position: OfficerPosition, ended_on: date) -> OfficerP
     return position
 
 
-@transaction.atomic
-def payout_mark_paid(*, user, due, paid_on: date, voucher: str) -> SupportPayout:
-    """Mark a support due (activities.payouts.Due) as paid: federation staff of its federation
-    and admins (404 for others); once only."""
+def _payout_lookup(due) -> dict:
+    if due.agreement is not None:
+        return {"agreement_id": due.agreement.pk}
+    return {"kind": due.kind, "grassroots_id": due.grassroots.pk, "agreement__isnull": True}
+
+
+def _check_payer(user, due) -> None:
     scope = scope_for(user)
     if not (scope.is_admin or scope.is_federation) or not (
         GrassrootsUnion.objects.for_user(user).filter(pk=due.grassroots.pk).exists()
     ):
         raise Http404("Không có quyền.")
-    voucher = voucher.strip()
-    if not voucher:
-        raise ValidationError({"voucher": "Cần nhập số chứng từ."})
-    if paid_on < due.due_on:
+
+
+@transaction.atomic
+def payout_approve(*, user, due, now=None) -> SupportPayout:
+    """Approve a support due for payment (duyệt chi: due → approved), recording who and when:
+    federation staff of its federation and admins (404 for others); once only."""
+    _check_payer(user, due)
+    lookup = _payout_lookup(due)
+    current = SupportPayout.objects.select_for_update().filter(**lookup).first()
+    if current is not None and current.status != SupportPayout.Status.DUE:
+        when = timezone.localtime(current.approved_at) if current.approved_at else None
         raise ValidationError(
-            {"paid_on": f"Ngày chi {paid_on:%d/%m/%Y} trước ngày đến hạn ({due.due_on:%d/%m/%Y})."}
+            "Khoản hỗ trợ này đã được duyệt chi"
+            + (f" ({current.approved_by_name}, {when:%d/%m/%Y})" if when else "")
+            + "."
         )
-    if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": f"Ngày chi {paid_on:%d/%m/%Y} sau ngày hôm nay."})
-    lookup = (
-        {"agreement_id": due.agreement.pk}
-        if due.agreement is not None
-        else {"kind": due.kind, "grassroots_id": due.grassroots.pk, "agreement__isnull": True}
-    )
-    if SupportPayout.objects.select_for_update().filter(status="paid", **lookup).exists():
-        raise ValidationError("Khoản hỗ trợ này đã được ghi là đã chi.")
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     payout, _ = SupportPayout.objects.update_or_create(
         **lookup,
         defaults={
@@ -242,9 +247,75 @@ def payout_mark_paid(*, user, due, paid_on: date, voucher: str) -> SupportPayout
             "recipient": due.recipient,
             "amount": due.amount,
             "due_on": due.due_on,
-            "status": SupportPayout.Status.PAID,
-            "paid_on": paid_on,
-            "voucher": voucher[:50],
+            "status": SupportPayout.Status.APPROVED,
+            "approved_by": user,
+            "approved_by_name": (full or user.username)[:150],
+            "approved_at": now or timezone.now(),
         },
     )
     return payout
+
+
+@transaction.atomic
+def payout_mark_paid(*, user, due, paid_on: date, voucher: str) -> SupportPayout:
+    """Mark an approved support due (activities.payouts.Due) as paid (approved → paid):
+    federation staff of its federation and admins (404 for others); once only."""
+    _check_payer(user, due)
+    voucher = voucher.strip()
+    if not voucher:
+        raise ValidationError({"voucher": "Cần nhập số chứng từ."})
+    if paid_on < due.due_on:
+        raise ValidationError(
+            {"paid_on": f"Ngày chi {paid_on:%d/%m/%Y} trước ngày đến hạn ({due.due_on:%d/%m/%Y})."}
+        )
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": f"Ngày chi {paid_on:%d/%m/%Y} sau ngày hôm nay."})
+    lookup = _payout_lookup(due)
+    payout = SupportPayout.objects.select_for_update().filter(**lookup).first()
+    if payout is not None and payout.status == SupportPayout.Status.PAID:
+        raise ValidationError("Khoản hỗ trợ này đã được ghi là đã chi.")
+    if payout is None or payout.status != SupportPayout.Status.APPROVED:
+        raise ValidationError(
+            "Khoản hỗ trợ này chưa được duyệt chi: cần duyệt chi trước khi ghi đã chi."
+        )
+    payout.status = SupportPayout.Status.PAID
+    payout.paid_on = paid_on
+    payout.voucher = voucher[:50]
+    payout.save(update_fields=["status", "paid_on", "voucher"])
+    return payout
+
+
+@transaction.atomic
+def consolidation_record(
+    *, user, grassroots: GrassrootsUnion, outcome: str, on: date, note: str = ""
+) -> ConsolidationOutcome:
+    """Record the outcome of consolidating a CĐCS (merged, dissolved, revived) with its day and
+    a note: the officer of its unit or an admin (404 for others)."""
+    _check_writable(user, [grassroots.pk])
+    if outcome not in ConsolidationOutcome.Outcome.values:
+        raise ValidationError(
+            {"outcome": "Chọn kết quả: sáp nhập, giải thể hoặc hoạt động trở lại."}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": f"Ngày {on:%d/%m/%Y} sau ngày hôm nay."})
+    if on < grassroots.founded_on:
+        raise ValidationError(
+            {
+                "on": f"Ngày {on:%d/%m/%Y} trước ngày thành lập CĐCS ({grassroots.founded_on:%d/%m/%Y})."
+            }
+        )
+    note = note.strip()
+    if outcome == ConsolidationOutcome.Outcome.MERGED and not note:
+        raise ValidationError({"note": "Ghi CĐCS được sáp nhập vào (và số quyết định nếu có)."})
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    record = ConsolidationOutcome(
+        grassroots=grassroots,
+        outcome=outcome,
+        on=on,
+        note=note[:255],
+        recorded_by=user if getattr(user, "pk", None) else None,
+        recorded_by_name=(full or getattr(user, "username", ""))[:150],
+    )
+    record.full_clean()
+    record.save()
+    return record

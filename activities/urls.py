@@ -15,5 +15,6 @@ urlpatterns = [
     path("ho-tro/", views.PayoutsView.as_view(), name="payouts"),
     path("ho-tro/xuat.xlsx", views.PayoutsExportView.as_view(), name="payouts-export"),
     path("cdcs-yeu-kem/", views.WeakGrassrootsView.as_view(), name="weak"),
+    path("cdcs-yeu-kem/ket-qua/", views.ConsolidationRecordView.as_view(), name="weak-outcome"),
     path("cdcs-yeu-kem/xuat.xlsx", views.WeakGrassrootsExportView.as_view(), name="weak-export"),
 ]

@@ -28,7 +28,9 @@ from unionportal.views import ActionFormMixin, add_service_errors
 from . import services
 from .forms import (
     AgreementForm,
+    ApprovePayoutForm,
     AttendeesForm,
+    ConsolidationForm,
     CourseForm,
     MarkPaidForm,
     PartyEventForm,
@@ -37,7 +39,7 @@ from .forms import (
 )
 from .models import CollectiveAgreement, OfficerPosition, PartyEvent, TrainingCourse
 from .payouts import Due, support_due
-from .weak import criteria, weak_grassroots
+from .weak import consolidation_outcomes, criteria, weak_grassroots
 
 
 def vnd(amount: int) -> str:
@@ -348,6 +350,11 @@ class PayoutsView(ScopeRequiredMixin, FormView):
             **kwargs,
         )
 
+    def get_form_class(self):
+        if self.request.method == "POST" and self.request.POST.get("action") == "approve":
+            return ApprovePayoutForm
+        return MarkPaidForm
+
     def form_valid(self, form):
         data = form.cleaned_data
         dues = {d.key: d for d in support_due(self.request.user, self.year)}
@@ -355,6 +362,16 @@ class PayoutsView(ScopeRequiredMixin, FormView):
         if due is None:
             form.add_error(None, "Không tìm thấy khoản hỗ trợ này trong năm đã chọn.")
             return self.form_invalid(form)
+        if isinstance(form, ApprovePayoutForm):
+            try:
+                services.payout_approve(user=self.request.user, due=due)
+            except ValidationError as error:
+                add_service_errors(form, error)
+                return self.form_invalid(form)
+            messages.success(
+                self.request, f"Đã duyệt chi {vnd(due.amount)} cho {due.grassroots.name}."
+            )
+            return redirect(f"{self.request.path}?nam={self.year}")
         try:
             services.payout_mark_paid(
                 user=self.request.user, due=due, paid_on=data["paid_on"], voucher=data["voucher"]
@@ -391,6 +408,10 @@ def _payout_rows(dues: list[Due]):
             d.status_label,
             p.paid_on if p else None,
             p.voucher if p else "",
+            d.payout.approved_by_name if d.payout and d.payout.approved_at else "",
+            timezone.localtime(d.payout.approved_at).date()
+            if d.payout and d.payout.approved_at
+            else None,
         ]
 
 
@@ -409,15 +430,19 @@ class PayoutsExportView(ScopeRequiredMixin, View):
             "Trạng thái",
             "Ngày chi",
             "Số chứng từ",
+            "Người duyệt chi",
+            "Ngày duyệt chi",
         ]
         rows = list(_payout_rows(dues))
-        rows.append(["Tổng cộng", "", "", "", "", None, sum(d.amount for d in dues), "", None, ""])
+        rows.append(
+            ["Tổng cộng", "", "", "", "", None, sum(d.amount for d in dues), "", None, "", "", None]
+        )
         sheet = Sheet(
             title=f"Hỗ trợ {year}",
             headers=headers,
             rows=rows,
             text_columns=["Mã CĐCS", "Số chứng từ"],
-            date_columns=["Ngày đến hạn", "Ngày chi"],
+            date_columns=["Ngày đến hạn", "Ngày chi", "Ngày duyệt chi"],
         )
         return xlsx_response(f"ho-tro-{year}.xlsx", [sheet])
 
@@ -426,9 +451,55 @@ class WeakGrassrootsView(ScopeRequiredMixin, TemplateView):
     template_name = "activities/weak.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         return super().get_context_data(
-            rows=weak_grassroots(self.request.user), criteria=criteria(), **kwargs
+            rows=weak_grassroots(user),
+            criteria=criteria(),
+            outcomes=consolidation_outcomes(user),
+            can_record=GrassrootsUnion.objects.editable_by(user).exists(),
+            **kwargs,
         )
+
+
+class ConsolidationRecordView(ScopeRequiredMixin, FormView):
+    """`cdcs-yeu-kem/ket-qua/`: an officer records the outcome of consolidating a CĐCS of their
+    unit (merged, dissolved, revived) with its day and a note; others answer 404."""
+
+    template_name = "activities/consolidation_form.html"
+    form_class = ConsolidationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.grassroots = GrassrootsUnion.objects.editable_by(request.user).order_by("name", "pk")
+        if request.user.is_authenticated and not self.grassroots.exists():
+            raise Http404("Không có quyền.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        chosen = parse_id(self.request.GET.get("cdcs"))
+        return {"grassroots": chosen} if chosen else {}
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"grassroots": self.grassroots}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            record = services.consolidation_record(
+                user=self.request.user,
+                grassroots=data["grassroots"],
+                outcome=data["outcome"],
+                on=data["on"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Đã ghi kết quả củng cố {record.grassroots.name}: {record.get_outcome_display()}"
+            f" ngày {record.on:%d/%m/%Y}.",
+        )
+        return redirect("activities:weak")
 
 
 class WeakGrassrootsExportView(ScopeRequiredMixin, View):
@@ -442,6 +513,7 @@ class WeakGrassrootsExportView(ScopeRequiredMixin, View):
                 "Có" if r.has_chair else "Không",
                 r.last_admission,
                 "; ".join(r.reasons),
+                f"{r.outcome.get_outcome_display()} ({r.outcome.on:%d/%m/%Y})" if r.outcome else "",
             ]
             for r in weak_grassroots(request.user)
         ]
@@ -455,6 +527,7 @@ class WeakGrassrootsExportView(ScopeRequiredMixin, View):
                 "Có chủ tịch",
                 "Lần kết nạp gần nhất",
                 "Lý do",
+                "Kết quả củng cố đã ghi",
             ],
             rows=rows,
             text_columns=["Mã CĐCS"],
@@ -463,6 +536,33 @@ class WeakGrassrootsExportView(ScopeRequiredMixin, View):
         criteria_sheet = Sheet(
             title="Tiêu chí", headers=["Tiêu chí"], rows=[[c] for c in criteria()]
         )
+        outcomes_sheet = Sheet(
+            title="Kết quả củng cố",
+            headers=[
+                "Công đoàn cấp trên",
+                "Mã CĐCS",
+                "Tên CĐCS",
+                "Kết quả",
+                "Ngày",
+                "Chi tiết",
+                "Nguồn",
+            ],
+            rows=[
+                [
+                    o.grassroots.district_union.name,
+                    o.grassroots.code,
+                    o.grassroots.name,
+                    o.label,
+                    o.on,
+                    o.detail,
+                    o.source,
+                ]
+                for o in consolidation_outcomes(request.user)
+            ],
+            text_columns=["Mã CĐCS"],
+            date_columns=["Ngày"],
+        )
         return xlsx_response(
-            f"cdcs-yeu-kem-{timezone.localdate():%Y%m%d}.xlsx", [sheet, criteria_sheet]
+            f"cdcs-yeu-kem-{timezone.localdate():%Y%m%d}.xlsx",
+            [sheet, criteria_sheet, outcomes_sheet],
         )

@@ -783,6 +783,10 @@ def demo_build(today: date) -> dict[str, int]:
 
     admissions = {unit[0]: unit[5] for unit in HANOI_UNITS + QUANGNINH_UNITS}
     counts.update(activities_build(today, FIRST_YEAR, admissions))
+    # The values reported as a number (demo/reported.py), also before the books close.
+    from .reported import reported_build
+
+    counts.update(reported_build(today, FIRST_YEAR))
     # The period reports last: approving closes the books of the past periods.
     from .period_reports import period_reports_build
 

@@ -55,6 +55,15 @@ CATALOGUE: tuple[Indicator, ...] = (
     Indicator("party_admitted", "Đoàn viên được kết nạp Đảng", "đoàn viên"),
     Indicator("agreements_a", "Thỏa ước lao động tập thể loại A", "thỏa ước"),
     Indicator("agreements_b", "Thỏa ước lao động tập thể loại B", "thỏa ước"),
+    # Reported as a number: units enter it each month (reports.reported); the portal keeps no
+    # record per person cared for ("trên 160 ngàn đoàn viên, CNVCLĐ được nhận sự chăm lo, hỗ
+    # trợ của các cấp Công đoàn Thủ đô").
+    Indicator(
+        "workers_supported",
+        "Đoàn viên, người lao động được chăm lo, hỗ trợ",
+        "lượt người",
+        Counting.REPORTED,
+    ),
 )
 
 # The codes of the first three, whose columns keep their place in the CSV and the forms.

@@ -133,6 +133,22 @@ def _indicator_lines(row: ProgressRow, last: UnitFigures) -> list[IndicatorLine]
                 change=change_text(progress.achieved, achieved_before),
             )
         )
+    # The declared indicators after the first three (records or reported as a number), numbered
+    # on after them, with no code of their own.
+    for number, (indicator, progress) in enumerate(row.further_indicators, start=3):
+        achieved_before = last.of(indicator.code)
+        lines.append(
+            IndicatorLine(
+                number=str(number),
+                label=indicator.name,
+                unit=indicator.unit_of_count,
+                achieved=format_int(progress.achieved),
+                target=progress.target_text,
+                percent=progress.percent_text,
+                last_year=format_int(achieved_before),
+                change=change_text(progress.achieved, achieved_before),
+            )
+        )
     return lines
 
 

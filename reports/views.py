@@ -42,6 +42,7 @@ from .periods import (
     period_parse,
 )
 from .progress import Band
+from .reported import reported_indicators
 from .selectors import (
     DEFAULT_SORT,
     DistrictDashboard,
@@ -100,6 +101,10 @@ class LinkMaker:
             DRILLS[kind].figure: f"{reverse('progress-drill', args=[kind.value])}?{self.query}"
             for kind in DrillKind
         }
+        # A value reported as a number links to its months and the history of their entry.
+        history = reverse("reported-history")
+        for indicator in reported_indicators():
+            self.bases[indicator.code] = f"{history}?{self.query}&indicator={indicator.code}"
 
     def figures(self, *, unit_id=None, federation_id=None) -> dict[str, str]:
         """Links from each figure (UnitFigures field name) to the list behind it."""

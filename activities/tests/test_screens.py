@@ -44,8 +44,33 @@ def test_agreement_recorded_then_due_and_marked_paid(org, users, client):
     bad = client.post(ledger, {"key": key, "paid_on": "05/03/2024", "voucher": ""})
     assert "Cần nhập số chứng từ" in bad.content.decode()
     assert SupportPayout.objects.count() == 0
+    # due → approved → paid: paying before the approval is refused.
+    early = client.post(ledger, {"key": key, "paid_on": "05/03/2024", "voucher": "PC-12"})
+    assert "chưa được duyệt chi: cần duyệt chi trước khi ghi đã chi" in early.content.decode()
+    assert SupportPayout.objects.count() == 0
+    client.post(ledger, {"key": key, "action": "approve"})
+    approved = SupportPayout.objects.get()
+    assert (approved.status, approved.approved_by, approved.approved_by_name) == (
+        "approved",
+        users.staff,
+        "staff",
+    )
+    assert approved.approved_at is not None
+    page = client.get(ledger).content.decode()
+    assert "Đã duyệt chi" in page and "Duyệt chi: staff," in page
+    again = client.post(ledger, {"key": key, "action": "approve"})
+    assert "Khoản hỗ trợ này đã được duyệt chi (staff," in again.content.decode()
     client.post(ledger, {"key": key, "paid_on": "05/03/2024", "voucher": "PC-12"})
-    assert SupportPayout.objects.get().voucher == "PC-12"
+    paid = SupportPayout.objects.get()
+    assert (paid.status, paid.voucher, paid.approved_by_name) == ("paid", "PC-12", "staff")
+    # The accountant's workbook names who approved and when, after the historical columns.
+    from tests.downloads import text_of
+
+    workbook = text_of(client.get(reverse("activities:payouts-export") + "?nam=2024"))
+    assert "Người duyệt chi" in workbook and "PC-12" in workbook
+    # An officer approves nothing.
+    client.force_login(users.officer_a)
+    assert client.post(ledger, {"key": key, "action": "approve"}).status_code == 404
     # officer B sees nothing of unit A's ledger
     from django.test import Client
 

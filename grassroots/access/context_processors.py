@@ -15,6 +15,8 @@ _SECTIONS = {
     ("", "home"): "progress",
     ("", "progress-unit"): "progress",
     ("", "progress-drill"): "progress",
+    ("", "reported-entry"): "reported",
+    ("", "reported-history"): "progress",
     ("grassroots", "targets"): "targets",
     ("grassroots", ""): "grassroots",
     ("members", ""): "members",

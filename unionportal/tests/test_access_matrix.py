@@ -219,6 +219,13 @@ MATRIX: dict[str, Row] = {
     "progress-drill": Row(lambda org: {"kind": "doan-vien-moi"},
                           query=lambda org: f"?unit={org.unit_a.pk}&year=2024",
                           get="302 200 404 404 200 200  200 404 404"),
+    # Values reported as a number: entry (officer A, staff, admin; ended and national: none)
+    # and history (readers of unit A). An empty POST shows the form's errors (400).
+    "reported-entry": Row(query=lambda org: f"?unit={org.unit_a.pk}",
+                          get="302 200 404 404 200 200  404 404 404",
+                          post="302 400 400 400 400 400  404 404 400"),
+    "reported-history": Row(query=lambda org: f"?unit={org.unit_a.pk}&year=2024",
+                            get="302 200 404 404 200 200  200 404 404"),
     # --- CĐCS register ---------------------------------------------------------------------
     "grassroots:grassroots-list": Row(get="302 200 200 200 200 200  200 200 200"),
     # Annual targets: federation staff set their own federation's (the other federation's staff
@@ -369,6 +376,10 @@ MATRIX: dict[str, Row] = {
     "activities:payouts-export": Row(get="302 200 200 200 200 200  200 200 200"),
     "activities:weak": Row(get="302 200 200 200 200 200  200 200 200"),
     "activities:weak-export": Row(get="302 200 200 200 200 200  200 200 200"),
+    # Recording a consolidation outcome: officers with a CĐCS to write and admins; federation
+    # and national staff and the ended unit's officer read only (404). Empty POST: the errors.
+    "activities:weak-outcome": Row(get="302 200 200 404 404 200  404 404 200",
+                                   post="302 200 200 404 404 200  404 404 200"),
 }
 # fmt: on
 
