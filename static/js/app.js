@@ -75,7 +75,22 @@
     });
   }
 
+  // --- Tables wider than the screen: a keyboard can scroll them ------------------------------
+  // A scrolling wrapper with nothing focusable inside (a table of figures, no links) is given a
+  // tab stop and a name, so it can be scrolled with the arrow keys (WCAG 2.1.1; axe's
+  // scrollable-region-focusable). Templates may set tabindex themselves; it is kept.
+  var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
+  function scrollRegion(box) {
+    if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth) return;
+    if (box.querySelector(FOCUSABLE)) return;
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    var caption = box.querySelector("caption");
+    box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Bảng (cuộn ngang)");
+  }
+
   function enhance(root) {
+    root.querySelectorAll(".table-responsive").forEach(scrollRegion);
     root.querySelectorAll("input[data-vn-date]").forEach(addCalendar);
     root.querySelectorAll("[data-cdcs-search]").forEach(wireSearch);
   }
