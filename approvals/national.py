@@ -21,8 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
-from functools import cached_property
 from typing import cast
 
 from django.conf import settings
@@ -31,17 +29,23 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.html import format_html
 
 from grassroots.access.scope import scope_for
 from grassroots.models import DistrictUnion, Federation, LockException
 from reports.periods import Period
-from reports.progress import format_pct
 from reports.selectors import UnitFigures, figures_by_unit
 
 from .models import PeriodReport, ReportStep
 from .periods import REPORT_KINDS, due_date, report_period
-from .selectors import FIGURE_LABELS, cells_html
+from .selectors import (
+    CELL_LABELS,
+    FIGURE_LABELS,
+    LATE_MISSING,
+    NOT_DUE,
+    Cell,
+    PeriodRates,
+    cells_html,
+)
 
 NATIONAL_CONTACT = "Tổng Liên đoàn Lao động Việt Nam"
 
@@ -360,67 +364,14 @@ def federation_report_page(
     )
 
 
-NOT_DUE, LATE_MISSING = "not_due", "late_missing"
-STATE_LABELS = {
-    PeriodReport.Status.SUBMITTED: "Đã gửi, chờ duyệt",
-    PeriodReport.Status.APPROVED: "Đã duyệt",
-    PeriodReport.Status.RETURNED: "Bị trả lại",
-    LATE_MISSING: "Quá hạn, chưa gửi",
-    NOT_DUE: "Chưa đến hạn",
-}
-
-
-@dataclass(frozen=True)
-class NationalCell:
-    state: str
-    late: bool
-
-    @property
-    def label(self) -> str:
-        received = self.state not in (NOT_DUE, LATE_MISSING)
-        return STATE_LABELS[self.state] + (" (nộp muộn)" if self.late and received else "")
-
-    @cached_property
-    def html(self) -> str:
-        return format_html('<td class="report-{}">{}</td>', self.state, self.label)
-
-
-@dataclass
-class NationalRates:
-    period: Period
-    due: date
-    expected: int = 0
-    submitted: int = 0
-    approved: int = 0
-    returned: int = 0
-    late_missing: int = 0
-    not_due: int = 0
-    on_time: int = 0
-
-    @property
-    def received(self) -> int:
-        return self.submitted + self.approved + self.returned
-
-    def _rate(self, part: int) -> str:
-        return format_pct(Decimal(100 * part) / Decimal(self.expected)) if self.expected else "–"
-
-    @property
-    def reporting_rate(self) -> str:
-        return self._rate(self.received)
-
-    @property
-    def on_time_rate(self) -> str:
-        return self._rate(self.on_time)
-
-    @property
-    def approved_rate(self) -> str:
-        return self._rate(self.approved)
+# The cells and rates are the units' completeness page's (`approvals.selectors`): the same
+# states, labels and rates one level up.
 
 
 @dataclass(frozen=True)
 class NationalRow:
     federation: Federation
-    cells: list[NationalCell | None]
+    cells: list[Cell | None]
 
     @property
     def cells_html(self) -> str:
@@ -441,7 +392,7 @@ WAITING_SHOWN = 30
 class NationalCompleteness:
     year: int
     periods: list[Period]
-    rates: list[NationalRates]
+    rates: list[PeriodRates]
     rows: list[NationalRow] = field(default_factory=list)
     waiting: list[Waiting] = field(default_factory=list)  # the oldest first, WAITING_SHOWN
     waiting_more: int = 0
@@ -468,14 +419,14 @@ def national_completeness(year: int, today: date, years: int = 5) -> NationalCom
         .annotate(sent_on=TruncDate("first_submitted_at", tzinfo=timezone.get_current_timezone()))
         .values_list("federation_id", "year", "kind", "status", "sent_on")
     }
-    rates: list[NationalRates] = []
-    cells: dict[int, list[NationalCell | None]] = defaultdict(list)
+    rates: list[PeriodRates] = []
+    cells: dict[int, list[Cell | None]] = defaultdict(list)
     shown: list[Period] = []
-    distinct: dict[tuple[str, bool], NationalCell] = {}
+    distinct: dict[tuple[str, bool], Cell] = {}
 
-    def cell_of(state: str, late: bool) -> NationalCell:
+    def cell_of(state: str, late: bool) -> Cell:
         if (state, late) not in distinct:
-            distinct[state, late] = NationalCell(state, late)
+            distinct[state, late] = Cell(state, late)
         return distinct[state, late]
 
     for y in range(year, first - 1, -1):
@@ -486,7 +437,7 @@ def national_completeness(year: int, today: date, years: int = 5) -> NationalCom
                 continue
             due = federation_due_date(y, kind)
             past_due = today > due
-            rate = NationalRates(period, due)
+            rate = PeriodRates(period, due)
             keep = y == year
             for federation in federations:
                 if not _exists(federation, end):
@@ -541,7 +492,7 @@ class StatusLine:
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self.state]
+        return CELL_LABELS[self.state]
 
 
 def federation_status(federation: Federation, today: date, limit: int = 6) -> list[StatusLine]:

@@ -20,7 +20,6 @@ from reports.periods import Period, PeriodError, parse_date, parse_year
 
 from .models import PeriodReport
 from .national import (
-    STATE_LABELS,
     federation_due_date,
     federation_report_approve,
     federation_report_page,
@@ -34,7 +33,7 @@ from .national import (
     sealing_report,
 )
 from .periods import REPORT_KINDS, TYPE_LABELS, due_date, period_type
-from .selectors import CELL_LABELS, approval_queue, completeness, report_page
+from .selectors import CELL_LABELS, LATE_MISSING, NOT_DUE, approval_queue, completeness, report_page
 from .services import (
     lock_exception_open,
     may_approve,
@@ -69,6 +68,34 @@ def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _year_rows(reports, year: int, today, due_of, url_of) -> list[dict]:
+    """One row per report period of `year` (a unit's or a federation's page of its periods):
+    the period, its type, deadline (`due_of(year, kind)`), report and state, and its page."""
+    by_kind = {r.kind: r for r in reports}
+    rows = []
+    for kind in REPORT_KINDS:
+        period = Period(year, kind)
+        report = by_kind.get(kind)
+        due = due_of(year, kind)
+        if report is not None:
+            state = report.get_status_display()
+        elif period.natural_end >= today:
+            state = "Kỳ chưa kết thúc"
+        else:
+            state = CELL_LABELS[LATE_MISSING if today > due else NOT_DUE]
+        rows.append(
+            {
+                "period": period,
+                "type": TYPE_LABELS[period_type(kind)],
+                "due": due,
+                "report": report,
+                "state": state,
+                "url": url_of(kind),
+            }
+        )
+    return rows
+
+
 class UnitReportsView(TemplateView):
     """`/bao-cao-ky/don-vi/<pk>/`: every report period of a year for one unit, with status."""
 
@@ -78,28 +105,14 @@ class UnitReportsView(TemplateView):
         unit = _unit(self.request, kwargs["pk"])
         today = _today()
         year = _year(self.request, today.year)
-        reports = {r.kind: r for r in PeriodReport.objects.filter(unit=unit, year=year).order_by()}
-        rows = []
-        for kind in REPORT_KINDS:
-            period = Period(year, kind)
-            report = reports.get(kind)
-            due = due_date(year, kind)
-            if report is not None:
-                state = report.get_status_display()
-            elif period.natural_end >= today:
-                state = "Kỳ chưa kết thúc"
-            else:
-                state = CELL_LABELS["late_missing" if today > due else "not_due"]
-            rows.append(
-                {
-                    "period": period,
-                    "type": TYPE_LABELS[period_type(kind)],
-                    "due": due,
-                    "report": report,
-                    "state": state,
-                    "url": reverse("approvals:report-detail", args=[unit.pk, year, kind]),
-                }
-            )
+        reports = PeriodReport.objects.filter(unit=unit, year=year).order_by()
+        rows = _year_rows(
+            reports,
+            year,
+            today,
+            due_date,
+            lambda k: reverse("approvals:report-detail", args=[unit.pk, year, k]),
+        )
         return {
             **super().get_context_data(**kwargs),
             "unit": unit,
@@ -285,28 +298,14 @@ class FederationReportsView(TemplateView):
         federation = _federation(self.request, kwargs["pk"])
         today = _today()
         year = _year(self.request, today.year)
-        reports = {r.kind: r for r in PeriodReport.objects.filter(federation=federation, year=year)}
-        rows = []
-        for kind in REPORT_KINDS:
-            period = Period(year, kind)
-            report = reports.get(kind)
-            due = federation_due_date(year, kind)
-            if report is not None:
-                state = report.get_status_display()
-            elif period.natural_end >= today:
-                state = "Kỳ chưa kết thúc"
-            else:
-                state = STATE_LABELS["late_missing" if today > due else "not_due"]
-            rows.append(
-                {
-                    "period": period,
-                    "type": TYPE_LABELS[period_type(kind)],
-                    "due": due,
-                    "report": report,
-                    "state": state,
-                    "url": reverse("approvals:federation-report", args=[federation.pk, year, kind]),
-                }
-            )
+        reports = PeriodReport.objects.filter(federation=federation, year=year)
+        rows = _year_rows(
+            reports,
+            year,
+            today,
+            federation_due_date,
+            lambda k: reverse("approvals:federation-report", args=[federation.pk, year, k]),
+        )
         return {
             **super().get_context_data(**kwargs),
             "federation": federation,
