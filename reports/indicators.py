@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
 from activities.models import (
     CollectiveAgreement,
@@ -41,9 +41,8 @@ from activities.models import (
 )
 from activities.stats import grain_bounds, grain_of
 from grassroots.indicators import CORE_CODES, Counting, indicators
-from grassroots.models import DistrictUnion
 
-from .models import ReportedFigure
+from .models import ReportedFigure, to_date_totals
 
 # Indicator code -> (records, their day field, what to filter them on).
 _FLOWS: dict[str, tuple[Any, str, dict[str, str]]] = {
@@ -203,55 +202,7 @@ def record_to_date_totals(
     first row): two queries whatever the number of units and days, as
     `reports.models.to_date_totals` reads the member rows (and again if a write replaced the
     rows picked in between)."""
-    ids = list(unit_ids)
-    for _attempt in range(5):
-        totals = _record_to_date_totals(ids, days)
-        if totals is not None:
-            return totals
-    raise RuntimeError("record_to_date_totals: the record day rows kept changing under the read")
-
-
-def _record_to_date_totals(ids: list[int], days: list[date]):
-    last_row = {
-        f"d{index}": Subquery(
-            UnitRecordDayStat.objects.filter(district_union_id=OuterRef("pk"), day__lte=day)
-            .order_by("-day")
-            .values("pk")[:1]
-        )
-        for index, day in enumerate(days)
-    }
-    picks = (
-        DistrictUnion.objects.filter(pk__in=ids)
-        .annotate(**last_row)
-        .values_list("pk", *last_row)
-        .order_by()
-    )
-    wanted: dict[tuple[int, int], int] = {}
-    for unit, *row_ids in picks:
-        for index, row_id in enumerate(row_ids):
-            if row_id is not None:
-                wanted[(unit, index)] = row_id
-    fields = UnitRecordDayStat.TO_DATE_FIELDS
-    rows = {
-        row["pk"]: row
-        for row in UnitRecordDayStat.objects.filter(pk__in=set(wanted.values())).values(
-            "pk", *fields
-        )
-    }
-    if not set(wanted.values()) <= rows.keys():
-        return None
-    zero = dict.fromkeys(fields, 0)
-    return {
-        day: {
-            unit: (
-                {f: rows[wanted[(unit, index)]][f] for f in fields}
-                if (unit, index) in wanted
-                else dict(zero)
-            )
-            for unit in ids
-        }
-        for index, day in enumerate(days)
-    }
+    return to_date_totals(unit_ids, days, UnitRecordDayStat)
 
 
 def _records_dated(

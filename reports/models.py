@@ -15,6 +15,7 @@ members: summing every day row up to the end cost 96 ms for 100 units, this 2 ms
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
@@ -108,7 +109,9 @@ class UnitDayStat(models.Model):
         }
 
 
-def to_date_totals(unit_ids: Iterable[int], days: list[date]) -> dict[date, dict[int, dict]]:
+def to_date_totals(
+    unit_ids: Iterable[int], days: list[date], model: Any = None
+) -> dict[date, dict[int, dict]]:
     """Running totals of each unit at the end of each of `days` (zeros before its first row).
 
     Two queries whatever the number of units and days: the id of each unit's last row on or
@@ -116,19 +119,24 @@ def to_date_totals(unit_ids: Iterable[int], days: list[date]) -> dict[date, dict
     A write committing between the two queries (stats_refresh deletes and re-inserts a unit's
     rows) can remove rows the first query picked: then both queries run again (found by the
     load test: 500s on dashboards during admissions).
+
+    `model` is the kept day table read (`UnitDayStat` by default; any model with a
+    `district_union` and `day` and the `TO_DATE_FIELDS` it keeps, e.g. the records' table).
     """
     ids = list(unit_ids)
+    model = model or UnitDayStat
     for _attempt in range(5):
-        totals = _to_date_totals(ids, days)
+        totals = _to_date_totals(ids, days, model)
         if totals is not None:
             return totals
-    raise RuntimeError("to_date_totals: the unit-day rows kept changing under the read")
+    raise RuntimeError(f"to_date_totals: the rows of {model.__name__} kept changing under the read")
 
 
-def _to_date_totals(ids: list[int], days: list[date]) -> dict[date, dict[int, dict]] | None:
+def _to_date_totals(ids: list[int], days: list[date], model) -> dict[date, dict[int, dict]] | None:
+    fields = model.TO_DATE_FIELDS
     last_row = {
         f"d{index}": Subquery(
-            UnitDayStat.objects.filter(district_union_id=OuterRef("pk"), day__lte=day)
+            model.objects.filter(district_union_id=OuterRef("pk"), day__lte=day)
             .order_by("-day")
             .values("pk")[:1]
         )
@@ -147,17 +155,15 @@ def _to_date_totals(ids: list[int], days: list[date]) -> dict[date, dict[int, di
                 wanted[(unit, index)] = row_id
     rows = {
         row["pk"]: row
-        for row in UnitDayStat.objects.filter(pk__in=set(wanted.values())).values(
-            "pk", *UnitDayStat.TO_DATE_FIELDS
-        )
+        for row in model.objects.filter(pk__in=set(wanted.values())).values("pk", *fields)
     }
     if not set(wanted.values()) <= rows.keys():
         return None  # replaced by a concurrent refresh between the two queries
-    zero = dict.fromkeys(UnitDayStat.TO_DATE_FIELDS, 0)
+    zero = dict.fromkeys(fields, 0)
     return {
         day: {
             unit: (
-                {f: rows[wanted[(unit, index)]][f] for f in UnitDayStat.TO_DATE_FIELDS}
+                {f: rows[wanted[(unit, index)]][f] for f in fields}
                 if (unit, index) in wanted
                 else dict(zero)
             )
