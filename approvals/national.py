@@ -46,6 +46,9 @@ from .selectors import (
     PeriodRates,
     cells_html,
 )
+from .steps import mark_returned, return_reason_clean
+from .steps import user_name as _user_name
+from .steps import user_or_none as _user_or_none
 
 NATIONAL_CONTACT = "Tổng Liên đoàn Lao động Việt Nam"
 
@@ -132,15 +135,6 @@ def _not_approved_message(period: Period, pending: list[UnitState]) -> str:
         f"Chưa gửi được báo cáo {period.label} lên Tổng Liên đoàn: {len(pending)} đơn vị chưa"
         f" được duyệt báo cáo kỳ này: {names}{more}. Duyệt báo cáo của các đơn vị trước."
     )
-
-
-def _user_name(user) -> str:
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full or getattr(user, "username", "") or str(user)
-
-
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
 
 
 @transaction.atomic
@@ -276,28 +270,14 @@ def federation_report_approve(*, user, report: PeriodReport, now=None) -> Period
 @transaction.atomic
 def federation_report_return(*, user, report: PeriodReport, reason: str) -> PeriodReport:
     """Return a federation's submitted report with the reason; nothing is locked by it."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Cần ghi lý do trả lại để LĐLĐ biết cần sửa gì."})
+    reason = return_reason_clean(reason, "LĐLĐ")
     report = (
         PeriodReport.objects.select_for_update(of=("self",))
         .select_related("federation")
         .get(pk=report.pk)
     )
     _decidable(user, report)
-    now = timezone.now()
-    report.status = PeriodReport.Status.RETURNED
-    report.decided_at, report.decided_by, report.return_reason = now, _user_or_none(user), reason
-    report.save(update_fields=["status", "decided_at", "decided_by", "return_reason"])
-    ReportStep.objects.create(
-        report=report,
-        action=ReportStep.Action.RETURN,
-        user=_user_or_none(user),
-        user_name=_user_name(user),
-        at=now,
-        reason=reason,
-    )
-    return report
+    return mark_returned(user, report, reason)
 
 
 def sealing_report(federation_id: int, start: date, end: date) -> PeriodReport | None:

@@ -24,15 +24,8 @@ from reports.selectors import figures_by_unit
 from .models import PeriodReport, ReportStep
 from .national import may_approve_federation, sealed_message, sealing_report
 from .periods import REPORT_KINDS, report_period
-
-
-def user_name(user) -> str:
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full or getattr(user, "username", "") or str(user)
-
-
-def _user_or_none(user):
-    return user if getattr(user, "pk", None) else None
+from .steps import mark_returned, return_reason_clean, user_name
+from .steps import user_or_none as _user_or_none
 
 
 def may_submit(user, unit: DistrictUnion) -> bool:
@@ -210,28 +203,14 @@ def report_approve(*, user, report: PeriodReport) -> PeriodReport:
 def report_return(*, user, report: PeriodReport, reason: str) -> PeriodReport:
     """Return a submitted report to the unit with the reason; the unit corrects and submits
     again. Nothing is locked."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Cần ghi lý do trả lại để đơn vị biết cần sửa gì."})
+    reason = return_reason_clean(reason, "đơn vị")
     report = (
         PeriodReport.objects.select_for_update(of=("self",))
         .select_related("unit__federation")
         .get(pk=report.pk)
     )
     _decidable(user, [report])
-    now = timezone.now()
-    report.status = PeriodReport.Status.RETURNED
-    report.decided_at, report.decided_by, report.return_reason = now, _user_or_none(user), reason
-    report.save(update_fields=["status", "decided_at", "decided_by", "return_reason"])
-    ReportStep.objects.create(
-        report=report,
-        action=ReportStep.Action.RETURN,
-        user=_user_or_none(user),
-        user_name=user_name(user),
-        at=now,
-        reason=reason,
-    )
-    return report
+    return mark_returned(user, report, reason)
 
 
 @transaction.atomic
