@@ -61,6 +61,8 @@ class ReportedEntryForm(forms.Form):
             try:
                 values[indicator.code] = value_parse(self.data.get(indicator.code), indicator)
             except ValidationError as error:
-                self.add_error(indicator.code, error.messages)
+                # The field's label already names the indicator (the summary shows both).
+                prefix = f"{indicator.name}: "
+                self.add_error(indicator.code, [m.removeprefix(prefix) for m in error.messages])
         data["values"] = values
         return data
